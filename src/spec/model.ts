@@ -21,11 +21,18 @@ export interface ServerSpec {
  * `public.*`, `sales.orders`, bare `orders` (= `public.orders`), `"My Schema"."Order Lines"`.
  */
 export interface TablePattern {
+  /** The schema name, or a glob when `schemaGlob` (then `*` and `?` are wildcards; nothing else is). */
   readonly schema: string;
+  /** The table name, or a glob when `tableGlob`. */
   readonly table: string;
+  /** True when the part was written unquoted and holds `*` or `?`; a quoted part is always literal. */
+  readonly schemaGlob: boolean;
+  readonly tableGlob: boolean;
   /** The text the user wrote, for messages. */
   readonly raw: string;
   readonly position?: SourcePosition;
+  /** Inherited from `defaults:`: it applies where it matches, so matching nothing in one database is no error. */
+  readonly fromDefaults?: boolean;
 }
 
 /** An exact table name (no glob), as in filters. */
@@ -38,6 +45,8 @@ export interface TableFilter extends TableName {
   /** SQL boolean expression, as written. */
   readonly where: string;
   readonly position?: SourcePosition;
+  /** Inherited from `defaults:` (see TablePattern.fromDefaults). */
+  readonly fromDefaults?: boolean;
 }
 
 export interface TimeWindow {
@@ -51,12 +60,16 @@ export interface TimeFilter extends TableName {
   readonly column: string;
   readonly last: TimeWindow;
   readonly position?: SourcePosition;
+  /** Inherited from `defaults:` (see TablePattern.fromDefaults). */
+  readonly fromDefaults?: boolean;
 }
 
 /** Column list for one table (publication column lists and copy). */
 export interface ColumnList extends TableName {
   readonly columns: readonly string[];
   readonly position?: SourcePosition;
+  /** Inherited from `defaults:` (see TablePattern.fromDefaults). */
+  readonly fromDefaults?: boolean;
 }
 
 export interface SubscriptionSpec {
@@ -100,19 +113,30 @@ export interface DatabaseSpec {
 
 /** Databases chosen by rule rather than listed one by one (`exclude_databases` starts from every database). */
 export interface DatabaseSelection {
+  /** Names or globs (`*`, `?`); null = no include rule. */
   readonly include: readonly string[] | null;
   readonly exclude: readonly string[];
+  /** Where each include/exclude entry was written, keyed by its text (absent for specs built from flags). */
+  readonly positions?: Readonly<Record<string, SourcePosition>>;
 }
 
 export type StateBackend =
   | { readonly backend: 'local'; readonly path: string }
   | { readonly backend: 'postgres'; readonly url: string; readonly schema: string; readonly name: string };
 
+/** `max_lag` parsed: a duration or a byte size (sizes in PostgreSQL's 1024-based units). */
+export type LagLimit =
+  | { readonly kind: 'time'; readonly milliseconds: number; readonly text: string }
+  | { readonly kind: 'bytes'; readonly bytes: number; readonly text: string };
+
 export interface CutoverSpec {
   /** Roles whose writes are fenced on the source at cutover. */
   readonly fenceRoles: readonly string[];
   readonly fence: 'none' | 'read-only' | 'nologin';
+  /** As written (`30s`, `64MB`); null = no limit. */
   readonly maxLag: string | null;
+  /** `maxLag` parsed. */
+  readonly maxLagLimit: LagLimit | null;
   readonly sequenceMargin: number;
   readonly after: 'keep' | 'disable' | 'drop';
 }

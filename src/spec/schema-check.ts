@@ -1,0 +1,106 @@
+// Checks a spec value against schemas/spec.schema.json (the single source of truth) with ajv, reporting every
+// problem at once, each rewritten for people (unknown keys with "did you mean", allowed values listed) and
+// placed at the YAML node it is about. Messages never include the offending value: it may be a secret.
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Diagnostic } from '../util/errors.js';
+import { closeMatches } from '../util/suggest.js';
+import type { SpecLocator } from './positions.js';
+import { formatPath, pathFromPointer, type PathSegment } from './spec-path.js';
+
+// src/spec/ and dist/spec/ are both two levels below the package root, where schemas/ ships.
+const SCHEMA_URL = new URL('../../schemas/spec.schema.json', import.meta.url);
+
+let compiled: { validate: ValidateFunction; schema: SchemaNode } | undefined;
+
+interface SchemaNode {
+  readonly properties?: Readonly<Record<string, unknown>>;
+  readonly definitions?: Readonly<Record<string, SchemaNode>>;
+  readonly patternErrorMessage?: string;
+}
+
+/** The parsed JSON Schema (for docs and tests). */
+export function specJsonSchema(): SchemaNode {
+  return compile().schema;
+}
+
+function compile(): { validate: ValidateFunction; schema: SchemaNode } {
+  if (compiled) return compiled;
+  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaNode;
+  // verbose: errors carry parentSchema, where the known keys and custom messages are.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+  // Editor-only keyword (VS Code and yaml-language-server show it); we show it too.
+  ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
+  compiled = { validate: ajv.compile(schema), schema };
+  return compiled;
+}
+
+// Keys that belong to a database; written at the top level they get a hint instead of a near-miss guess.
+const DATABASE_LEVEL_KEYS = new Set(['include_tables', 'exclude_tables', 'schema_only', 'table_filters', 'time_filters', 'columns', 'sync', 'copy', 'publish', 'prune', 'large_objects', 'roles', 'subscription', 'target_database', 'names']);
+
+export function schemaDiagnostics(value: unknown, locator: SpecLocator): Diagnostic[] {
+  const { validate } = compile();
+  if (validate(value)) return [];
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const error of validate.errors ?? []) {
+    const d = describe(error, value, locator);
+    const id = `${d.path ?? ''}\u0000${d.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(d);
+  }
+  return out;
+}
+
+function describe(error: ErrorObject, root: unknown, locator: SpecLocator): Diagnostic {
+  const path: PathSegment[] = pathFromPointer(root, error.instancePath);
+  const parent = (error.parentSchema ?? {}) as SchemaNode;
+  const make = (at: PathSegment[], message: string, where: 'key' | 'value' = 'value'): Diagnostic => ({
+    severity: 'error',
+    path: formatPath(at),
+    message,
+    position: where === 'key' ? locator.key(at) : locator.value(at),
+  });
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params['additionalProperty']);
+      const known = Object.keys(parent.properties ?? {});
+      const guesses = closeMatches(key, known);
+      let message = 'unknown key';
+      if (path.length === 0 && DATABASE_LEVEL_KEYS.has(key)) message += '; it is a database setting: put it under `defaults:` or `databases.<name>:`';
+      else if (guesses.length > 0) message += `; did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?`;
+      else if (known.length > 0) message += `; known keys: ${known.join(', ')}`;
+      return make([...path, key], message, 'key');
+    }
+    case 'required':
+      if (path.length === 0 && (root === null || root === undefined)) return make(path, 'the spec is empty');
+      return make(path, `missing required key "${String(params['missingProperty'])}"`, 'key');
+    case 'enum': {
+      const allowed = (params['allowedValues'] as unknown[] | undefined) ?? [];
+      return make(path, `must be one of: ${allowed.map((v) => String(v)).join(', ')}`);
+    }
+    case 'const':
+      return make(path, `must be ${JSON.stringify(params['allowedValue'])}`);
+    case 'pattern':
+      return make(path, parent.patternErrorMessage ?? `must match ${String(params['pattern'])}`);
+    case 'type': {
+      const type = String(params['type']);
+      if (path.length === 0) return make(path, root === null || root === undefined ? 'the spec is empty' : 'the spec must be a mapping (key: value lines)');
+      const words: Record<string, string> = { object: 'must be a mapping (key: value)', array: 'must be a list' };
+      return make(path, words[type] ?? `must be ${type}`);
+    }
+    case 'uniqueItems': {
+      const later = Math.max(Number(params['i']), Number(params['j']));
+      const earlier = Math.min(Number(params['i']), Number(params['j']));
+      return make([...path, later], `duplicate of item [${earlier}]`);
+    }
+    case 'minItems':
+      return make(path, Number(params['limit']) === 1 ? 'must not be empty' : `must have at least ${String(params['limit'])} items`);
+    case 'minLength':
+      return make(path, Number(params['limit']) === 1 ? 'must not be empty' : `must have at least ${String(params['limit'])} characters`);
+    default:
+      return make(path, error.message ?? `fails ${error.keyword}`);
+  }
+}
