@@ -15,12 +15,20 @@ export interface ConnInfo {
   readonly password?: string;
   /** Where the password came from, for messages ("from ~/.pgpass"). Never the password. */
   readonly passwordSource?: 'conninfo' | 'env' | 'passfile';
+  /**
+   * The passfile consulted for this connection (`passfile=`, PGPASSFILE or ~/.pgpass), kept so that a connection
+   * to another database of the same server can look its password up again: pgpass lines match on the database.
+   */
+  readonly passfile?: string;
   readonly sslmode: SslMode;
   readonly sslrootcert?: string;
   readonly sslcert?: string;
   readonly sslkey?: string;
   readonly connectTimeoutSeconds?: number;
   readonly applicationName?: string;
-  /** Other accepted libpq keys, passed through to the subscription conninfo (e.g. `options`). */
+  /**
+   * Other accepted libpq keys, passed through to the subscription conninfo (e.g. `options`). Keys:
+   * `options`, `keepalives`, `keepalives_idle`, `channel_binding`, `gssencmode`, `sslnegotiation`.
+   */
   readonly extra: Readonly<Record<string, string>>;
 }

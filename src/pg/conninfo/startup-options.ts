@@ -1,0 +1,58 @@
+// The session settings every pgrepl connection runs with (CONTRACTS.md, Sessions), rendered as the `options`
+// startup parameter (`-c name=value …`). Settings sent at startup hold from the first statement and take
+// precedence over ALTER DATABASE / ALTER ROLE settings (PGC_S_CLIENT outranks them), so a source database with
+// `datestyle = 'SQL, DMY'` still produces ISO dates in COPY text.
+
+export type Side = 'source' | 'target';
+
+/** Name and value pairs; order is kept so the rendered string is stable. */
+export type Settings = readonly (readonly [string, string])[];
+
+// DateStyle fixes the field order (MDY) too: 'ISO' alone keeps the server's order (initdb picks DMY for some
+// locales), which changes how ambiguous date input is read. application_name is sent as its own startup
+// parameter (which wins over -c), see toPgConfig().
+const COMMON_SETTINGS: Settings = [
+  ['DateStyle', 'ISO,MDY'],
+  ['IntervalStyle', 'postgres'],
+  ['extra_float_digits', '3'],
+  ['TimeZone', 'UTC'],
+  ['bytea_output', 'hex'],
+  ['client_encoding', 'UTF8'],
+  ['statement_timeout', '0'],
+  ['idle_in_transaction_session_timeout', '0'],
+];
+
+// row_security=off turns a silent RLS subset into an error; read-only makes every source read a READ ONLY
+// transaction unless withSourceWrite()/probeInRollback() opens a read-write one explicitly.
+const SOURCE_SETTINGS: Settings = [
+  ['row_security', 'off'],
+  ['default_transaction_read_only', 'on'],
+];
+
+export const APPLICATION_NAME = 'pgrepl';
+
+/**
+ * idle_session_timeout exists from PostgreSQL 14; naming it in startup options fails on older servers, so
+ * connect() sets it after the server version is known.
+ */
+export const IDLE_SESSION_TIMEOUT_MIN_VERSION_NUM = 140000;
+
+export function sessionSettings(side: Side): Settings {
+  return side === 'source' ? [...COMMON_SETTINGS, ...SOURCE_SETTINGS] : COMMON_SETTINGS;
+}
+
+/**
+ * The `options` startup parameter: the user's own options first, then pgrepl's settings, which therefore win
+ * (the server applies `-c` switches in order).
+ */
+export function startupOptions(side: Side, userOptions?: string): string {
+  const ours = sessionSettings(side)
+    .map(([name, value]) => `-c ${escapeOptionWord(`${name}=${value}`)}`)
+    .join(' ');
+  return userOptions !== undefined && userOptions.trim() !== '' ? `${userOptions.trim()} ${ours}` : ours;
+}
+
+/** The server splits `options` on white space; a backslash keeps the next character (space or backslash). */
+function escapeOptionWord(word: string): string {
+  return word.replace(/[\\\s]/g, (ch) => `\\${ch}`);
+}
