@@ -3,6 +3,7 @@
 // would otherwise race on (server OS user, embedded binaries' library links), and removes the root with every
 // postmaster in it at the end: in teardown normally, and from an 'exit' hook when vitest exits early (Ctrl-C:
 // vitest's own SIGINT handler calls process.exit() without running global teardowns).
+import { constants } from 'node:os';
 import { ALL_MAJORS, hydrateEmbedded } from './binaries.js';
 import { createRunRoot, destroyRunRootSync, RUN_ROOT_ENV } from './run-root.js';
 import { serverUser } from './server-user.js';
@@ -24,7 +25,7 @@ export default function setup(): () => void {
   const onSignal = (signal: NodeJS.Signals): void => {
     cleanup();
     // When nobody else handles the signal (vitest normally does, and exits), exit as the default action would.
-    if (process.listenerCount(signal) === 0) process.exit(signal === 'SIGINT' ? 130 : 143);
+    if (process.listenerCount(signal) === 0) process.exit(128 + (constants.signals[signal] ?? 15));
   };
   process.on('exit', cleanup);
   process.once('SIGINT', onSignal);

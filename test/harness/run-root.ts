@@ -1,7 +1,7 @@
 // One run root per test run: every cluster lives in a directory under it. Removing a root first stops every
 // postmaster found under it, so nothing survives a run, a failed test or a crashed worker. A root records the pid
 // of the process that owns it; a later run removes roots whose owner is gone (a run killed with SIGKILL).
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,6 +9,11 @@ export const RUN_ROOT_PREFIX = 'pgrepl-it-';
 export const RUN_ROOT_ENV = 'PGREPL_HARNESS_ROOT';
 const OWNER_FILE = 'owner.json';
 const POSTMASTER_EXIT_WAIT_MS = 10_000;
+const ORPHAN_ROOT_AGE_MS = 60 * 60 * 1000;
+
+function isOlderThan(path: string, ageMs: number): boolean {
+  try { return Date.now() - statSync(path).mtimeMs > ageMs; } catch { return false; }
+}
 
 function isAlive(pid: number): boolean {
   try {
@@ -39,10 +44,8 @@ export function removeStaleRunRoots(): void {
     let ownerPid: number | undefined;
     try { ownerPid = (JSON.parse(readFileSync(join(root, OWNER_FILE), 'utf8')) as { pid: number }).pid; } catch { /* unreadable */ }
     if (ownerPid !== undefined && isAlive(ownerPid)) continue;
-    if (ownerPid === undefined) {
-      // No owner file: either being created right now or broken; leave young ones alone.
-      continue;
-    }
+    // No owner file: being created right now (leave it) or left by a crash between mkdtemp and the write.
+    if (ownerPid === undefined && !isOlderThan(root, ORPHAN_ROOT_AGE_MS)) continue;
     destroyRunRootSync(root);
   }
 }

@@ -21,6 +21,7 @@ async function timed(label: string, start: () => Promise<Cluster>): Promise<Clus
 }
 
 afterAll(() => {
+  if (startTimes.size === 0) return;
   const lines = [...startTimes].map(([label, ms]) => `  ${label.padEnd(18)} total ${ms.total} ms (tls ${ms.tls}, initdb ${ms.initdb}, start ${ms.start}, roles ${ms.bootstrap})`);
   console.log(`cluster start times:\n${lines.join('\n')}`);
 });
@@ -147,8 +148,10 @@ describe('TLS', () => {
 });
 
 describe('hostile source database', () => {
-  it('has its database settings in a fresh session, an RLS table the non-owner reads partially, and a sequence it cannot read', async () => {
-    const cluster = await getCluster({ major: 15, auth: 'scram' });
+  it.each([
+    [12, 'trust'], [15, 'scram'], [18, 'trust'],
+  ] as const)('on PostgreSQL %i (%s) has its settings in a fresh session, an RLS table the non-owner reads partially, and a sequence it cannot read', async (major, auth) => {
+    const cluster = await getCluster({ major, auth });
     const hostile = await createHostileDatabase(cluster);
     try {
       expect(hostile.database).toMatch(SCRATCH_DATABASE_PATTERN);
@@ -208,8 +211,8 @@ describe('scratch databases', () => {
     expect(left).toEqual([]);
   });
 
-  it('are dropped even with a subscription, an open session and a logical slot in them', async () => {
-    const cluster = await getCluster({ major: 15 });
+  it.each([12, 15, 18] as const)('are dropped on PostgreSQL %i even with a subscription, an open session and a logical slot in them', async (major) => {
+    const cluster = await getCluster({ major });
     const name = await cluster.createDatabase('leftovers');
     await cluster.query(`CREATE SUBSCRIPTION leftover_sub CONNECTION '${cluster.url()}' PUBLICATION nothing WITH (connect = false)`, [], name);
     await cluster.query("SELECT pg_create_logical_replication_slot('leftover_slot', 'pgoutput')", [], name);
