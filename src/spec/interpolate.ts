@@ -9,6 +9,8 @@ export interface Interpolated {
   readonly value: unknown;
   /** JSON pointers of the strings that took a value from the environment: never echo them. */
   readonly interpolated: ReadonlySet<string>;
+  /** JSON pointers of the strings with a problem (an unset variable…), already reported. */
+  readonly unset: ReadonlySet<string>;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -16,12 +18,14 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function interpolateSpec(value: unknown, env: NodeJS.ProcessEnv, locator: SpecLocator): Interpolated {
   const interpolated = new Set<string>();
+  const unset = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   const visit = (node: unknown, path: PathSegment[]): unknown => {
     if (typeof node === 'string') {
       if (!node.includes('$')) return node;
       const result = interpolateString(node, env);
       if (result.usedEnv) interpolated.add(toPointer(path));
+      if (result.problems.length > 0) unset.add(toPointer(path));
       for (const problem of result.problems) {
         diagnostics.push({ severity: 'error', path: formatPath(path), message: problem, position: locator.value(path) });
       }
@@ -33,7 +37,7 @@ export function interpolateSpec(value: unknown, env: NodeJS.ProcessEnv, locator:
     }
     return node;
   };
-  return { value: visit(value, []), interpolated, diagnostics };
+  return { value: visit(value, []), interpolated, unset, diagnostics };
 }
 
 interface StringResult {

@@ -10,7 +10,7 @@ import type { Spec } from './model.js';
 import { NO_POSITIONS, type SpecLocator } from './positions.js';
 import { Reporter } from './reporter.js';
 import { resolveRawSpec } from './resolve-spec.js';
-import { schemaDiagnostics } from './schema-check.js';
+import { checkSchema } from './schema-check.js';
 import { parseSpecYaml } from './yaml-source.js';
 
 export interface LoadOptions {
@@ -69,19 +69,18 @@ function resolveValue(
   const env = opts.env ?? process.env;
   const interpolated = interpolateSpec(value, env, locator);
   const problems: Diagnostic[] = [...interpolated.diagnostics];
-  const schemaProblems = schemaDiagnostics(interpolated.value, locator);
-  // A value whose variable is unset was replaced by ''; its "must not be empty" would only repeat the cause.
-  const unset = new Set(interpolated.diagnostics.map((d) => d.path));
-  problems.push(...schemaProblems.filter((d) => !unset.has(d.path)));
-  let spec: Spec | undefined;
-  // Resolution relies on the types the schema guarantees; with schema errors it would only add noise.
-  if (schemaProblems.length === 0) {
+  // A value whose variable is unset was replaced by ''; a "must not be empty" there would only repeat the cause.
+  const schema = checkSchema(interpolated.value, locator, interpolated.unset);
+  problems.push(...schema.diagnostics);
+  const isObject = interpolated.value !== null && typeof interpolated.value === 'object' && !Array.isArray(interpolated.value);
+  if (isObject) {
+    // Values that failed the schema are left out (their types are not guaranteed); the rest is still checked.
     const reporter = new Reporter(locator, interpolated.interpolated, opts.allowNotImplemented ?? false);
-    spec = resolveRawSpec(interpolated.value as RawSpec, { file: opts.file, baseDir: opts.baseDir }, reporter);
+    const spec = resolveRawSpec(interpolated.value as RawSpec, { file: opts.file, baseDir: opts.baseDir, invalid: schema.invalid }, reporter);
     problems.push(...reporter.diagnostics);
+    if (problems.length === 0) return spec;
   }
-  if (problems.some((d) => d.severity === 'error') || !spec) throw specError(opts.display, problems);
-  return spec;
+  throw specError(opts.display, problems);
 }
 
 function specError(display: string | null, diagnostics: readonly Diagnostic[]): InputError {

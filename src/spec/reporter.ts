@@ -42,6 +42,11 @@ export class Reporter {
     return this.locator.value(path);
   }
 
+  /** Where the key holding `path` is written (a database's name rather than its first setting). */
+  keyPosition(path: SpecPath): SourcePosition | undefined {
+    return this.locator.key(path);
+  }
+
   /** Where `path` is written, for "the first is …" remarks: `line 12`, or the dotted path without positions. */
   describe(path: SpecPath): string {
     const p = this.locator.value(path);

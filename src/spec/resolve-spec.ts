@@ -8,6 +8,7 @@ import type { Reporter } from './reporter.js';
 import { resolveSettings, type SettingsLayer } from './resolve-database.js';
 import { globMatches, isGlob } from './glob.js';
 import type { SpecPath } from './spec-path.js';
+import { ValidParts } from './valid-parts.js';
 
 export const DEFAULT_STATE_PATH = '.pgrepl/state.json';
 // PostgreSQL truncates identifiers to NAMEDATALEN - 1 bytes; a longer name would silently mean another one.
@@ -20,26 +21,31 @@ export interface ResolveOptions {
   readonly file: string | null;
   /** Directory that relative paths (state.path) are resolved against. */
   readonly baseDir: string;
+  /** JSON pointers that failed the JSON Schema (see ValidParts); resolution skips them. Default: none. */
+  readonly invalid?: readonly string[];
 }
 
 export function resolveRawSpec(raw: RawSpec, opts: ResolveOptions, r: Reporter): Spec {
+  const parts = new ValidParts(opts.invalid);
   const server = (key: 'source' | 'target'): ServerSpec => {
     const position = r.position([key, 'url']);
-    return { url: raw[key].url, ...(position ? { position } : {}) };
+    return { url: parts.whole([key]) ? raw[key].url : '', ...(position ? { position } : {}) };
   };
 
-  const defaultsLayer: SettingsLayer | null = raw.defaults ? { raw: raw.defaults, path: ['defaults'] } : null;
+  const rawDefaults = parts.keys(raw.defaults, ['defaults']);
+  const defaultsLayer: SettingsLayer | null = rawDefaults ? { raw: rawDefaults, path: ['defaults'] } : null;
   // The defaults as a database found by rule gets them: every entry marked as inherited.
   const defaults = resolveSettings({ raw: {}, path: ['defaults'] }, defaultsLayer, r);
 
   const databases: DatabaseSpec[] = [];
-  for (const [key, block] of Object.entries(raw.databases ?? {})) {
-    if (!block) continue;
+  for (const [key, rawBlock] of parts.entries(raw.databases, ['databases'])) {
     const path: SpecPath = ['databases', key];
+    const block = rawBlock ? parts.keys(rawBlock, path) : undefined;
+    if (!block) continue;
     checkIdentifier(key, path, 'key', 'database name', r);
     if (UNCONNECTABLE.has(key)) r.error(path, `${key} accepts no connections and cannot be replicated`, 'key');
     if (block.target_database !== undefined) checkIdentifier(block.target_database, [...path, 'target_database'], 'value', 'target database name', r);
-    const position = r.position(path);
+    const position = r.keyPosition(path);
     databases.push({
       key,
       targetDatabase: block.target_database ?? key,
@@ -48,8 +54,9 @@ export function resolveRawSpec(raw: RawSpec, opts: ResolveOptions, r: Reporter):
     });
   }
 
-  const selection = resolveSelection(raw, r);
-  if (databases.length === 0 && selection === null) {
+  const selection = parts.whole(['include_databases']) && parts.whole(['exclude_databases']) ? resolveSelection(raw, r) : null;
+  const listsDatabases = raw.databases !== undefined && Object.keys(raw.databases).length > 0;
+  if (parts.whole(['databases']) && !listsDatabases && raw.include_databases === undefined && raw.exclude_databases === undefined) {
     r.error(['databases'], 'the spec selects no database: list them under `databases:`, or use include_databases or exclude_databases', 'key');
   }
   if (selection) {
@@ -65,13 +72,14 @@ export function resolveRawSpec(raw: RawSpec, opts: ResolveOptions, r: Reporter):
     file: opts.file,
     source: server('source'),
     target: server('target'),
-    state: resolveState(raw.state, opts.baseDir, r),
+    state: resolveState(parts.keys(raw.state, ['state']), opts.baseDir, r),
     databases,
     selection,
     defaults,
-    cutover: resolveCutover(raw.cutover, r),
+    cutover: resolveCutover(parts.keys(raw.cutover, ['cutover']), r),
   };
 }
+
 
 function checkIdentifier(name: string, path: SpecPath, where: 'key' | 'value', what: string, r: Reporter): void {
   if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {

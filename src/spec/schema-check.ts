@@ -38,19 +38,38 @@ function compile(): { validate: ValidateFunction; schema: SchemaNode } {
 // Keys that belong to a database; written at the top level they get a hint instead of a near-miss guess.
 const DATABASE_LEVEL_KEYS = new Set(['include_tables', 'exclude_tables', 'schema_only', 'table_filters', 'time_filters', 'columns', 'sync', 'copy', 'publish', 'prune', 'large_objects', 'roles', 'subscription', 'target_database', 'names']);
 
-export function schemaDiagnostics(value: unknown, locator: SpecLocator): Diagnostic[] {
+export interface SchemaCheck {
+  readonly diagnostics: Diagnostic[];
+  /**
+   * JSON pointers of the values that failed (a missing required key counts as its own pointer): resolution
+   * skips blocks holding one and still checks the rest, so cross-field problems are reported in the same run.
+   */
+  readonly invalid: readonly string[];
+}
+
+/** `quiet`: pointers whose own value errors are not reported (their cause is reported elsewhere). */
+export function checkSchema(value: unknown, locator: SpecLocator, quiet: ReadonlySet<string> = new Set()): SchemaCheck {
   const { validate } = compile();
-  if (validate(value)) return [];
+  if (validate(value)) return { diagnostics: [], invalid: [] };
   const seen = new Set<string>();
-  const out: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const invalid: string[] = [];
   for (const error of validate.errors ?? []) {
+    invalid.push(invalidPointer(error));
+    if (quiet.has(error.instancePath)) continue;
     const d = describe(error, value, locator);
     const id = `${d.path ?? ''}\u0000${d.message}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push(d);
+    diagnostics.push(d);
   }
-  return out;
+  return { diagnostics, invalid };
+}
+
+function invalidPointer(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  const child = error.keyword === 'required' ? params['missingProperty'] : error.keyword === 'additionalProperties' ? params['additionalProperty'] : undefined;
+  return child === undefined ? error.instancePath : `${error.instancePath}/${String(child).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
 function describe(error: ErrorObject, root: unknown, locator: SpecLocator): Diagnostic {

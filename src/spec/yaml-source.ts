@@ -14,6 +14,8 @@ export interface ParsedYaml {
 
 // Anchors and aliases are allowed (with merge keys `<<: *base`), but a "billion laughs" file is not.
 const MAX_ALIAS_COUNT = 100;
+// A spec has hundreds of nodes; aliases can multiply them, so the position walk is bounded too.
+const MAX_POSITIONS = 100_000;
 
 export function parseSpecYaml(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
@@ -31,28 +33,38 @@ export function parseSpecYaml(text: string, file: string): ParsedYaml {
   }));
   if (diagnostics.length > 0) return { value: undefined, locator: locatorFromMap(new Map()), diagnostics };
 
-  const byPointer = new Map<string, NodePositions>();
-  const record = (path: readonly PathSegment[], positions: NodePositions) => {
-    const pointer = toPointer(path);
-    // Explicit keys are walked after merged ones and win, like the values do.
-    byPointer.set(pointer, { ...byPointer.get(pointer), ...positions });
-  };
-  // The root always has a position, also in an empty file, so root-level problems point at 1:1.
-  record([], { value: at(0) });
-  walk(doc, doc.contents, [], at, record, 0);
-
   let value: unknown;
   try {
+    // First, so an alias bomb is refused before the position walk below expands aliases.
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
     // toJS throws on excessive aliasing; the message names no value.
     const message = e instanceof Error ? e.message : String(e);
-    return { value: undefined, locator: locatorFromMap(byPointer), diagnostics: [{ severity: 'error', message: `YAML: ${message}`, position: at(0) }] };
+    return { value: undefined, locator: locatorFromMap(new Map()), diagnostics: [{ severity: 'error', message: `YAML: ${message}`, position: at(0) }] };
   }
+
+  const byPointer = new Map<string, NodePositions>();
+  let budget = MAX_POSITIONS;
+  const record: Recorder = {
+    add(path, positions) {
+      budget--;
+      const pointer = toPointer(path);
+      // Explicit keys are walked after merged ones and win, like the values do.
+      byPointer.set(pointer, { ...byPointer.get(pointer), ...positions });
+    },
+    // Past the budget the walk stops; lookups fall back to ancestors: still right, only less precise.
+    spent: () => budget <= 0,
+  };
+  // The root always has a position, also in an empty file, so root-level problems point at 1:1.
+  record.add([], { value: at(0) });
+  walk(doc, doc.contents, [], at, record, 0);
   return { value: value ?? null, locator: locatorFromMap(byPointer), diagnostics: [] };
 }
 
-type Recorder = (path: readonly PathSegment[], positions: NodePositions) => void;
+interface Recorder {
+  add(path: readonly PathSegment[], positions: NodePositions): void;
+  spent(): boolean;
+}
 
 function walk(
   doc: Document,
@@ -63,15 +75,15 @@ function walk(
   depth: number,
 ): void {
   // Aliases may nest; the depth bound keeps a cyclic or huge alias graph from looping.
-  if (node === null || depth > 64) return;
+  if (node === null || depth > 64 || record.spent()) return;
   if (isAlias(node)) {
     const target = node.resolve(doc);
-    if (node.range) record(path, { value: at(node.range[0]) });
+    if (node.range) record.add(path, { value: at(node.range[0]) });
     // The alias's own position wins over its target's for the value itself.
     if (target) walkChildren(doc, target, path, at, record, depth + 1);
     return;
   }
-  if (node.range && !(isScalar(node) && node.value === null && node.source === '')) record(path, { value: at(node.range[0]) });
+  if (node.range && !(isScalar(node) && node.value === null && node.source === '')) record.add(path, { value: at(node.range[0]) });
   walkChildren(doc, node, path, at, record, depth);
 }
 
@@ -106,7 +118,7 @@ function walkChildren(
     if (key === undefined) continue;
     const childPath = [...path, key];
     const keyNode = pair.key as Node | null;
-    if (keyNode?.range) record(childPath, { key: at(keyNode.range[0]) });
+    if (keyNode?.range) record.add(childPath, { key: at(keyNode.range[0]) });
     walk(doc, pair.value as Node | null, childPath, at, record, depth + 1);
   }
 }
