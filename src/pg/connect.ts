@@ -70,7 +70,11 @@ export async function connect(ci: ConnInfo, opts: ConnectOptions): Promise<pg.Cl
     try {
       client = await attempt(target, fallback, startup, opts);
     } catch (second) {
-      throw connectError(second, target, opts.side);
+      // Like libpq, report both attempts: the first failure is often the real cause (e.g. a CA that does not verify).
+      const error = connectError(second, target, opts.side);
+      if (error instanceof PoolerError) throw error;
+      const label = first === 'tls' ? 'with TLS' : 'without TLS';
+      throw new PgreplError(error.message, { hints: [...error.hints, `the first attempt ${label} failed: ${asError(e).message}`], cause: second });
     }
   }
   try {
@@ -168,6 +172,9 @@ export function connectError(e: unknown, ci: ConnInfo, side: Side): PgreplError 
   const hints: string[] = [];
   if (sqlstate === '28P01' && ci.passwordSource !== undefined) {
     hints.push(`the password came from ${passwordOrigin(ci)}`);
+  }
+  if (sqlstate === '28000' && /no encryption/.test(err.message)) {
+    hints.push(`the server accepts only TLS connections here: use sslmode=require or stronger (sslmode is ${ci.sslmode})`);
   }
   if (err.message === 'The server does not support SSL connections') {
     hints.push(`sslmode=${ci.sslmode} requires TLS; the server has ssl = off`);
