@@ -65,7 +65,7 @@ export async function assertNoPooler(ci: ConnInfo, opts: DetectPoolerOptions = {
 
 export function poolerError(ci: ConnInfo, side: Side, evidence: string): PgreplError {
   return new PgreplError(
-    `the ${side} URL ${displayName(ci)} points at a connection pooler in transaction or statement mode: ${evidence}`,
+    `the ${side} URL ${displayName(ci)} points at a connection pooler, not at PostgreSQL itself: ${evidence}`,
     {
       hints: [
         'pgrepl needs a direct connection: replication connections, exported snapshots and session locks do not ' +

@@ -132,7 +132,7 @@ describe.skipIf(!haveBouncer)('PgBouncer in transaction mode', () => {
     expect(detection.pooled).toBe(true);
     if (detection.pooled) {
       expect(detection.evidence).toMatch(/unsupported startup parameter: options/);
-      expect(detection.error.message).toMatch(/points at a connection pooler in transaction or statement mode/);
+      expect(detection.error.message).toMatch(/points at a connection pooler, not at PostgreSQL itself/);
       expect(detection.error.hints.join('\n')).toMatch(/PgBouncer, Neon and Supabase pooled URLs/);
       expect(detection.error.hints.join('\n')).toMatch(/direct \(non-pooled\) URL/);
     }

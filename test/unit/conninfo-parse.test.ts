@@ -2,6 +2,7 @@
 // and error messages that never show the password.
 import * as os from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { displayName } from '../../src/pg/conninfo/display.js';
 import { parseConnString, type ParseOptions } from '../../src/pg/conninfo/parse.js';
 import { PgreplError } from '../../src/util/errors.js';
 
@@ -62,6 +63,7 @@ describe('URLs', () => {
   it('reads IPv6 addresses in brackets', () => {
     expect(parse('postgres://u@[::1]:5433/d')).toMatchObject({ host: '::1', port: 5433 });
     expect(parse('postgres://[fe80::1%25eth0]/d').host).toBe('fe80::1%eth0');
+    expect(displayName(parse('postgres://u@[fe80::1%25eth0]/d'))).toBe('postgres://u@[fe80::1%25eth0]:5432/d');
   });
 
   it('maps ?ssl=true to sslmode=require like libpq', () => {
@@ -107,6 +109,7 @@ describe('URLs', () => {
 
   it('refuses other schemes', () => {
     expect(failure(() => parse('mysql://u:pw@h/d')).message).toMatch(/unsupported URL scheme "mysql"/);
+    expect(failure(() => parse('POSTGRES://u:pw@h/d')).message).toMatch(/lower case/);
   });
 });
 

@@ -11,7 +11,7 @@ export function displayName(ci: ConnInfo): string {
   const head = `postgres://${encodeURIComponent(ci.user)}@`;
   const tail = `:${ci.port}/${encodeURIComponent(ci.database)}`;
   if (isSocketHost(ci.host)) return `${head}${tail}?host=${encodeURI(ci.host).replace(/[?&=#]/g, encodeURIComponent)}`;
-  if (ci.host.includes(':')) return `${head}[${ci.host}]${tail}`;
+  if (ci.host.includes(':')) return `${head}[${ci.host.replace(/%/g, '%25')}]${tail}`; // IPv6, zone id encoded
   return `${head}${encodeURIComponent(ci.host)}${tail}`;
 }
 

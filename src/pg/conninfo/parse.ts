@@ -143,7 +143,9 @@ function readEntries(input: string): Map<SupportedKey, string> {
   }
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
   if (scheme) {
-    throw new PgreplError(`unsupported URL scheme "${scheme[1]}": use postgres:// or postgresql://`);
+    const lower = (scheme[1] ?? '').toLowerCase();
+    const how = lower === 'postgres' || lower === 'postgresql' ? 'write the scheme in lower case, as libpq requires' : 'use postgres:// or postgresql://';
+    throw new PgreplError(`unsupported URL scheme "${scheme[1]}": ${how}`);
   }
   if (text === '') return out;
   if (!text.includes('=')) {

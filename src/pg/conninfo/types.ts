@@ -28,7 +28,8 @@ export interface ConnInfo {
   readonly applicationName?: string;
   /**
    * Other accepted libpq keys, passed through to the subscription conninfo (e.g. `options`). Keys:
-   * `options`, `keepalives`, `keepalives_idle`, `channel_binding`, `gssencmode`, `sslnegotiation`.
+   * `options`, `keepalives`, `keepalives_idle`, `channel_binding`, `gssencmode`, `sslnegotiation`,
+   * `fallback_application_name` (kept, but neither sessions nor subscriptions use it).
    */
   readonly extra: Readonly<Record<string, string>>;
 }
