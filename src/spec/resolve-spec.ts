@@ -40,7 +40,8 @@ export function resolveRawSpec(raw: RawSpec, opts: ResolveOptions, r: Reporter):
   const databases: DatabaseSpec[] = [];
   for (const [key, rawBlock] of parts.entries(raw.databases, ['databases'])) {
     const path: SpecPath = ['databases', key];
-    const block = rawBlock ? parts.keys(rawBlock, path) : undefined;
+    // `shop:` alone (null) takes every default.
+    const block = rawBlock === null ? {} : parts.keys(rawBlock, path);
     if (!block) continue;
     checkIdentifier(key, path, 'key', 'database name', r);
     if (UNCONNECTABLE.has(key)) r.error(path, `${key} accepts no connections and cannot be replicated`, 'key');
@@ -82,7 +83,8 @@ export function resolveRawSpec(raw: RawSpec, opts: ResolveOptions, r: Reporter):
 
 
 function checkIdentifier(name: string, path: SpecPath, where: 'key' | 'value', what: string, r: Reporter): void {
-  if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
+  if (name === '') r.error(path, `empty ${what}`, where);
+  else if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) {
     r.error(path, `${what} longer than ${MAX_IDENTIFIER_BYTES} bytes: PostgreSQL would truncate it`, where);
   }
 }

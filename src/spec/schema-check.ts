@@ -28,7 +28,8 @@ function compile(): { validate: ValidateFunction; schema: SchemaNode } {
   if (compiled) return compiled;
   const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaNode;
   // verbose: errors carry parentSchema, where the known keys and custom messages are.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+  // allowUnionTypes: `shop:` with no settings is null, which a database block accepts.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
   // Editor-only keyword (VS Code and yaml-language-server show it); we show it too.
   ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
   compiled = { validate: ajv.compile(schema), schema };
@@ -55,6 +56,7 @@ export function checkSchema(value: unknown, locator: SpecLocator, quiet: Readonl
   const diagnostics: Diagnostic[] = [];
   const invalid: string[] = [];
   for (const error of validate.errors ?? []) {
+    if (isNullBranchNoise(error)) continue;
     invalid.push(invalidPointer(error));
     if (quiet.has(error.instancePath)) continue;
     const d = describe(error, value, locator);
@@ -64,6 +66,15 @@ export function checkSchema(value: unknown, locator: SpecLocator, quiet: Readonl
     diagnostics.push(d);
   }
   return { diagnostics, invalid };
+}
+
+/**
+ * `anyOf: [{ $ref: block }, { type: null }]` (an empty `shop:` is allowed) makes ajv add "must be null" and
+ * "must match a schema in anyOf" to every problem inside the block; the block's own errors say it all.
+ */
+function isNullBranchNoise(error: ErrorObject): boolean {
+  if (error.keyword === 'anyOf') return true;
+  return error.keyword === 'type' && (error.params as { type?: unknown }).type === 'null' && /\/anyOf\/\d+\/type$/.test(error.schemaPath);
 }
 
 function invalidPointer(error: ErrorObject): string {

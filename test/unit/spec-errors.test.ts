@@ -193,6 +193,18 @@ describe('spec errors with positions', () => {
     expect(problems(['- a', '- b'])).toEqual(['pgrepl.yaml:1:1: the spec must be a mapping (key: value lines)']);
   });
 
+  it('accepts an empty database block and reports a wrong one once', () => {
+    const spec = loadSpecText([...HEAD, 'databases:', '  shop:', '  crm: {}'].join('\n'), 'pgrepl.yaml', { env: ENV });
+    expect(spec.databases.map((d) => [d.key, d.sync])).toEqual([
+      ['shop', true],
+      ['crm', true],
+    ]);
+    expect(problems([...HEAD, 'databases:', '  shop: 5', '  crm: [a]'])).toEqual([
+      'pgrepl.yaml:5:9: databases.shop: must be a mapping (key: value)',
+      'pgrepl.yaml:6:8: databases.crm: must be a mapping (key: value)',
+    ]);
+  });
+
   it('refuses a database listed and excluded at once', () => {
     expect(problems([...HEAD, 'exclude_databases: [shop*]', 'databases: { shop: {} }'])).toEqual([
       'pgrepl.yaml:5:14: databases.shop: listed under databases: but excluded by exclude_databases ("shop*")',

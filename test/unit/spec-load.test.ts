@@ -239,6 +239,10 @@ describe('resolveSpecObject', () => {
     ]);
   });
 
+  it('refuses an empty database name', () => {
+    expect(problemsOf(() => resolveSpecObject({ ...BASE, databases: { '': {} } }, { file: null, env: {} }))).toEqual(['databases[""]: empty database name']);
+  });
+
   it('accepts a spec that only selects by rule', () => {
     const spec = resolveSpecObject({ ...BASE, include_databases: ['app_*'] }, { file: null, env: {} });
     expect(spec.databases).toEqual([]);

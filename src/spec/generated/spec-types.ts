@@ -102,7 +102,7 @@ export interface RawSpec {
    * The source databases to replicate, keyed by their exact name on the source (case-sensitive). The key names the database in resource addresses and in derived replication object names, also when `target_database` renames it.
    */
   databases?: {
-    [k: string]: RawDatabase | undefined;
+    [k: string]: (RawDatabase | null) | undefined;
   };
   cutover?: RawCutover;
 }
@@ -253,7 +253,7 @@ export interface RawSubscriptionOptions {
   synchronous_commit?: 'off' | 'local' | 'remote_write' | 'remote_apply' | 'on';
 }
 /**
- * One source database: every key of `defaults:` plus the rename and the replication object names.
+ * One source database: every key of `defaults:` plus the rename and the replication object names. Empty (`shop:` or `shop: {}`) takes every default.
  */
 export interface RawDatabase {
   target_database?: RawTargetDatabase;
