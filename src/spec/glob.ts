@@ -15,7 +15,8 @@ export function globToRegExp(glob: string): RegExp {
     for (const ch of glob) {
       if (ch === '*') source += '.*';
       else if (ch === '?') source += '.';
-      else source += ch.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+      // Only syntax characters: in unicode mode an escaped `-` or letter is itself an error.
+      else source += ch.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
     }
     // `u`: `?` is one code point, not one UTF-16 unit; `s`: `.` also matches a newline in a (weird) name.
     re = new RegExp(`^${source}$`, 'su');

@@ -99,6 +99,9 @@ describe('tableMatches', () => {
   });
 
   it('treats everything but * and ? literally', () => {
+    expect(tableMatches(parseTablePattern('my-app.tmp-*'), t('my-app', 'tmp-1'))).toBe(true);
+    expect(tableMatches(parseTablePattern('a\\b.c^$|/d*'), t('a\\b', 'c^$|/dx'))).toBe(true);
+    expect(tableMatches(parseTablePattern('public.a.c*'), t('public', 'abc'))).toBe(false);
     expect(tableMatches(parseTablePattern('public.[ab]'), t('public', 'a'))).toBe(false);
     expect(tableMatches(parseTablePattern('public.[ab]'), t('public', '[ab]'))).toBe(true);
     expect(tableMatches(parseTablePattern('public.a+b'), t('public', 'aab'))).toBe(false);
