@@ -18,7 +18,12 @@ export function checkReachSource(probes: SubscriptionProbes): CheckResult[] {
     const fix: string[] = [];
     if (e.detail) fix.push(`-- DETAIL: ${e.detail}`);
     if (e.hint) fix.push(`-- HINT: ${e.hint}`);
-    if (/password is required/i.test(e.message) || /password is required/i.test(e.detail ?? '')) {
+    const text = `${e.message} ${e.detail ?? ''}`;
+    if (/start (WAL sender|walsender)|REPLICATION attribute|replication role|replication permission/i.test(text)) {
+      fix.push('-- the source role needs REPLICATION to stream (see source.role.replication)');
+    } else if (/password authentication failed/i.test(text)) {
+      fix.push('-- the source refused the password the target sent: check the password in the source URL or subscription.conninfo');
+    } else if (/password is required|must provide a password/i.test(text)) {
       fix.push('-- from PostgreSQL 16 a non-superuser subscription owner must put a password in the connection string,');
       fix.push('-- and the source must ask for one (not trust): give the source URL a password, or set subscription.conninfo');
     } else {

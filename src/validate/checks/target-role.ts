@@ -98,7 +98,7 @@ export function checkWorkers(facts: ServerFacts | null, synced: readonly Databas
     out.push(
       fail(
         id,
-        `max_logical_replication_workers = ${maxLogical} with ${inUse} running leaves ${freeLogical}; ${needed} more apply workers needed (one per subscription)`,
+        `max_logical_replication_workers = ${maxLogical} with ${inUse} running leaves ${freeLogical}; ${needed} more apply worker${needed === 1 ? '' : 's'} needed (one per subscription)`,
         {
           subject: 'target',
           fix: [`ALTER SYSTEM SET max_logical_replication_workers = ${inUse + needed + 2};`, '-- then restart the target server'],
