@@ -39,7 +39,7 @@ export function runChecks(input: ValidateInput): CheckResult[] {
 
   out.push(...checkIncludeExclude(input.spec), ...checkDatabaseNames(input.unmatchedDatabases, input.databaseConflicts));
   out.push(checkReachable('source', input.source), checkVersion('source', input.source));
-  if (input.source.reachable) out.push(checkPooler(input.source));
+  if (input.source.reachable || input.source.pooler) out.push(checkPooler(input.source));
   out.push(checkReachable('target', input.target), checkVersion('target', input.target));
   out.push(checkVersionOrder(input.source, input.target));
 

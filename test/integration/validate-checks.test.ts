@@ -162,6 +162,9 @@ describe.each(SETUPS)('validate, $auth profile, PostgreSQL $source → $target',
       expect(pick(r, 'filters.valid', 'g_window')[0]?.message).toMatch(/created_at >= '\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.\d]*\+00'::timestamp with time zone/);
       expect(statusOf(r, 'filters.replica_identity')).toEqual(['ok', 'ok']);
     }
+    // The probes left nothing behind.
+    expect(await src.query("SELECT pubname FROM pg_publication WHERE pubname LIKE 'pgrepl_probe%'", [], good)).toEqual([]);
+    expect(await tgt.query("SELECT subname FROM pg_subscription WHERE subname LIKE 'pgrepl_probe%'")).toEqual([]);
     if (mayGoodSubscribe) {
       expect(statusOf(r, 'target.reaches_source'), listing(r, ['fail', 'skip']).join('\n')).toEqual(['ok']);
       expect(statusOf(r, 'target.workers')).toEqual(['ok']);

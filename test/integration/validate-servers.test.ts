@@ -3,6 +3,7 @@
 // databases nor subscriptions. Both authentication profiles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, getCluster, SOURCE_ROLE, type Cluster, type Major } from '../harness/index.js';
+import { HAVE_PGBOUNCER, startBouncer } from '../fixtures/validate/bouncer.js';
 import { buildSpec, credentials, ensureRoles, goodTemplateSql, listing, pick, runValidate, statusOf, urlFor } from '../fixtures/validate/setup.js';
 
 const started = Date.now();
@@ -106,5 +107,24 @@ describe.each(PROFILES)('servers and target role ($auth, PostgreSQL 15 → $majo
     const skipped = pick(r, 'target.reaches_source')[0];
     expect(skipped?.status).toBe('skip');
     expect(skipped?.message).toMatch(/the probe needs a role that may create subscriptions/);
+  });
+});
+
+describe.skipIf(!HAVE_PGBOUNCER)('a transaction-mode PgBouncer in front of the source (trust, PostgreSQL 15)', () => {
+  it('fails with a request for the direct URL, and passes the direct URL', async () => {
+    const cluster = await getCluster({ major: 15 });
+    const bouncer = await startBouncer(cluster);
+    try {
+      const pooled = `postgres://postgres@127.0.0.1:${bouncer.port}/postgres?sslmode=disable`;
+      const r = await runValidate(buildSpec(pooled, urlFor(cluster, 'admin'), { postgres: {} }));
+      const pooler = pick(r, 'source.pooler')[0];
+      expect(pooler?.status, listing(r).join('\n')).toBe('fail');
+      expect(pooler?.message).toContain(`postgres://postgres@127.0.0.1:${bouncer.port}/postgres`);
+      expect(pooler?.fix?.[0]).toMatch(/direct \(non-pooled\) URL/);
+      const direct = await runValidate(buildSpec(urlFor(cluster, 'admin'), urlFor(cluster, 'admin'), { postgres: { sync: false } }));
+      expect(statusOf(direct, 'source.pooler')).toEqual(['ok']);
+    } finally {
+      await bouncer.stop();
+    }
   });
 });

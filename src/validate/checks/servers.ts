@@ -65,13 +65,13 @@ export function checkVersionOrder(source: ServerProbe, target: ServerProbe): Che
 
 export function checkPooler(probe: ServerProbe): CheckResult {
   const id = 'source.pooler';
-  if (!probe.reachable) return skip(id, 'the source is unreachable', { subject: 'source' });
-  const p = probe.pooler;
+  const p = probe.pooler ?? null;
+  if (!probe.reachable && p === null) return skip(id, 'the source is unreachable', { subject: 'source' });
   if (p === null) return skip(id, 'pooler detection did not run', { subject: 'source' });
   if (p.detected) {
     return fail(
       id,
-      `a transaction-mode connection pooler seems to sit in front of the source ${probe.display}: ${p.reason}; ` +
+      `a transaction-mode connection pooler sits in front of the source ${probe.display} (${p.reason}): ` +
         'exported snapshots, replication connections and advisory locks do not work through it',
       {
         subject: 'source',

@@ -5,7 +5,7 @@
 import { PgreplError } from '../../../util/errors.js';
 import { displayName } from '../../conninfo/display.js';
 import type { ConnInfo } from '../../conninfo/types.js';
-import { connect } from '../../connect.js';
+import { connect, PoolerError } from '../../connect.js';
 import { detectPooler } from '../../pooler.js';
 import { withClient } from '../../session.js';
 import { readDatabaseCatalog } from './database-catalog.js';
@@ -57,7 +57,10 @@ export async function probeServer(ci: ConnInfo, side: Side, opts: { extensions: 
     const pooler = opts.pooler ? await poolerFinding(ci, side) : null;
     return { reachable: true, display, facts, pooler };
   } catch (e) {
-    return { reachable: false, display, error: connectionError(e, ci) };
+    const error = connectionError(e, ci);
+    // A pooler that refuses or drops pgrepl's startup settings fails connect() itself.
+    if (e instanceof PoolerError) return { reachable: false, display, error, pooler: { detected: true, reason: error.message } };
+    return { reachable: false, display, error };
   }
 }
 

@@ -118,7 +118,13 @@ export interface PoolerFinding {
 
 export type ServerProbe =
   | { readonly reachable: true; readonly display: string; readonly facts: ServerFacts; readonly pooler: PoolerFinding | null }
-  | { readonly reachable: false; readonly display: string; readonly error: ProbeError };
+  | {
+      readonly reachable: false;
+      readonly display: string;
+      readonly error: ProbeError;
+      /** Set when the connection failed the way a transaction-mode pooler makes it fail. */
+      readonly pooler?: PoolerFinding;
+    };
 
 export type RelationKind = 'table' | 'partitioned' | 'view' | 'materialized view' | 'foreign table';
 export type Persistence = 'permanent' | 'unlogged' | 'temporary';
