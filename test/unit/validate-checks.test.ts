@@ -250,6 +250,13 @@ describe('row filters', () => {
     expect(checkRowFilters(insertOnly, 150010, [probe('orders', ['region']), probe('events', ['created_at'])]).map((x) => x.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
   });
 
+  it('does not judge the filter columns of a table that has no replica identity at all', () => {
+    const s = scopeDatabase(db({ table_filters: [{ table: 'orders', where: 'region = 1' }] }), catalog([{ ...orders, indexes: [] }]));
+    const r = checkRowFilters(s, 150010, [probe('orders', ['region'])]);
+    expect(r.map((x) => [x.id, x.status])).toEqual([['filters.valid', 'ok'], ['filters.replica_identity', 'skip']]);
+    expect(r[1]?.message).toMatch(/has no replica identity \(see tables\.replica_identity\)/);
+  });
+
   it('fails streamed WHERE filters before 15 and degrades windows to copy-only', () => {
     const r = checkRowFilters(scope, 120022, [probe('events', [])]);
     expect(r.map((x) => [x.id, x.status])).toEqual([

@@ -167,9 +167,12 @@ describe('validate without a spec', () => {
   it('takes the URL\'s database, every database for postgres, or --include-databases', () => {
     const opts = { source: 'postgres://app@src/shop', target: 'postgres://app@dst/x' };
     expect(rawSpecFromFlags(opts, 'shop')).toMatchObject({ databases: { shop: {} } });
+    expect(rawSpecFromFlags(opts, 'shop', 'shop_copy')).toMatchObject({ databases: { shop: { target_database: 'shop_copy' } } });
     expect(rawSpecFromFlags(opts, 'postgres')).toMatchObject({ exclude_databases: [] });
     expect(rawSpecFromFlags({ ...opts, includeDatabases: ['a', ' b', 'a', ''] }, 'shop')).toMatchObject({ include_databases: ['a', 'b'] });
-    expect(specFromFlags({ ...opts, env: {} }).databases.map((d) => d.key)).toEqual(['shop']);
+    expect(specFromFlags({ ...opts, env: {} }).databases.map((d) => [d.key, d.targetDatabase])).toEqual([['shop', 'x']]);
+    // A `$` in a password is not spec interpolation.
+    expect(specFromFlags({ source: 'postgres://app:pa$${X}ss@src/shop', target: 'postgres://app@dst/x', env: {} }).source.url).toBe('postgres://app:pa$${X}ss@src/shop');
     const all = specFromFlags({ source: 'postgres://app@src/postgres', target: 'postgres://app@dst/x', env: {} });
     expect(all.databases).toEqual([]);
     expect(all.selection).toMatchObject({ include: null, exclude: [] });

@@ -49,6 +49,10 @@ function checkIdentityRule(f: ResolvedFilter, probe: FilterProbeResult & { ok: t
     return ok(id, `${describe(f)} may read any column: UPDATE and DELETE are not published`, { subject });
   }
   const rels = [f.table.rel, ...f.table.leaves];
+  const without = rels.find((rel) => identityColumns(rel) === null);
+  if (without) {
+    return skip(id, `${describe(f)} cannot be judged yet: ${without.schema}.${without.name} has no replica identity (see tables.replica_identity)`, { subject });
+  }
   const bad = outsideIdentity(rels, probe.columns);
   if (bad.length === 0) {
     return ok(id, `${describe(f)} reads only replica-identity columns (${probe.columns.join(', ') || 'none'})`, { subject });
