@@ -281,6 +281,12 @@ describe('row filters', () => {
     expect(r[0]?.fix?.[0]).toMatch(/use time_filters/);
   });
 
+  it('skips a filter the role may not probe: the role checks report why', () => {
+    const denied: FilterProbeResult = { key: filterKey('shop', 'public', 'orders'), ok: false, expression: 'region = 1', error: { message: 'must be owner of table orders', code: '42501' } };
+    const r = checkRowFilters(scopeDatabase(db({ table_filters: [{ table: 'orders', where: 'region = 1' }] }), catalog([orders])), 150010, [denied]);
+    expect(r.map((x) => [x.status, x.message])).toEqual([['skip', 'the filter on public.orders could not be probed: must be owner of table orders (see source.role.create and source.role.ownership)']]);
+  });
+
   it('checks each leaf partition against the filter columns', () => {
     const root = table('m', { kind: 'partitioned', columns: [column('id'), column('k', { num: 2 })], indexes: [{ name: 'm_pkey', primary: true, replicaIdentity: false, identityCandidate: true, columns: ['id', 'k'] }] });
     const leaf = table('m_1', { isPartition: true, parentOid: root.oid, replicaIdentity: 'index', indexes: [{ name: 'm_1_id', primary: false, replicaIdentity: true, identityCandidate: true, columns: ['id'] }] });

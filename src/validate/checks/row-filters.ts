@@ -113,6 +113,11 @@ export function checkRowFilters(scope: DatabaseScope, sourceVersionNum: number, 
       out.push(skip('filters.valid', `${describe(f)} was not probed`, { subject }));
       continue;
     }
+    if (!probe.ok && probe.error.code === '42501') {
+      // The probe publication needs what the real one needs (CREATE, ownership): reported by the role checks.
+      out.push(skip('filters.valid', `${describe(f)} could not be probed: ${probe.error.message} (see source.role.create and source.role.ownership)`, { subject }));
+      continue;
+    }
     if (!probe.ok) {
       const e = probe.error;
       const by = streamed && sourceVersionNum >= ROW_FILTER_MIN_VERSION_NUM ? 'a publication' : 'a query';
