@@ -73,6 +73,9 @@ export function checkLeftovers(
       }),
     );
   }
-  if (out.length === 0) return [ok(id, 'no publications, subscriptions or slots left by the previous tool')];
+  if (out.length === 0) {
+    const where = !source ? ' on the target (the source was not checked)' : !target ? ' on the source (the target was not checked)' : '';
+    return [ok(id, `no publications, subscriptions or slots left by the previous tool${where}`)];
+  }
   return out;
 }
