@@ -12,6 +12,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -19,6 +20,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          // Unit tests run first (group 0) so a broken pure layer fails fast before clusters start.
+          sequence: { groupOrder: 1 },
           pool: 'forks',
           isolate: false,
           maxWorkers: 2,
