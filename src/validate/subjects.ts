@@ -1,5 +1,5 @@
 // How checks name what they are about, and the SQL pieces their fix lines share.
-import { quoteIdent, quoteQualified } from '../pg/catalog/validate/sql-quote.js';
+import { quoteIdent, quoteQualified } from '../pg/sql/quote.js';
 
 /** `shop.public.orders`; parts that need quoting in SQL are quoted the same way here. */
 export function tableSubject(database: string, schema: string, table: string): string {

@@ -5,7 +5,7 @@ import { parseCatalog, typesWithEquality, type TypeRow } from '../../src/pg/cata
 import { varAttnos } from '../../src/pg/catalog/validate/filter-probe.js';
 import { redactSecrets, toProbeError } from '../../src/pg/catalog/validate/probe-error.js';
 import { parseAvailableExtensions, parseDatabases, parseSlots } from '../../src/pg/catalog/validate/server-facts.js';
-import { quoteIdent, quoteLiteral, quoteQualified } from '../../src/pg/catalog/validate/sql-quote.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../../src/pg/sql/quote.js';
 import { subscriptionProbeSql } from '../../src/pg/catalog/validate/subscription-probe.js';
 import { loadValidateSpec } from '../../src/cli/commands/validate.js';
 import { checkIncludeExclude } from '../../src/validate/checks/spec-names.js';
@@ -137,10 +137,10 @@ describe('secrets and quoting', () => {
     expect(quoteIdent('user')).toBe('"user"');
     expect(quoteIdent('my-app')).toBe('"my-app"');
     expect(quoteQualified('sales', 'Order "Lines"')).toBe('sales."Order ""Lines"""');
-    expect(quoteLiteral("it's \\")).toBe("'it''s \\'");
+    expect(quoteLiteral("it's \\")).toBe("E'it''s \\\\'");
     expect(() => quoteIdent('a\0b')).toThrow();
     expect(subscriptionProbeSql('pgrepl_probe_x', "host=h password='a\\'b'")).toBe(
-      "CREATE SUBSCRIPTION pgrepl_probe_x CONNECTION 'host=h password=''a\\''b''' PUBLICATION pgrepl_probe_x WITH (slot_name = NONE, create_slot = false, enabled = false, connect = true, copy_data = false)",
+      "CREATE SUBSCRIPTION pgrepl_probe_x CONNECTION E'host=h password=''a\\\\''b''' PUBLICATION pgrepl_probe_x WITH (slot_name = NONE, create_slot = false, enabled = false, connect = true, copy_data = false)",
     );
   });
 });

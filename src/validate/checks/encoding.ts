@@ -4,7 +4,7 @@ import type { DatabaseFacts, ServerFacts } from '../../pg/catalog/validate/types
 import type { DatabaseSpec } from '../../spec/model.js';
 import { fail, ok, skip, warn, type CheckResult } from '../result.js';
 import { databaseSubject, quoteIdent } from '../subjects.js';
-import { quoteLiteral } from '../../pg/catalog/validate/sql-quote.js';
+import { quoteLiteral } from '../../pg/sql/quote.js';
 
 export type EncodingVerdict = 'same' | 'unchecked-source' | 'unchecked-target' | 'converted' | 'lossy';
 

@@ -4,7 +4,7 @@
 import type { DatabaseCatalog, ServerFacts, SlotFacts } from '../../pg/catalog/validate/types.js';
 import { ok, skip, warn, type CheckResult } from '../result.js';
 import { quoteIdent } from '../subjects.js';
-import { quoteLiteral } from '../../pg/catalog/validate/sql-quote.js';
+import { quoteLiteral } from '../../pg/sql/quote.js';
 
 const LEFTOVER = /^seren_(migration|replication)_/;
 

@@ -8,7 +8,7 @@ import type { ClientBase, QueryConfig } from 'pg';
 import type pg from 'pg';
 import { probeInRollback } from '../../session.js';
 import { toProbeError } from './probe-error.js';
-import { quoteIdent, quoteLiteral, quoteQualified } from './sql-quote.js';
+import { quoteIdent, quoteLiteral, quoteQualified } from '../../sql/quote.js';
 import type { FilterProbeRequest, FilterProbeResult } from './types.js';
 
 export function probeObjectName(): string {

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { probeInRollback } from '../../session.js';
 import { probeObjectName, singleStatement } from './filter-probe.js';
 import { toProbeError } from './probe-error.js';
-import { quoteLiteral } from './sql-quote.js';
+import { quoteLiteral } from '../../sql/quote.js';
 import type { SubscriptionProbeResult } from './types.js';
 
 export function subscriptionProbeSql(name: string, conninfo: string): string {
