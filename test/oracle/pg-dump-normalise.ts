@@ -1,0 +1,32 @@
+// Normalises `pg_dump --schema-only` text for comparison: pg_dump orders objects by dependencies and then by
+// OID-influenced ties, so two equivalent databases can print the same statements in a different order. Split at
+// top-level ';', drop comment-only lines (TOC headers) and the `\restrict`/`\unrestrict` lines (a random key per
+// run in pg_dump 15.18 unless --restrict-key), keep each statement's lines in order, sort the statements.
+import { splitStatements } from './sql-statements.js';
+
+const RESTRICT_LINE = /^\\(un)?restrict\b/;
+
+/** The dump's statements, sorted, each with its lines in their original order. */
+export function normalisePgDump(dump: string): string[] {
+  return splitStatements(dump).filter((s) => !RESTRICT_LINE.test(s)).sort();
+}
+
+export interface DumpDifference {
+  /** Statements (with multiplicity) only in the first dump. */
+  readonly onlyInFirst: readonly string[];
+  readonly onlyInSecond: readonly string[];
+}
+
+/** Multiset difference of two normalised dumps: empty both ways when they are identical. */
+export function compareNormalisedDumps(first: readonly string[], second: readonly string[]): DumpDifference {
+  const counts = new Map<string, number>();
+  for (const s of first) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const onlyInSecond: string[] = [];
+  for (const s of second) {
+    const n = counts.get(s) ?? 0;
+    if (n > 0) counts.set(s, n - 1);
+    else onlyInSecond.push(s);
+  }
+  const onlyInFirst = [...counts].flatMap(([s, n]) => Array.from({ length: n }, () => s));
+  return { onlyInFirst: onlyInFirst.sort(), onlyInSecond: onlyInSecond.sort() };
+}
