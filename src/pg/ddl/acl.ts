@@ -1,0 +1,91 @@
+// GRANT/REVOKE statements that turn an object's default privileges into the ACL it has on the source, computed
+// like pg_dump's buildACLCommands: revoke what the default gives and the ACL lacks, grant what the ACL adds.
+// ACL null means "default": nothing to run. The defaults are the source major's, so an owner holding ALL on 15
+// still holds ALL (MAINTAIN included) on a 17 target.
+import type { AclEntry } from '../../model/schema.js';
+import { quoteIdent } from '../sql/quote.js';
+import { type AclKind, ownerDefault, privilegeExists, publicDefault, sortPrivileges } from './privileges.js';
+
+export interface AclContext {
+  readonly sourceMajor: number;
+  readonly targetMajor: number;
+  /**
+   * The grantee as it exists on the target, or null to leave its entry out (roles: skip and the role is
+   * missing). Called with '' for PUBLIC.
+   */
+  readonly mapRole: (role: string) => string | null;
+  readonly warn: (message: string) => void;
+}
+
+export interface AclTarget {
+  readonly kind: AclKind;
+  /** What follows ON: `TABLE public.t`, `SCHEMA app`, `FUNCTION public.f(integer)`. */
+  readonly on: string;
+  /** The owner on the source (ACL entries of the source owner are the owner's on the target too). */
+  readonly owner: string;
+  /** The owner on the target (differs with roles: skip). */
+  readonly targetOwner: string;
+  /** For column privileges: the column name. */
+  readonly column?: string;
+  /** For messages: the object's address. */
+  readonly label: string;
+  /** Start from no privileges at all (column grants, per-schema default privileges). */
+  readonly noDefaults?: boolean;
+}
+
+interface Held { readonly plain: Set<string>; readonly grantable: Set<string> }
+
+function grantee(role: string): string {
+  return role === '' ? 'PUBLIC' : quoteIdent(role);
+}
+
+function privilegeList(target: AclTarget, privileges: Iterable<string>): string {
+  const sorted = sortPrivileges(target.kind, privileges);
+  return target.column === undefined
+    ? sorted.join(', ')
+    : sorted.map((p) => `${p}(${quoteIdent(target.column as string)})`).join(', ');
+}
+
+/** GRANT/REVOKE statements (without semicolons) that give the target object this ACL. */
+export function aclStatements(target: AclTarget, acl: readonly AclEntry[] | null, ctx: AclContext): string[] {
+  if (acl === null) return [];
+  const defaults = new Map<string, Set<string>>();
+  if (target.kind !== 'column' && target.noDefaults !== true) {
+    defaults.set(target.targetOwner, new Set(ownerDefault(target.kind, ctx.sourceMajor).filter((p) => privilegeExists(p, ctx.targetMajor))));
+    const pub = publicDefault(target.kind);
+    if (pub.length > 0) defaults.set('', new Set(pub));
+  }
+  const actual = new Map<string, Held>();
+  for (const entry of acl) {
+    const mapped = entry.grantee === target.owner ? target.targetOwner : ctx.mapRole(entry.grantee);
+    if (mapped === null) {
+      ctx.warn(`${target.label}: privileges of role ${entry.grantee} left out (role not on the target)`);
+      continue;
+    }
+    const held = actual.get(mapped) ?? { plain: new Set<string>(), grantable: new Set<string>() };
+    for (const p of entry.privileges) {
+      if (!privilegeExists(p, ctx.targetMajor)) {
+        ctx.warn(`${target.label}: ${p} granted to ${grantee(entry.grantee)} left out (PostgreSQL ${ctx.targetMajor} has no ${p} privilege)`);
+        continue;
+      }
+      if (entry.grantable.includes(p)) held.grantable.add(p);
+      else held.plain.add(p);
+    }
+    actual.set(mapped, held);
+  }
+  for (const held of actual.values()) for (const p of held.grantable) held.plain.delete(p);
+  const on = `ON ${target.on}`;
+  const out: string[] = [];
+  for (const [role, privileges] of [...defaults].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const held = actual.get(role);
+    const missing = [...privileges].filter((p) => !held?.plain.has(p) && !held?.grantable.has(p));
+    if (missing.length > 0) out.push(`REVOKE ${privilegeList(target, missing)} ${on} FROM ${grantee(role)}`);
+  }
+  for (const [role, held] of [...actual].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const base = defaults.get(role) ?? new Set<string>();
+    const plain = [...held.plain].filter((p) => !base.has(p));
+    if (plain.length > 0) out.push(`GRANT ${privilegeList(target, plain)} ${on} TO ${grantee(role)}`);
+    if (held.grantable.size > 0) out.push(`GRANT ${privilegeList(target, held.grantable)} ${on} TO ${grantee(role)} WITH GRANT OPTION`);
+  }
+  return out;
+}
