@@ -27,7 +27,7 @@ export interface AclTarget {
   readonly targetOwner: string;
   /** For column privileges: the column name. */
   readonly column?: string;
-  /** For messages: the object's address. */
+  /** The object's address (the caller's warn() adds it to messages). */
   readonly label: string;
   /** Start from no privileges at all (column grants, per-schema default privileges). */
   readonly noDefaults?: boolean;
@@ -59,13 +59,13 @@ export function aclStatements(target: AclTarget, acl: readonly AclEntry[] | null
   for (const entry of acl) {
     const mapped = entry.grantee === target.owner ? target.targetOwner : ctx.mapRole(entry.grantee);
     if (mapped === null) {
-      ctx.warn(`${target.label}: privileges of role ${entry.grantee} left out (role not on the target)`);
+      ctx.warn(`privileges of role ${entry.grantee} left out (role not on the target)`);
       continue;
     }
     const held = actual.get(mapped) ?? { plain: new Set<string>(), grantable: new Set<string>() };
     for (const p of entry.privileges) {
       if (!privilegeExists(p, ctx.targetMajor)) {
-        ctx.warn(`${target.label}: ${p} granted to ${grantee(entry.grantee)} left out (PostgreSQL ${ctx.targetMajor} has no ${p} privilege)`);
+        ctx.warn(`${p} granted to ${grantee(entry.grantee)} left out (PostgreSQL ${ctx.targetMajor} has no ${p} privilege)`);
         continue;
       }
       if (entry.grantable.includes(p)) held.grantable.add(p);

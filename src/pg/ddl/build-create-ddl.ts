@@ -1,0 +1,88 @@
+// The DDL that creates a model's objects on an empty target database: pre-data (all a COPY needs) then
+// post-data (indexes, keys, FKs, triggers, policies, comments, owners, grants, database settings), each in
+// dependency order (order-nodes.ts). Pure: the model in, statements and warnings out.
+import type { ObjectKey, SchemaModel, SchemaObjectAny } from '../../model/schema.js';
+import type { Diagnostic } from '../../util/errors.js';
+import type { BuildContext } from './build-context.js';
+import { databaseNodes } from './create/database.js';
+import { objectMetaNodes } from './create/object-meta.js';
+import { castNodes, operatorFamilyNodes, operatorNodes } from './create/operator-objects.js';
+import {
+  collationNodes, extensionNodes, functionNodes, schemaNodes, sequenceNodes, statisticsNodes, viewNodes,
+} from './create/simple-objects.js';
+import { tableCreateNodes } from './create/table.js';
+import { tablePostNodes } from './create/table-post.js';
+import { typeNodes } from './create/type.js';
+import type { DdlNode } from './node.js';
+import { orderNodes } from './order-nodes.js';
+import type { DdlStatement } from './types.js';
+
+export interface CreateDdlOptions {
+  /** copy: owners and grants as on the source (roles created by buildRoleDdl); skip: see CreateDdlResult. */
+  readonly roles: 'copy' | 'skip';
+  /** The role that runs the DDL on the target. With roles: skip it owns everything, and the source owner's privileges become its. */
+  readonly targetRole?: string;
+  readonly targetMajor: number;
+  /** Roles that exist on the target. With roles: skip, privileges, policies and settings naming any other role are left out with a warning. */
+  readonly existingRoles?: readonly string[];
+  /** The target database's name (default: the source's), for ALTER DATABASE and database grants. */
+  readonly targetDatabase?: string;
+}
+
+/**
+ * `statements` in execution order; `warnings` lists what was left out (grants to roles missing on the target
+ * with roles: skip, privileges the target major lacks such as MAINTAIN before 17), one per object and reason.
+ */
+export interface CreateDdlResult {
+  readonly statements: readonly DdlStatement[];
+  readonly warnings: readonly Diagnostic[];
+}
+
+function objectNodes(o: SchemaObjectAny, ctx: BuildContext): DdlNode[] {
+  switch (o.kind) {
+    case 'schema': return schemaNodes(o);
+    case 'extension': return extensionNodes(o, ctx);
+    case 'collation': return collationNodes(o);
+    case 'type': return typeNodes(o, ctx);
+    case 'sequence': return sequenceNodes(o);
+    case 'table': return [...tableCreateNodes(o, ctx), ...tablePostNodes(o, ctx)];
+    case 'view':
+    case 'matview': return viewNodes(o, ctx);
+    case 'function': return functionNodes(o);
+    case 'cast': return castNodes(o);
+    case 'operator': return operatorNodes(o);
+    case 'opfamily':
+    case 'opclass': return operatorFamilyNodes(o);
+    case 'statistics': return statisticsNodes(o);
+  }
+}
+
+export function planCreateDdl(model: SchemaModel, opts: CreateDdlOptions): CreateDdlResult {
+  const existing = new Set(opts.existingRoles ?? []);
+  if (opts.targetRole !== undefined) existing.add(opts.targetRole);
+  // Predefined roles (pg_read_all_data, pg_database_owner, …) exist on every server.
+  const mapRole = opts.roles === 'copy' ? (r: string): string => r : (r: string): string | null => (r === '' || r.startsWith('pg_') || existing.has(r) ? r : null);
+  const warnings = new Map<string, Diagnostic>();
+  const ctx: BuildContext = {
+    sourceMajor: Math.floor(model.serverVersionNum / 10_000),
+    targetMajor: opts.targetMajor,
+    roles: opts.roles,
+    objects: new Map<ObjectKey, SchemaObjectAny>(model.objects.map((o) => [o.key, o])),
+    mapRole,
+    warn: (object, message) => {
+      const text = `${object}: ${message}`;
+      warnings.set(text, { severity: 'warning', message: text });
+    },
+  };
+  const targetOwner = (_key: ObjectKey, owner: string): string => (opts.roles === 'skip' ? (opts.targetRole ?? owner) : owner);
+  const nodes: DdlNode[] = [];
+  for (const o of model.objects) nodes.push(...objectNodes(o, ctx), ...objectMetaNodes(o, ctx, targetOwner));
+  const database = opts.targetDatabase ?? model.database.name;
+  nodes.push(...databaseNodes(model, database, targetOwner(`database:${database}`, model.database.owner), ctx));
+  return { statements: orderNodes(nodes), warnings: [...warnings.values()] };
+}
+
+/** The statements of planCreateDdl, for callers that show warnings elsewhere. */
+export function buildCreateDdl(model: SchemaModel, opts: CreateDdlOptions): DdlStatement[] {
+  return [...planCreateDdl(model, opts).statements];
+}
