@@ -11,7 +11,9 @@ export interface DependRow {
   readonly deptype: string;
 }
 
-// Only objects made after initdb can be in the model, on either end, so both sides are filtered by OID.
+// Only objects made after initdb can depend on something in the model; what they depend on may be older (the
+// public schema is made by initdb), and references to pinned built-ins are never recorded, so that side is not
+// filtered.
 export const DEPENDS_SQL = `
 SELECT DISTINCT d.classid::regclass::text || ':' || d.objid AS token,
        CASE WHEN ext.refobjid IS NOT NULL THEN 'pg_extension:' || ext.refobjid
@@ -20,5 +22,5 @@ SELECT DISTINCT d.classid::regclass::text || ':' || d.objid AS token,
 FROM pg_depend d
 LEFT JOIN pg_type arr ON d.refclassid = 'pg_type'::regclass AND arr.oid = d.refobjid AND arr.typelem <> 0 AND arr.typlen = -1
 LEFT JOIN pg_depend ext ON ext.classid = d.refclassid AND ext.objid = coalesce(arr.typelem, d.refobjid) AND ext.deptype = 'e'
-WHERE d.deptype IN ('n', 'a') AND d.objid >= ${String(FIRST_NORMAL_OBJECT_ID)} AND d.refobjid >= ${String(FIRST_NORMAL_OBJECT_ID)}
+WHERE d.deptype IN ('n', 'a') AND d.objid >= ${String(FIRST_NORMAL_OBJECT_ID)}
 ORDER BY 1, 2, 3`;
