@@ -99,6 +99,8 @@ export interface CompositeAttribute {
   readonly name: string;
   readonly type: string;
   readonly collation: string | null;
+  /** `COMMENT ON COLUMN type.attribute`; absent or null = none. */
+  readonly comment?: string | null;
 }
 export interface CompositeType {
   readonly variant: 'composite';
