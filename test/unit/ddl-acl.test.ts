@@ -66,3 +66,13 @@ describe('aclStatements', () => {
     ]);
   });
 });
+
+describe('aclStatements with grantors kept', () => {
+  it('makes a grant by a non-owner as that role, after the owner granted it the option', () => {
+    const acl = [entry('Owner', TABLE_ALL_15), { grantee: 'lead', grantor: 'Owner', privileges: ['SELECT'], grantable: ['SELECT'] }, { grantee: 'temp', grantor: 'lead', privileges: ['SELECT'], grantable: [] }];
+    expect(aclStatements(table, acl, { ...ctx(15, 15), keepGrantors: true })).toEqual([
+      'GRANT SELECT ON TABLE "Sales"."Order Lines" TO lead WITH GRANT OPTION',
+      'SET ROLE lead;\nGRANT SELECT ON TABLE "Sales"."Order Lines" TO temp;\nRESET ROLE',
+    ]);
+  });
+});

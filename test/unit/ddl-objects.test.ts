@@ -62,7 +62,6 @@ describe('pre-data order and the other kinds', () => {
       "CREATE TABLE public.items (\n    code text DEFAULT public.next_code(),\n    n bigint DEFAULT nextval('public.codes'::regclass)\n)",
       'ALTER SEQUENCE public.codes OWNED BY public.items.n',
       'ALTER FUNCTION public.next_code() OWNER TO app',
-      'ALTER SEQUENCE public.codes OWNER TO app',
       'ALTER TABLE public.items OWNER TO app',
       'REVOKE EXECUTE ON FUNCTION public.next_code() FROM PUBLIC',
     ]);

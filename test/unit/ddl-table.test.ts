@@ -15,7 +15,7 @@ describe('CREATE TABLE', () => {
     const t = table('Sales', 'Order Lines', {
       owner: null,
       columns: [
-        column('id', 'bigint', { notNull: true, identity: { kind: 'a', sequence: 'Order Lines_id_seq', options: IDENTITY } }),
+        column('id', 'bigint', { notNull: true, identity: { kind: 'a', sequence: '"Sales"."Order Lines_id_seq"', options: IDENTITY } }),
         column('user', 'text', { collation: 'pg_catalog."C"', default: "'nobody'::text" }),
         column('my-qty', 'integer', { notNull: true, default: '1' }),
         column('Total', 'numeric(12,2)', { generated: { kind: 's', expression: '("my-qty" * 2)' } }),

@@ -15,6 +15,12 @@ export interface AclContext {
    */
   readonly mapRole: (role: string) => string | null;
   readonly warn: (message: string) => void;
+  /**
+   * Grants made on the source by a role other than the owner (holding GRANT OPTION) are made by that role on
+   * the target too (`SET ROLE grantor; GRANT …; RESET ROLE`), so the ACL's grantor matches. Default false:
+   * everything is granted as the owner.
+   */
+  readonly keepGrantors?: boolean;
 }
 
 export interface AclTarget {
@@ -56,7 +62,12 @@ export function aclStatements(target: AclTarget, acl: readonly AclEntry[] | null
     if (pub.length > 0) defaults.set('', new Set(pub));
   }
   const actual = new Map<string, Held>();
+  const byOthers: AclEntry[] = [];
   for (const entry of acl) {
+    if (ctx.keepGrantors === true && entry.grantor !== target.owner && entry.grantor !== '') {
+      byOthers.push(entry);
+      continue;
+    }
     const mapped = entry.grantee === target.owner ? target.targetOwner : ctx.mapRole(entry.grantee);
     if (mapped === null) {
       ctx.warn(`privileges of role ${entry.grantee} left out (role not on the target)`);
@@ -87,5 +98,24 @@ export function aclStatements(target: AclTarget, acl: readonly AclEntry[] | null
     if (plain.length > 0) out.push(`GRANT ${privilegeList(target, plain)} ${on} TO ${grantee(role)}`);
     if (held.grantable.size > 0) out.push(`GRANT ${privilegeList(target, held.grantable)} ${on} TO ${grantee(role)} WITH GRANT OPTION`);
   }
+  for (const entry of byOthers) out.push(...grantsByOther(target, entry, ctx));
   return out;
+}
+
+/** A grant whose grantor is not the owner: made as that role, which must hold the privilege WITH GRANT OPTION by then. */
+function grantsByOther(target: AclTarget, entry: AclEntry, ctx: AclContext): string[] {
+  const grantor = ctx.mapRole(entry.grantor);
+  const to = ctx.mapRole(entry.grantee);
+  if (grantor === null || to === null) {
+    ctx.warn(`privileges granted by ${entry.grantor} to ${grantee(entry.grantee)} left out (role not on the target)`);
+    return [];
+  }
+  const privileges = entry.privileges.filter((p) => privilegeExists(p, ctx.targetMajor));
+  const plain = privileges.filter((p) => !entry.grantable.includes(p));
+  const grantable = privileges.filter((p) => entry.grantable.includes(p));
+  const grants = [
+    ...(plain.length > 0 ? [`GRANT ${privilegeList(target, plain)} ON ${target.on} TO ${grantee(to)}`] : []),
+    ...(grantable.length > 0 ? [`GRANT ${privilegeList(target, grantable)} ON ${target.on} TO ${grantee(to)} WITH GRANT OPTION`] : []),
+  ];
+  return grants.map((g) => `SET ROLE ${quoteIdent(grantor)};\n${g};\nRESET ROLE`);
 }

@@ -70,7 +70,7 @@ function defaultPrivilegeNodes(dp: DefaultPrivilege, index: number, ctx: BuildCo
     { sourceMajor: ctx.sourceMajor, targetMajor: ctx.targetMajor, mapRole: ctx.mapRole, warn: (m) => ctx.warn(key, m) },
   );
   const after = dp.schema === null ? [] : [`schema:${quoteIdent(dp.schema)}#create`];
-  return sql.map((s, i) => ddlNode(key, `acl:${index}:${i}`, 'post-data', RANK.defaultPrivileges, prefix + s, after));
+  return sql.map((s, i) => ddlNode(key, `acl:${index}:${i}`, 'post-data', RANK.defaultPrivileges, prefix + s, [...after, ...(i > 0 ? [`${key}#acl:${index}:${i - 1}`] : [])]));
 }
 
 /** The database's own statements; `database` is the target database's name (it may be renamed). */
@@ -87,9 +87,9 @@ export function databaseNodes(model: SchemaModel, database: string, targetOwner:
   const acl = aclStatements(
     { kind: 'database', on: `DATABASE ${quoteIdent(database)}`, owner: model.database.owner, targetOwner, label: key },
     model.database.acl,
-    { sourceMajor: ctx.sourceMajor, targetMajor: ctx.targetMajor, mapRole: ctx.mapRole, warn: (m) => ctx.warn(key, m) },
+    { sourceMajor: ctx.sourceMajor, targetMajor: ctx.targetMajor, mapRole: ctx.mapRole, warn: (m) => ctx.warn(key, m), keepGrantors: ctx.roles === 'copy' },
   );
-  out.push(...acl.map((s, i) => ddlNode(key, `acl:${i}`, 'post-data', RANK.databaseAcl, s)));
+  out.push(...acl.map((s, i) => ddlNode(key, `acl:${i}`, 'post-data', RANK.databaseAcl, s, i > 0 ? [`${key}#acl:${i - 1}`] : [])));
   if (model.database.comment !== null) {
     out.push(ddlNode(key, 'comment', 'post-data', RANK.comment, `COMMENT ON DATABASE ${quoteIdent(database)} IS ${quoteLiteral(model.database.comment)}`));
   }

@@ -36,6 +36,9 @@ function commentNodes(o: SchemaObjectAny): DdlNode[] {
     for (const c of o.constraints) add(`constraint:${c.name}`, `CONSTRAINT ${quoteIdent(c.name)} ON ${name}`, c.comment, c.type === 'c' && c.validated ? createId(o.key) : constraintId(o.key, c.name));
     for (const p of o.policies) add(`policy:${p.name}`, `POLICY ${quoteIdent(p.name)} ON ${name}`, p.comment, `${o.key}#policy:${p.name}`);
   }
+  if (o.kind === 'type' && o.type.variant === 'composite') {
+    for (const a of o.type.attributes) add(`column:${a.name}`, `COLUMN ${name}.${quoteIdent(a.name)}`, a.comment ?? null, createId(o.key));
+  }
   if (o.kind === 'type' && o.type.variant === 'domain') {
     for (const c of o.type.constraints) add(`constraint:${c.name}`, `CONSTRAINT ${quoteIdent(c.name)} ON DOMAIN ${name}`, c.comment, c.validated ? createId(o.key) : `${o.key}#constraint:${c.name}`);
   }
@@ -46,6 +49,8 @@ function commentNodes(o: SchemaObjectAny): DdlNode[] {
 function ownerNodes(o: SchemaObjectAny, ctx: BuildContext): DdlNode[] {
   if (ctx.roles === 'skip' || o.owner === null || o.kind === 'extension' || o.kind === 'cast') return [];
   if (isOldPublicSchemaDefault(o, ctx)) return [];
+  // A sequence OWNED BY a column follows its table's owner (ALTER TABLE … OWNER cascades) and refuses its own.
+  if (o.kind === 'sequence' && o.ownedBy !== null) return [];
   const { word, name } = objectSql(o);
   return [ddlNode(o.key, 'owner', 'post-data', RANK.owner, `ALTER ${word} ${name} OWNER TO ${quoteIdent(o.owner)}`, [createId(o.key)])];
 }
@@ -55,14 +60,14 @@ function aclNodes(o: SchemaObjectAny, ctx: BuildContext, targetOwner: (key: Obje
   if (aclKind === null || grantWord === null || o.owner === null || isOldPublicSchemaDefault(o, ctx)) return [];
   const owner = o.owner;
   const warn = (message: string): void => ctx.warn(o.key, message);
-  const acl = { sourceMajor: ctx.sourceMajor, targetMajor: ctx.targetMajor, mapRole: ctx.mapRole, warn };
+  const acl = { sourceMajor: ctx.sourceMajor, targetMajor: ctx.targetMajor, mapRole: ctx.mapRole, warn, keepGrantors: ctx.roles === 'copy' };
   const base = { on: `${grantWord} ${name}`, owner, targetOwner: targetOwner(o.key, owner), label: o.key };
   const sql = aclStatements({ ...base, kind: aclKind }, o.acl, acl);
   if (o.kind === 'table' || o.kind === 'view' || o.kind === 'matview') {
     for (const c of o.columns) sql.push(...aclStatements({ ...base, kind: 'column', column: c.name }, c.acl, acl));
   }
-  const after = [createId(o.key), `${o.key}#owner`];
-  return sql.map((s, i) => ddlNode(o.key, `acl:${i}`, 'post-data', RANK.acl, s, after));
+  // Each after the one before: a grant made by a non-owner needs the grant option given before it.
+  return sql.map((s, i) => ddlNode(o.key, `acl:${i}`, 'post-data', RANK.acl, s, [createId(o.key), `${o.key}#owner`, ...(i > 0 ? [`${o.key}#acl:${i - 1}`] : [])]));
 }
 
 export function objectMetaNodes(o: SchemaObjectAny, ctx: BuildContext, targetOwner: (key: ObjectKey, owner: string) => string): DdlNode[] {

@@ -12,9 +12,12 @@ export function castNodes(c: CastObject): DdlNode[] {
   return [ddlNode(c.key, 'create', 'pre-data', RANK.cast, `CREATE CAST (${c.source} AS ${c.target}) ${how}${context}`, after)];
 }
 
-/** `OPERATOR(schema.op)` form for COMMUTATOR/NEGATOR: works for any operator name and schema. */
-function operatorRef(name: string): string {
-  return name.startsWith('OPERATOR(') ? name : `OPERATOR(${name})`;
+/**
+ * COMMUTATOR/NEGATOR take `OPERATOR(schema.op)`; the model holds regoperator text `schema.op(left,right)`,
+ * whose argument list goes (operator names cannot hold '(').
+ */
+function operatorRef(regoperator: string): string {
+  return `OPERATOR(${functionSqlName(`operator:${regoperator}`)})`;
 }
 
 export function operatorNodes(o: OperatorObject): DdlNode[] {

@@ -18,8 +18,8 @@ function identitySql(table: TableObject, column: Column): string {
   const id = column.identity;
   if (id === null) return '';
   const kind = id.kind === 'a' ? 'ALWAYS' : 'BY DEFAULT';
-  const seq = `${quoteIdent(table.schema ?? 'public')}.${quoteIdent(id.sequence)}`;
-  return ` GENERATED ${kind} AS IDENTITY (SEQUENCE NAME ${seq} ${sequenceOptionsSql(id.options)})`;
+  // The model holds the sequence's qualified, quoted name.
+  return ` GENERATED ${kind} AS IDENTITY (SEQUENCE NAME ${id.sequence} ${sequenceOptionsSql(id.options)})`;
 }
 
 function generatedSql(table: TableObject, column: Column, ctx: BuildContext): string {
