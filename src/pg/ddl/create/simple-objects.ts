@@ -31,8 +31,10 @@ export function collationNodes(c: CollationObject): DdlNode[] {
   if (c.provider === 'c' || c.provider === 'd') {
     if (c.collate !== null) opts.push(`lc_collate = ${quoteLiteral(c.collate)}`);
     if (c.ctype !== null) opts.push(`lc_ctype = ${quoteLiteral(c.ctype)}`);
-  } else if (c.locale !== null) {
-    opts.push(`locale = ${quoteLiteral(c.locale)}`);
+  } else {
+    // Before 15 an ICU collation's locale lives in collcollate.
+    const locale = c.locale ?? c.collate;
+    if (locale !== null) opts.push(`locale = ${quoteLiteral(locale)}`);
   }
   if (c.icuRules !== null) opts.push(`rules = ${quoteLiteral(c.icuRules)}`);
   if (!c.deterministic) opts.push('deterministic = false');
