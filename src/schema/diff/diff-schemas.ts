@@ -1,0 +1,127 @@
+// The schema diff: what to run on the target (actual) so its schema reads like the source's (desired). Both
+// models must already be cut to the same scope (src/schema/scope.ts): every object of `actual` that `desired`
+// lacks is dropped. Pure.
+import type { ObjectKey, SchemaModel, SchemaObjectAny, ViewObject } from '../../model/schema.js';
+import { dropObject } from '../../pg/ddl/alter/common.js';
+import { buildCreateDdl } from '../../pg/ddl/build-create-ddl.js';
+import { normaliseModel } from '../normalise.js';
+import type { ChangeBuilder } from './change-builder.js';
+import type { DiffContext } from './diff-context.js';
+import { diffObject } from './diff-object.js';
+import { qualifiedIndexNames } from './diff-relation-parts.js';
+import { buildDeps, teardownDeps, topologicalOrder } from './order.js';
+import type { ChangeAction, DiffOptions, SchemaChange } from './types.js';
+
+/** Kinds whose replacement loses rows or values stored in them. */
+const HOLDS_DATA = new Set(['table', 'sequence', 'type', 'matview']);
+
+function majorOf(model: SchemaModel): number {
+  return Math.floor(model.serverVersionNum / 10_000);
+}
+
+function addressName(obj: SchemaObjectAny): string {
+  return obj.kind === 'function' ? `${obj.name}(${obj.identityArguments})` : obj.name;
+}
+
+function relations(model: SchemaModel): (Extract<SchemaObjectAny, { kind: 'table' }> | ViewObject)[] {
+  return model.objects.filter((o): o is Extract<SchemaObjectAny, { kind: 'table' }> | ViewObject =>
+    o.kind === 'table' || o.kind === 'view' || o.kind === 'matview');
+}
+
+/** Objects of `actual` that (transitively) depend on `key` and are views: they must be rebuilt when it is. */
+function dependentViews(key: ObjectKey, actual: readonly SchemaObjectAny[]): ObjectKey[] {
+  const found = new Set<ObjectKey>();
+  const queue = [key];
+  while (queue.length > 0) {
+    const k = queue.shift() as ObjectKey;
+    for (const o of actual) {
+      if ((o.kind === 'view' || o.kind === 'matview') && !found.has(o.key) && teardownDeps(o).includes(k)) {
+        found.add(o.key);
+        queue.push(o.key);
+      }
+    }
+  }
+  return [...found].sort();
+}
+
+/** Two objects of the same kind and shape but different names: to the catalogs a rename is a drop plus a create. */
+function looksRenamed(a: SchemaObjectAny, b: SchemaObjectAny): boolean {
+  if (a.kind !== b.kind || a.schema !== b.schema) return false;
+  if (a.kind === 'table' && b.kind === 'table') return JSON.stringify(a.columns.map((c) => [c.name, c.type])) === JSON.stringify(b.columns.map((c) => [c.name, c.type]));
+  return false;
+}
+
+export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel, opts: DiffOptions): SchemaChange[] {
+  const desired = normaliseModel(desiredModel);
+  const actual = normaliseModel(actualModel);
+  const want = new Map(desired.objects.map((o) => [o.key, o]));
+  const have = new Map(actual.objects.map((o) => [o.key, o]));
+  const ctx: DiffContext = { desiredMajor: majorOf(desired), actualMajor: majorOf(actual), targetMajor: opts.targetMajor, desired: want, actual: have };
+  const indexNames = qualifiedIndexNames(relations(desired));
+
+  const found = new Map<ObjectKey, { action: ChangeAction; builder: ChangeBuilder | null; reasons: string[] }>();
+  for (const d of desired.objects) {
+    const a = have.get(d.key);
+    if (a === undefined) {
+      found.set(d.key, { action: 'create', builder: null, reasons: [`${d.kind} ${d.key} does not exist on the target`] });
+      continue;
+    }
+    const builder = diffObject(d, a, indexNames, ctx);
+    if (builder.empty) continue;
+    const replace = builder.replaceReasons.length > 0;
+    found.set(d.key, { action: replace ? 'replace' : 'update', builder, reasons: replace ? builder.replaceReasons : builder.reasons });
+  }
+  for (const a of actual.objects) {
+    if (!want.has(a.key)) found.set(a.key, { action: 'delete', builder: null, reasons: [`${a.kind} ${a.key} is not in the source`] });
+  }
+  // A view over something dropped and created again must be dropped first and created after it.
+  for (const [key, f] of [...found]) {
+    if (f.action !== 'replace' && f.action !== 'delete') continue;
+    for (const view of dependentViews(key, actual.objects)) {
+      const current = found.get(view);
+      if (want.has(view) && (current === undefined || current.action === 'update')) {
+        found.set(view, { action: 'replace', builder: null, reasons: [`depends on ${key}, which is ${f.action === 'delete' ? 'dropped' : 'replaced'}`] });
+      }
+    }
+  }
+  // Deleted and created objects that look alike may be one renamed object: say so, the drop stays destructive.
+  for (const [key, f] of found) {
+    if (f.action !== 'delete') continue;
+    const old = have.get(key);
+    for (const [other, g] of found) {
+      const created = want.get(other);
+      if (g.action === 'create' && old !== undefined && created !== undefined && looksRenamed(old, created)) {
+        f.reasons.push(`may have been renamed to ${other}: a rename cannot be told from drop + create`);
+        g.reasons.push(`may be ${key} renamed: a rename cannot be told from drop + create`);
+      }
+    }
+  }
+
+  const toCreate = new Set([...found].filter(([, f]) => f.action === 'create' || f.action === 'replace').map(([k]) => k));
+  const createDdl = opts.createDdl ?? buildCreateDdl;
+  const created = toCreate.size === 0 ? [] : createDdl(desiredModel, { roles: 'copy', ...opts.create, targetMajor: opts.targetMajor });
+  const createdBy = (key: ObjectKey): SchemaChange['statements'] => created.filter((s) => s.object === key);
+
+  const changes = new Map<ObjectKey, SchemaChange>();
+  for (const [key, f] of found) {
+    const before = have.get(key) ?? null;
+    const after = want.get(key) ?? null;
+    const obj = (after ?? before) as SchemaObjectAny;
+    const teardown = f.action === 'delete' || f.action === 'replace'
+      ? [dropObject(before as SchemaObjectAny, f.action === 'delete' || HOLDS_DATA.has(obj.kind))]
+      : [...(f.builder?.teardown ?? [])];
+    const statements = toCreate.has(key) ? createdBy(key) : [...(f.builder?.statements ?? [])];
+    const destructive = f.action === 'delete' || (f.action === 'replace' && HOLDS_DATA.has(obj.kind))
+      || [...teardown, ...statements].some((s) => s.destructive === true);
+    changes.set(key, {
+      key, kind: obj.kind, schema: obj.schema, addressName: addressName(obj), action: f.action, destructive,
+      before, after, teardown, statements, reasons: f.reasons,
+    });
+  }
+  // Deletes first (they only tear down), then everything else in build order over the desired dependencies.
+  const deletes = topologicalOrder([...changes.values()].filter((c) => c.action === 'delete').map((c) => c.key),
+    (k) => teardownDeps(have.get(k) as SchemaObjectAny)).reverse();
+  const rest = topologicalOrder([...changes.values()].filter((c) => c.action !== 'delete').map((c) => c.key),
+    (k) => buildDeps(want.get(k) as SchemaObjectAny));
+  return [...deletes, ...rest].map((k) => changes.get(k) as SchemaChange);
+}

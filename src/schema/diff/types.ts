@@ -1,0 +1,49 @@
+// What the schema diff returns: one SchemaChange per object key that differs, for the plan to turn into a step.
+//
+// A change's plan address is `target.<kind>.<database key>.<schema>.<name>` (CONTRACTS.md, Resource addresses):
+// `kind`, `schema` and `name` are here (`addressName` for functions adds the identity arguments); the plan adds
+// `target` and the database key. A table's columns, constraints, indexes, triggers, policies and rules are part of
+// the table's change, never changes of their own.
+//
+// Running the changes: first every change's `teardown` in `teardownOrder` (dependents before what they depend
+// on), then every change's `statements` in array order, pre-data ones first, then post-data ones; `executionOrder()`
+// in execution-order.ts does exactly that. An enum value added is marked `commitAfter` and runs before anything
+// that could use it, because types come before the tables and functions that need them.
+import type { ObjectKey, ObjectKind, SchemaModel, SchemaObjectAny } from '../../model/schema.js';
+import type { CreateDdlOptions } from '../../pg/ddl/build-create-ddl.js';
+import type { DdlStatement } from '../../pg/ddl/types.js';
+
+/** Terraform's closed set: create `+`, update `~`, replace `-/+`, delete `-`. */
+export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
+
+export interface SchemaChange {
+  readonly key: ObjectKey;
+  readonly kind: ObjectKind;
+  readonly schema: string | null;
+  /** The name in the plan address: the object's name, with `(identity arguments)` for functions. */
+  readonly addressName: string;
+  readonly action: ChangeAction;
+  /** Any statement drops or rewrites data (DROP TABLE/COLUMN, a type change with a rewrite, …). */
+  readonly destructive: boolean;
+  /** The normalised object on the target (null for create) and as desired (null for delete). */
+  readonly before: SchemaObjectAny | null;
+  readonly after: SchemaObjectAny | null;
+  /** Drops that must run before anything is built: of this object (delete, replace) or of its parts. */
+  readonly teardown: readonly DdlStatement[];
+  /** Creates and alters, in order. */
+  readonly statements: readonly DdlStatement[];
+  /** One line per difference, for the plan's reason and `plan` output; never used to decide anything. */
+  readonly reasons: readonly string[];
+}
+
+/** Builds the CREATE statements of a whole model; the diff keeps those whose `object` it creates or replaces. */
+export type CreateDdlBuilder = (model: SchemaModel, opts: CreateDdlOptions) => readonly DdlStatement[];
+
+export interface DiffOptions {
+  /** Major of the server the statements will run on (ALTER forms and privileges that exist only from some major). */
+  readonly targetMajor: number;
+  /** Passed to the create builder (default roles: copy). */
+  readonly create?: Omit<CreateDdlOptions, 'targetMajor'>;
+  /** Default: src/pg/ddl's buildCreateDdl. Tests swap it to see which objects the diff asks to create. */
+  readonly createDdl?: CreateDdlBuilder;
+}
