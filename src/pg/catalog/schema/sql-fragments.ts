@@ -36,9 +36,3 @@ export function aclJson(acl: string): string {
              pg_get_userbyid(ae.grantor)::text, ae.privilege_type, ae.is_grantable)), '[]'::json)
     FROM aclexplode(${acl}) ae) END`;
 }
-
-/** `schema` and `name` columns of a collation oid (NULL when 0), for quoting in TypeScript. */
-export function collationColumns(oid: string, prefix: string): string {
-  return `(SELECT cn.nspname::text FROM pg_collation co JOIN pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = ${oid}) AS ${prefix}_schema,
-       (SELECT co.collname::text FROM pg_collation co WHERE co.oid = ${oid}) AS ${prefix}_name`;
-}
