@@ -5,10 +5,20 @@
 import { splitStatements } from './sql-statements.js';
 
 const RESTRICT_LINE = /^\\(un)?restrict\b/;
+/** A storage-parameter list as pg_dump prints reloptions: `WITH (fillfactor='70', autovacuum_enabled='false')`. */
+const RELOPTIONS = /WITH \(((?:[a-z_.]+='(?:[^']|'')*')(?:, [a-z_.]+='(?:[^']|'')*')*)\)/g;
+
+/**
+ * Storage parameters in name order. pg_dump prints reloptions in the order they are stored, which is the order
+ * they were written in; the order has no meaning, and the schema model keeps them sorted.
+ */
+function sortReloptions(statement: string): string {
+  return statement.replace(RELOPTIONS, (_all, list: string) => `WITH (${list.split(', ').sort().join(', ')})`);
+}
 
 /** The dump's statements, sorted, each with its lines in their original order. */
 export function normalisePgDump(dump: string): string[] {
-  return splitStatements(dump).filter((s) => !RESTRICT_LINE.test(s)).sort();
+  return splitStatements(dump).filter((s) => !RESTRICT_LINE.test(s)).map(sortReloptions).sort();
 }
 
 export interface DumpDifference {

@@ -51,6 +51,14 @@ describe('normalisePgDump', () => {
     expect(diff.onlyInSecond).toEqual(['CREATE TABLE t (\n    b int,\n    a int\n)']);
   });
 
+  it('sorts storage parameters (their order has no meaning) but not their values', () => {
+    const stored = "CREATE TABLE t (\n    a int\n)\nWITH (fillfactor='70', autovacuum_enabled='false');";
+    const sorted = "CREATE TABLE t (\n    a int\n)\nWITH (autovacuum_enabled='false', fillfactor='70');";
+    expect(normalisePgDump(stored)).toEqual(normalisePgDump(sorted));
+    const other = "CREATE TABLE t (\n    a int\n)\nWITH (autovacuum_enabled='false', fillfactor='80');";
+    expect(normalisePgDump(stored)).not.toEqual(normalisePgDump(other));
+  });
+
   it('counts duplicates: a statement twice is not the same as once', () => {
     const diff = compareNormalisedDumps(normalisePgDump('GRANT a;\nGRANT a;'), normalisePgDump('GRANT a;'));
     expect(diff).toEqual({ onlyInFirst: ['GRANT a'], onlyInSecond: [] });
