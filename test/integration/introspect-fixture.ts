@@ -23,6 +23,7 @@ CREATE TYPE app.mood AS ENUM ('sad', 'ok', 'happy');
 ALTER TYPE app.mood ADD VALUE 'meh' BEFORE 'ok';
 CREATE DOMAIN app.positive AS integer NOT NULL DEFAULT 1 CONSTRAINT positive_check CHECK (VALUE > 0);
 CREATE TYPE app.pair AS (a integer, b text COLLATE "C");
+COMMENT ON COLUMN app.pair.b IS 'second';
 CREATE TYPE app.floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
 CREATE FUNCTION app.next_code() RETURNS text LANGUAGE sql AS $f$ SELECT 'c' || floor(random() * 1000)::text $f$;
 CREATE SEQUENCE app.counter AS integer START 10 INCREMENT 5 MINVALUE 5 MAXVALUE 1000 CACHE 3 CYCLE;

@@ -155,7 +155,8 @@ describe.each(MAJORS)('introspectSchema on PostgreSQL %i', (major) => {
       constraints: [{ name: 'positive_check', definition: 'CHECK (VALUE > 0)', validated: true, comment: null }],
     });
     expect(find<TypeObject>(model, 'type:app.pair').type).toEqual({
-      variant: 'composite', attributes: [{ name: 'a', type: 'integer', collation: null }, { name: 'b', type: 'text', collation: 'pg_catalog."C"' }],
+      variant: 'composite',
+      attributes: [{ name: 'a', type: 'integer', collation: null, comment: null }, { name: 'b', type: 'text', collation: 'pg_catalog."C"', comment: 'second' }],
     });
     expect(find<TypeObject>(model, 'type:app.floatrange').type).toEqual({
       variant: 'range', subtype: 'double precision', subtypeOpclass: null, collation: null, canonical: null,

@@ -95,8 +95,9 @@ describe('parseType', () => {
 
   it('reads enum labels in their sort order and composite attributes with collations', () => {
     expect(parseType({ ...TYPE, typtype: 'e', labels: ['b', 'a'] }).value.type).toEqual({ variant: 'enum', labels: ['b', 'a'] });
-    expect(parseType({ ...TYPE, typtype: 'c', attributes: [['x', 'text', 'pg_catalog', 'C'], ['y', 'integer', null, null]] }).value.type).toEqual({
-      variant: 'composite', attributes: [{ name: 'x', type: 'text', collation: 'pg_catalog."C"' }, { name: 'y', type: 'integer', collation: null }],
+    expect(parseType({ ...TYPE, typtype: 'c', attributes: [['x', 'text', 'pg_catalog', 'C', 'the x'], ['y', 'integer', null, null, null]] }).value.type).toEqual({
+      variant: 'composite',
+      attributes: [{ name: 'x', type: 'text', collation: 'pg_catalog."C"', comment: 'the x' }, { name: 'y', type: 'integer', collation: null, comment: null }],
     });
   });
 });

@@ -7,8 +7,8 @@ import { parseAcl, compareText, type AclTuple } from './acl.js';
 import type { Parsed } from './parsed.js';
 import { aclJson, commentOf, notExtensionMember, userSchema } from './sql-fragments.js';
 
-/** [name, format_type, collation schema, collation name] of a composite attribute, in attnum order. */
-type AttributeTuple = readonly [string, string, string | null, string | null];
+/** [name, format_type, collation schema, collation name, comment] of a composite attribute, in attnum order. */
+type AttributeTuple = readonly [string, string, string | null, string | null, string | null];
 /** [name, definition, validated, contype, comment] of a domain constraint. */
 type DomainConstraintTuple = readonly [string, string, boolean, string, string | null];
 
@@ -68,7 +68,8 @@ SELECT ARRAY['pg_type:' || t.oid] || CASE WHEN t.typrelid <> 0 THEN ARRAY['pg_cl
        CASE WHEN t.typtype = 'c' THEN (
          SELECT json_agg(json_build_array(a.attname, format_type(a.atttypid, a.atttypmod),
                                           CASE WHEN a.attcollation <> at.typcollation THEN ${collationPair('a.attcollation')} ->> 0 END,
-                                          CASE WHEN a.attcollation <> at.typcollation THEN ${collationPair('a.attcollation')} ->> 1 END)
+                                          CASE WHEN a.attcollation <> at.typcollation THEN ${collationPair('a.attcollation')} ->> 1 END,
+                                          ${commentOf('pg_class', 'a.attrelid', 'a.attnum')})
                          ORDER BY a.attnum)
          FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
          WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes,
@@ -120,7 +121,7 @@ function variant(row: TypeRow): TypeObject['type'] {
     case 'c':
       return {
         variant: 'composite',
-        attributes: (row.attributes ?? []).map(([name, type, cs, cn]): CompositeAttribute => ({ name, type, collation: qualifiedOrNull(cs, cn) })),
+        attributes: (row.attributes ?? []).map(([name, type, cs, cn, comment]): CompositeAttribute => ({ name, type, collation: qualifiedOrNull(cs, cn), comment })),
       };
     case 'r': {
       const multirange = row.multirange_name === null || (row.multirange_schema === row.schema && row.multirange_name === defaultMultirangeName(row.name))

@@ -1,0 +1,95 @@
+// introspectSchema over the shared schema fixture (test/fixtures/schema/, every kind the issue lists, with roles)
+// on 12, 15, 17 and 18: the model is deterministic, its deps name only objects of the model and never form a
+// cycle (the DDL builders order CREATE statements by them), and extension members stay out.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { introspectSchema } from '../../src/pg/catalog/schema/index.js';
+import type { FunctionObject, ObjectKey, SchemaModel, TypeObject } from '../../src/model/schema.js';
+import { FIXTURE_ROLES, loadSchemaFixture } from '../fixtures/schema/load.js';
+import { getCluster, type Cluster, type Major } from '../harness/index.js';
+
+const MAJORS: readonly Major[] = [12, 15, 17, 18];
+
+async function introspect(cluster: Cluster, database: string): Promise<SchemaModel> {
+  const client = await cluster.connect({ database });
+  try {
+    return await introspectSchema(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One dependency cycle as a list of keys, or null. */
+function findCycle(model: SchemaModel): ObjectKey[] | null {
+  const deps = new Map(model.objects.map((o) => [o.key, o.deps]));
+  const state = new Map<ObjectKey, 'open' | 'done'>();
+  const path: ObjectKey[] = [];
+  const visit = (key: ObjectKey): ObjectKey[] | null => {
+    if (state.get(key) === 'done') return null;
+    if (state.get(key) === 'open') return [...path.slice(path.indexOf(key)), key];
+    state.set(key, 'open');
+    path.push(key);
+    for (const dep of deps.get(key) ?? []) {
+      const cycle = visit(dep);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(key, 'done');
+    return null;
+  };
+  for (const o of model.objects) {
+    const cycle = visit(o.key);
+    if (cycle) return cycle;
+  }
+  return null;
+}
+
+describe.each(MAJORS)('introspectSchema over the schema fixture on PostgreSQL %i', (major) => {
+  let cluster: Cluster;
+  let db = '';
+  let model: SchemaModel;
+  beforeAll(async () => {
+    cluster = await getCluster({ major });
+    db = await cluster.createDatabase('introspect_fx');
+    await loadSchemaFixture(cluster, db);
+    model = await introspect(cluster, db);
+  });
+  afterAll(async () => {
+    if (db) await cluster.dropDatabase(db);
+  });
+
+  it('reads the same model twice', async () => {
+    expect(JSON.stringify(await introspect(cluster, db))).toBe(JSON.stringify(model));
+  });
+
+  it('has deps that name objects of the model, never the object itself, and no cycle', () => {
+    const keys = new Set(model.objects.map((o) => o.key));
+    const dangling = model.objects.flatMap((o) => o.deps.filter((d) => !keys.has(d) || d === o.key).map((d) => `${o.key} -> ${d}`));
+    expect(dangling).toEqual([]);
+    expect(findCycle(model)).toBeNull();
+    for (const o of model.objects) expect([...o.deps].sort()).toEqual(o.deps);
+  });
+
+  it('leaves out extension members but keeps what uses them', () => {
+    const extensions = model.objects.filter((o) => o.kind === 'extension').map((o) => o.name);
+    expect(extensions).toEqual(['btree_gist', 'citext', 'hstore', 'pg_trgm']);
+    // hstore's, citext's and pg_trgm's own functions, types and operators come with CREATE EXTENSION.
+    const fromExtensions = model.objects.filter((o) => o.schema === 'ext' && o.kind !== 'schema');
+    expect(fromExtensions.map((o) => o.key)).toEqual([]);
+    expect(model.objects.some((o) => o.kind === 'function' && (o as FunctionObject).name === 'similarity')).toBe(false);
+    const users = model.objects.filter((o) => o.deps.some((d) => d.startsWith('extension:')));
+    expect(users.length).toBeGreaterThan(0);
+  });
+
+  it('covers every kind of the model and the fixture roles', () => {
+    const kinds = new Set(model.objects.map((o) => o.kind));
+    for (const kind of ['schema', 'extension', 'type', 'sequence', 'table', 'view', 'matview', 'function', 'cast', 'operator', 'opclass', 'opfamily', 'statistics']) {
+      expect(kinds, kind).toContain(kind);
+    }
+    const variants = new Set(model.objects.filter((o): o is TypeObject => o.kind === 'type').map((o) => o.type.variant));
+    expect([...variants].sort()).toEqual(['composite', 'domain', 'enum', 'range']);
+    expect(model.objects.some((o) => o.kind === 'function' && (o as FunctionObject).variant === 'a')).toBe(true);
+    const roles = model.roles.map((r) => r.name);
+    for (const role of FIXTURE_ROLES) expect(roles).toContain(role);
+    expect(model.defaultPrivileges.length).toBeGreaterThan(0);
+  });
+});
