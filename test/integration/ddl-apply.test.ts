@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { SchemaModel, TableObject } from '../../src/model/schema.js';
 import { introspectSchema } from '../../src/pg/catalog/schema/index.js';
 import { planCreateDdl } from '../../src/pg/ddl/build-create-ddl.js';
+import { UnsupportedOnTargetError } from '../../src/pg/ddl/unsupported-error.js';
 import { buildRoleDdl } from '../../src/pg/ddl/build-role-ddl.js';
 import { executeDdl } from '../../src/pg/ddl/execute.js';
 import { type Cluster, getCluster, type Major } from '../harness/index.js';
@@ -46,7 +47,7 @@ function tableShape(t: TableObject): unknown {
   };
 }
 
-describe.each([[15, 15], [15, 17], [13, 17]] as [Major, Major][])('create DDL from PostgreSQL %i onto an empty %i', (from, to) => {
+describe.each([[15, 15], [15, 17], [13, 17], [12, 15], [18, 18]] as [Major, Major][])('create DDL from PostgreSQL %i onto an empty %i', (from, to) => {
   it('writes every object (roles copied), and the target reads back the same', async () => {
     const source = await getCluster({ major: from });
     const target = await getCluster({ major: to });
@@ -90,5 +91,24 @@ describe.each([[15, 15], [15, 17], [13, 17]] as [Major, Major][])('create DDL fr
         if (o.kind === 'table' && other?.kind === 'table') expect(tableShape(other), o.key).toEqual(tableShape(o));
       }
     }
+  });
+});
+
+describe('create DDL from PostgreSQL 17 for a 15 target', () => {
+  it('refuses what 15 lacks before anything runs, naming each object', async () => {
+    const source = await getCluster({ major: 17 });
+    const sourceDb = await scratch(source, 'ddl_src');
+    await loadSchemaFixture(source, sourceDb);
+    const model = await introspect(source, sourceDb);
+    let error: unknown;
+    try {
+      planCreateDdl(model, { roles: 'copy', targetMajor: 15 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsupportedOnTargetError);
+    expect((error as UnsupportedOnTargetError).problems).toContainEqual({
+      object: 'collation:fx.builtin_c', message: 'the builtin collation provider is first in PostgreSQL 17',
+    });
   });
 });

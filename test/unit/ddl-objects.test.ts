@@ -131,3 +131,17 @@ describe('pre-data order and the other kinds', () => {
     ]);
   });
 });
+
+describe('what the target major cannot take', () => {
+  it('lists every such object at once', () => {
+    const coll = (name: string, extra: Record<string, unknown>): SchemaObjectAny => ({ key: objectKey('collation', 'public', name), kind: 'collation', schema: 'public', name, ...base, provider: 'i', deterministic: true, collate: null, ctype: null, locale: 'und', icuRules: null, ...extra } as SchemaObjectAny);
+    const t = table('public', 't', { owner: null, columns: [column('v', 'integer', { generated: { kind: 'v', expression: '1' } })] });
+    expect(() => sqlOf([coll('b', { provider: 'b', locale: 'C' }), coll('r', { icuRules: '&a < b' }), t], 15)).toThrow(
+      'PostgreSQL 15 cannot take these 3 objects:\n' +
+      '  collation:public.b: the builtin collation provider is first in PostgreSQL 17\n' +
+      '  collation:public.r: ICU tailoring rules are first in PostgreSQL 16\n' +
+      '  table:public.t: column v is a VIRTUAL generated column (first in PostgreSQL 18)',
+    );
+    expect(sqlOf([coll('r', { icuRules: '&a < b' })], 16)).toEqual(["CREATE COLLATION public.r (provider = icu, locale = 'und', rules = '&a < b')"]);
+  });
+});

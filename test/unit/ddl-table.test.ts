@@ -37,7 +37,7 @@ describe('CREATE TABLE', () => {
 
   it('refuses a VIRTUAL generated column before 18 and writes it on 18', () => {
     const t = table('public', 't', { owner: null, columns: [column('a', 'integer'), column('b', 'integer', { generated: { kind: 'v', expression: '(a + 1)' } })] });
-    expect(() => sqlOf(model([t]), { ...OPTS, targetMajor: 17 })).toThrow(/table:public\.t: column b is a VIRTUAL generated column, which PostgreSQL 17 does not have/);
+    expect(() => sqlOf(model([t]), { ...OPTS, targetMajor: 17 })).toThrow('PostgreSQL 17 cannot take this object:\n  table:public.t: column b is a VIRTUAL generated column (first in PostgreSQL 18)');
     expect(sqlOf(model([t]), { ...OPTS, targetMajor: 18 })[0]).toContain('b integer GENERATED ALWAYS AS ((a + 1)) VIRTUAL');
   });
 

@@ -10,6 +10,8 @@ export interface BuildContext {
   /** Role name as it exists on the target, or null when it does not (roles: skip and the role is missing). */
   readonly mapRole: (role: string) => string | null;
   readonly warn: (object: ObjectKey, message: string) => void;
+  /** Something the target major cannot take: collected, then thrown together as UnsupportedOnTargetError. */
+  readonly refuse: (object: ObjectKey, message: string) => void;
 }
 
 /** Kind ranks: tie-breakers among statements whose dependencies are met (lower first), like pg_dump's sort. */

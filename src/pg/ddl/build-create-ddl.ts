@@ -16,6 +16,7 @@ import { typeNodes } from './create/type.js';
 import type { DdlNode } from './node.js';
 import { orderNodes } from './order-nodes.js';
 import type { DdlStatement } from './types.js';
+import { type UnsupportedProblem, UnsupportedOnTargetError } from './unsupported-error.js';
 
 export interface CreateDdlOptions {
   /** copy: owners and grants as on the source (roles created by buildRoleDdl); skip: see CreateDdlResult. */
@@ -30,6 +31,8 @@ export interface CreateDdlOptions {
 }
 
 /**
+ * Throws UnsupportedOnTargetError listing every object the target major cannot take (VIRTUAL generated columns
+ * before 18, the builtin collation provider before 17, ICU rules before 16); DdlCycleError on a dependency cycle.
  * `statements` in execution order; `warnings` lists what was left out (grants to roles missing on the target
  * with roles: skip, privileges the target major lacks such as MAINTAIN before 17), one per object and reason.
  */
@@ -42,7 +45,7 @@ function objectNodes(o: SchemaObjectAny, ctx: BuildContext): DdlNode[] {
   switch (o.kind) {
     case 'schema': return schemaNodes(o);
     case 'extension': return extensionNodes(o, ctx);
-    case 'collation': return collationNodes(o);
+    case 'collation': return collationNodes(o, ctx);
     case 'type': return typeNodes(o, ctx);
     case 'sequence': return sequenceNodes(o);
     case 'table': return [...tableCreateNodes(o, ctx), ...tablePostNodes(o, ctx)];
@@ -63,6 +66,7 @@ export function planCreateDdl(model: SchemaModel, opts: CreateDdlOptions): Creat
   // Predefined roles (pg_read_all_data, pg_database_owner, …) exist on every server.
   const mapRole = opts.roles === 'copy' ? (r: string): string => r : (r: string): string | null => (r === '' || r.startsWith('pg_') || existing.has(r) ? r : null);
   const warnings = new Map<string, Diagnostic>();
+  const refused: UnsupportedProblem[] = [];
   const ctx: BuildContext = {
     sourceMajor: Math.floor(model.serverVersionNum / 10_000),
     targetMajor: opts.targetMajor,
@@ -73,12 +77,14 @@ export function planCreateDdl(model: SchemaModel, opts: CreateDdlOptions): Creat
       const text = `${object}: ${message}`;
       warnings.set(text, { severity: 'warning', message: text });
     },
+    refuse: (object, message) => { refused.push({ object, message }); },
   };
   const targetOwner = (_key: ObjectKey, owner: string): string => (opts.roles === 'skip' ? (opts.targetRole ?? owner) : owner);
   const nodes: DdlNode[] = [];
   for (const o of model.objects) nodes.push(...objectNodes(o, ctx), ...objectMetaNodes(o, ctx, targetOwner));
   const database = opts.targetDatabase ?? model.database.name;
   nodes.push(...databaseNodes(model, database, targetOwner(`database:${database}`, model.database.owner), ctx));
+  if (refused.length > 0) throw new UnsupportedOnTargetError(opts.targetMajor, refused);
   return { statements: orderNodes(nodes), warnings: [...warnings.values()] };
 }
 

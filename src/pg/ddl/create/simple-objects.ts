@@ -25,7 +25,13 @@ export function extensionNodes(e: ExtensionObject, ctx: BuildContext): DdlNode[]
     `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(e.name)} WITH SCHEMA ${quoteIdent(e.extSchema)}${version}`, e.deps.map(createId))];
 }
 
-export function collationNodes(c: CollationObject): DdlNode[] {
+/** First majors of collation features: the builtin provider (17), ICU tailoring rules (16). */
+export const BUILTIN_COLLATION_FIRST_MAJOR = 17;
+export const ICU_RULES_FIRST_MAJOR = 16;
+
+export function collationNodes(c: CollationObject, ctx: BuildContext): DdlNode[] {
+  if (c.provider === 'b' && ctx.targetMajor < BUILTIN_COLLATION_FIRST_MAJOR) ctx.refuse(c.key, `the builtin collation provider is first in PostgreSQL ${BUILTIN_COLLATION_FIRST_MAJOR}`);
+  if (c.icuRules !== null && ctx.targetMajor < ICU_RULES_FIRST_MAJOR) ctx.refuse(c.key, `ICU tailoring rules are first in PostgreSQL ${ICU_RULES_FIRST_MAJOR}`);
   const provider = { c: 'libc', i: 'icu', b: 'builtin', d: 'libc' }[c.provider];
   const opts = [`provider = ${provider}`];
   if (c.provider === 'c' || c.provider === 'd') {

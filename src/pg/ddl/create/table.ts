@@ -2,7 +2,6 @@
 // validated CHECK constraints inline (as pg_dump does), partitions as PARTITION OF, inheritance, UNLOGGED,
 // access method and reloptions. Indexes, keys and everything else follow in post-data (table-post.ts).
 import type { Column, TableObject } from '../../../model/schema.js';
-import { PgreplError } from '../../../util/errors.js';
 import { quoteIdent } from '../../sql/quote.js';
 import { type BuildContext, RANK, withOptions } from '../build-context.js';
 import { createId, ddlNode, type DdlNode } from '../node.js';
@@ -26,10 +25,7 @@ function generatedSql(table: TableObject, column: Column, ctx: BuildContext): st
   const gen = column.generated;
   if (gen === null) return '';
   if (gen.kind === 'v' && ctx.targetMajor < VIRTUAL_GENERATED_FIRST_MAJOR) {
-    throw new PgreplError(
-      `${table.key}: column ${quoteIdent(column.name)} is a VIRTUAL generated column, which PostgreSQL ${ctx.targetMajor} does not have (first in ${VIRTUAL_GENERATED_FIRST_MAJOR})`,
-      { hints: ['upgrade the target to PostgreSQL 18 or later, or leave this table out of scope'] },
-    );
+    ctx.refuse(table.key, `column ${quoteIdent(column.name)} is a VIRTUAL generated column (first in PostgreSQL ${VIRTUAL_GENERATED_FIRST_MAJOR})`);
   }
   return ` GENERATED ALWAYS AS (${gen.expression}) ${gen.kind === 'v' ? 'VIRTUAL' : 'STORED'}`;
 }
