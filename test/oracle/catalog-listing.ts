@@ -88,7 +88,9 @@ function queries(major: number): string[] {
 
     `SELECT ${entry('constraint',
       "CASE WHEN co.conrelid <> 0 THEN format('%I.%I', n.nspname, c.relname) ELSE format('domain %s', format_type(co.contypid, NULL)) END", 'quote_ident(co.conname)', 'co.contype',
-      'pg_get_constraintdef(co.oid, true)', 'co.condeferrable', 'co.condeferred', 'co.convalidated', 'co.conislocal', 'co.coninhcount', 'co.connoinherit',
+      'pg_get_constraintdef(co.oid, true)', 'co.condeferrable', 'co.condeferred', 'co.convalidated', 'co.conislocal', 'co.coninhcount',
+      // NO INHERIT only means something for CHECK and NOT NULL; index-backed keys carry whatever their creation path set.
+      "CASE WHEN co.contype IN ('c', 'n') THEN co.connoinherit END",
       "(SELECT format('%I.%I', pn.nspname, pc.relname) FROM pg_class pc JOIN pg_namespace pn ON pn.oid = pc.relnamespace WHERE pc.oid = co.confrelid)",
       "(SELECT format('%I.%I', ic.relname, pcon.conname) FROM pg_constraint pcon JOIN pg_class ic ON ic.oid = pcon.conrelid WHERE pcon.oid = co.conparentid)")} AS line
      FROM pg_constraint co JOIN pg_namespace cn ON cn.oid = co.connamespace
@@ -110,7 +112,7 @@ function queries(major: number): string[] {
      WHERE NOT t.tgisinternal AND ${userRelation}`,
 
     `SELECT ${entry('policy', REL, 'quote_ident(p.polname)', 'p.polcmd', 'p.polpermissive',
-      "(SELECT string_agg(CASE WHEN r = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(r) END, ',' ORDER BY 1) FROM unnest(p.polroles) r)",
+      "(SELECT string_agg(x.name, ',' ORDER BY x.name COLLATE \"C\") FROM (SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(r)::text END AS name FROM unnest(p.polroles) r) x)",
       'pg_get_expr(p.polqual, p.polrelid)', 'pg_get_expr(p.polwithcheck, p.polrelid)')} AS line
      FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${userRelation}`,
 
@@ -133,8 +135,8 @@ function queries(major: number): string[] {
      FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace WHERE ${USER_NAMESPACE} AND ${notExtensionMember('pg_operator', 'o.oid')}`,
 
     `SELECT ${entry('opfamily', "format('%I.%I USING %I', n.nspname, f.opfname, am.amname)", 'pg_get_userbyid(f.opfowner)',
-      "(SELECT string_agg(format('op %s %s %s %s', ao.amopstrategy, ao.amopopr::regoperator, ao.amoppurpose, format_type(ao.amoplefttype, NULL) || ',' || format_type(ao.amoprighttype, NULL)), ';' ORDER BY ao.amopstrategy, 2) FROM pg_amop ao WHERE ao.amopfamily = f.oid)",
-      "(SELECT string_agg(format('fn %s %s %s,%s', ap.amprocnum, ap.amproc::regprocedure, format_type(ap.amproclefttype, NULL), format_type(ap.amprocrighttype, NULL)), ';' ORDER BY ap.amprocnum, 2) FROM pg_amproc ap WHERE ap.amprocfamily = f.oid)")} AS line
+      "(SELECT string_agg(x.item, ';' ORDER BY x.item COLLATE \"C\") FROM (SELECT format('op %s %s %s %s,%s', ao.amopstrategy, ao.amopopr::regoperator, ao.amoppurpose, format_type(ao.amoplefttype, NULL), format_type(ao.amoprighttype, NULL)) AS item FROM pg_amop ao WHERE ao.amopfamily = f.oid) x)",
+      "(SELECT string_agg(x.item, ';' ORDER BY x.item COLLATE \"C\") FROM (SELECT format('fn %s %s %s,%s', ap.amprocnum, ap.amproc::regprocedure, format_type(ap.amproclefttype, NULL), format_type(ap.amprocrighttype, NULL)) AS item FROM pg_amproc ap WHERE ap.amprocfamily = f.oid) x)")} AS line
      FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod
      WHERE ${USER_NAMESPACE} AND ${notExtensionMember('pg_opfamily', 'f.oid')}`,
 

@@ -1,0 +1,44 @@
+// Oracle: catalogs, for the majors pg_dump 15 cannot read (16+) and the oldest (12). The schema fixture is loaded
+// on a source database, pgrepl writes its schema to an empty target database of the same cluster, and the
+// independent catalog listing (test/oracle/catalog-listing.ts, plain SQL, not pgrepl's introspection) of both
+// must be identical, with owners, grants, settings and comments.
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Cluster, getCluster, type Major } from '../harness/index.js';
+import { loadSchemaFixture } from '../fixtures/schema/load.js';
+import { listCatalogs } from '../oracle/catalog-listing.js';
+import { describeDifference } from '../oracle/dump-report.js';
+import { writeSchema } from './schema-oracle-write.js';
+
+const MAJORS: readonly Major[] = [12, 16, 17, 18];
+
+/**
+ * Differences the write does not fix yet, listed exactly so the test still fails on anything else and also when
+ * a gap closes (then delete its entry). PG18 NOT NULL … NOT VALID: the model has no validity flag for NOT NULL
+ * (Column.notNull/notNullName only), so the target gets a validated constraint.
+ */
+const KNOWN_GAPS: Partial<Record<Major, { readonly onlyInSource: readonly string[]; readonly onlyInTarget: readonly string[] }>> = {
+  18: {
+    onlyInSource: ['constraint|fx.pg18|pg18_note_nn|n|NOT NULL note NOT VALID|false|false|false|true|0|false|∅|∅'],
+    onlyInTarget: ['constraint|fx.pg18|pg18_note_nn|n|NOT NULL note|false|false|true|true|0|false|∅|∅'],
+  },
+};
+const created: { cluster: Cluster; database: string }[] = [];
+
+afterAll(async () => {
+  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
+});
+
+describe.each(MAJORS)('catalog oracle on PostgreSQL %i -> same major', (major) => {
+  it('roles: copy -> identical catalog listings', async () => {
+    const cluster = await getCluster({ major });
+    const source = await cluster.createDatabase('catalog_src');
+    created.push({ cluster, database: source });
+    await loadSchemaFixture(cluster, source);
+    const target = await cluster.createDatabase('catalog_tgt');
+    created.push({ cluster, database: target });
+    await writeSchema(cluster, source, cluster, target, 'copy');
+    const [a, b] = await Promise.all([listCatalogs(cluster, source), listCatalogs(cluster, target)]);
+    const gaps = KNOWN_GAPS[major] ?? { onlyInSource: [], onlyInTarget: [] };
+    expect(describeDifference(a, b, ['source', 'target'])).toBe(describeDifference(gaps.onlyInSource, gaps.onlyInTarget, ['source', 'target']));
+  });
+});

@@ -1,0 +1,39 @@
+// Oracle: pg_dump. The schema fixture is loaded on a source database, pgrepl writes its schema to an empty target
+// (introspectSchema -> buildCreateDdl -> executeDdl), and pg_dump 15's schema-only dumps of both must hold the
+// same statements (normalised: split, comment lines dropped, sorted). pg_dump, not pgrepl's model, is the judge.
+// pg_dump 15 reads 13, 14 and 15 servers; 16+ is the catalog oracle's job.
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Cluster, getCluster, type Major } from '../harness/index.js';
+import { loadSchemaFixture } from '../fixtures/schema/load.js';
+import { describeDifference } from '../oracle/dump-report.js';
+import { dumpSchema } from '../oracle/pg-dump.js';
+import { normalisePgDump } from '../oracle/pg-dump-normalise.js';
+import { writeSchema } from './schema-oracle-write.js';
+
+const MAJORS: readonly Major[] = [13, 14, 15];
+const created: { cluster: Cluster; database: string }[] = [];
+
+async function scratch(cluster: Cluster, prefix: string): Promise<string> {
+  const database = await cluster.createDatabase(prefix);
+  created.push({ cluster, database });
+  return database;
+}
+
+afterAll(async () => {
+  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
+});
+
+describe.each(MAJORS)('pg_dump oracle on PostgreSQL %i -> same major', (major) => {
+  it.each([
+    { roles: 'copy' as const, ownersAndAcls: true },
+    { roles: 'skip' as const, ownersAndAcls: false },
+  ])('roles: $roles -> identical dumps (owners and ACLs compared: $ownersAndAcls)', async ({ roles, ownersAndAcls }) => {
+    const cluster = await getCluster({ major });
+    const source = await scratch(cluster, 'oracle_src');
+    await loadSchemaFixture(cluster, source);
+    const target = await scratch(cluster, 'oracle_tgt');
+    await writeSchema(cluster, source, cluster, target, roles);
+    const [a, b] = await Promise.all([source, target].map(async (db) => normalisePgDump(await dumpSchema(cluster, db, { ownersAndAcls }))));
+    expect(describeDifference(a ?? [], b ?? [], ['source', 'target'])).toBe('');
+  });
+});
