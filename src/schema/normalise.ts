@@ -2,9 +2,10 @@
 // for the same schema folded into one form. Each fold is narrow (an exact default pattern, an exact generated
 // name), so a real difference survives it; test/unit/normalise-*.test.ts holds a mutation pair for each. Pure.
 import type {
-  AclEntry, Column, Constraint, DomainConstraint, ObjectBase, SchemaModel, SchemaObjectAny, TableObject, TypeObject, ViewObject,
+  AclEntry, CollationObject, Column, Constraint, DomainConstraint, FunctionObject, ObjectBase, SchemaModel, SchemaObjectAny, TableObject, TypeObject, ViewObject,
 } from '../model/schema.js';
 import { aclEqual, defaultAcl, hasPrivileges, sortAcl } from './diff/default-acl.js';
+import { UNQUALIFIED_VIEW_COLUMNS_FIRST_MAJOR, unqualifySingleRelation } from './normalise-view-text.js';
 
 /** PostgreSQL 15 made `pg_database_owner` the owner of schema public and took CREATE from PUBLIC. */
 export const PUBLIC_SCHEMA_OWNER_FIRST_MAJOR = 15;
@@ -127,16 +128,35 @@ function typeObject(t: TypeObject): TypeObject {
   return { ...t, type: { ...t.type, notNull, constraints } };
 }
 
-function view(v: ViewObject): ViewObject {
+function view(v: ViewObject, major: number): ViewObject {
+  const definition = normaliseDefinition(v.definition);
   return {
     ...v,
-    definition: normaliseDefinition(v.definition),
+    definition: major < UNQUALIFIED_VIEW_COLUMNS_FIRST_MAJOR ? unqualifySingleRelation(definition) : definition,
     columns: v.columns.map((c) => ({ ...c, acl: acl(c.acl) })),
     options: [...v.options].sort(),
     indexes: byName(v.indexes),
     triggers: byName(v.triggers),
     rules: byName(v.rules.map((r) => ({ ...r, definition: normaliseDefinition(r.definition) }))),
   };
+}
+
+/**
+ * 14+ prints a procedure's argument modes, IN included (procedures got OUT arguments in 14); IN is the default,
+ * so `(IN cutoff numeric)` and 13's `(cutoff numeric)` are one signature. Only the CREATE line is touched.
+ */
+function functionDefinition(fn: FunctionObject): string {
+  const text = normaliseDefinition(fn.definition);
+  if (fn.variant !== 'p') return text;
+  const newline = text.indexOf('\n');
+  const head = newline < 0 ? text : text.slice(0, newline);
+  return head.replace(/([(,]\s*)IN /g, '$1') + (newline < 0 ? '' : text.slice(newline));
+}
+
+/** ≤14 keeps an ICU collation's locale in collcollate/collctype; 15+ in its own column. */
+function collation(c: CollationObject): CollationObject {
+  if (c.provider !== 'i' || c.locale !== null || c.collate === null || c.collate !== c.ctype) return c;
+  return { ...c, locale: c.collate, collate: null, ctype: null };
 }
 
 function object(obj: SchemaObjectAny, model: SchemaModel): SchemaObjectAny {
@@ -148,8 +168,9 @@ function object(obj: SchemaObjectAny, model: SchemaModel): SchemaObjectAny {
   switch (withBase.kind) {
     case 'table': return table(withBase);
     case 'type': return typeObject(withBase);
-    case 'view': case 'matview': return view(withBase);
-    case 'function': return { ...withBase, definition: normaliseDefinition(withBase.definition) };
+    case 'view': case 'matview': return view(withBase, major);
+    case 'function': return { ...withBase, definition: functionDefinition(withBase) };
+    case 'collation': return collation(withBase);
     case 'opfamily': case 'opclass': return { ...withBase, members: [...withBase.members].sort() };
     default: return withBase;
   }

@@ -114,7 +114,9 @@ export function diffObject(d: SchemaObjectAny, a: SchemaObjectAny, desiredIndexN
     case 'sequence': if (a.kind === 'sequence') diffSequence(d, a, ctx, out); break;
     case 'extension':
       if (a.kind === 'extension') {
-        if (d.version !== a.version) out.add(`version ${a.version} -> ${d.version}`, [updateExtension(d, d.version)]);
+        // Each major ships its own default version of a contrib extension (hstore 1.6 on 12, 1.8 on 14+): across
+        // majors the target's is the one it can have, so versions are compared only within one major.
+        if (d.version !== a.version && ctx.desiredMajor === ctx.actualMajor) out.add(`version ${a.version} -> ${d.version}`, [updateExtension(d, d.version)]);
         if (d.extSchema !== a.extSchema) out.add(`schema ${a.extSchema} -> ${d.extSchema}`, [setExtensionSchema(d, d.extSchema)]);
       }
       break;
