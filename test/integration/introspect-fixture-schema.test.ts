@@ -3,7 +3,7 @@
 // cycle (the DDL builders order CREATE statements by them), and extension members stay out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { introspectSchema } from '../../src/pg/catalog/schema/index.js';
-import type { FunctionObject, ObjectKey, SchemaModel, TypeObject } from '../../src/model/schema.js';
+import type { FunctionObject, ObjectKey, SchemaModel, TableObject, TypeObject } from '../../src/model/schema.js';
 import { FIXTURE_ROLES, loadSchemaFixture } from '../fixtures/schema/load.js';
 import { getCluster, type Cluster, type Major } from '../harness/index.js';
 
@@ -67,6 +67,11 @@ describe.each(MAJORS)('introspectSchema over the schema fixture on PostgreSQL %i
     expect(dangling).toEqual([]);
     expect(findCycle(model)).toBeNull();
     for (const o of model.objects) expect([...o.deps].sort()).toEqual(o.deps);
+  });
+
+  it('prints constants in UTC and ISO whatever the database\'s own TimeZone (Europe/Paris here)', () => {
+    const partition = model.objects.find((o) => o.key === 'table:fx.events_2024') as TableObject | undefined;
+    expect(partition?.partitionOf?.bound).toBe("FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00')");
   });
 
   it('leaves out extension members but keeps what uses them', () => {

@@ -38,12 +38,15 @@ describe.each(MAJORS)('introspectSchema sessions on PostgreSQL %i', (major) => {
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
       await client.query('SET LOCAL search_path = fx, public');
+      await client.query("SET LOCAL TimeZone = 'Asia/Kathmandu'");
       await client.query('SELECT 1');
       // Made after the caller's snapshot was taken: invisible to the model read in that transaction.
       await other.query('CREATE TABLE public.after_snapshot (id integer)');
       const model = await introspectSchema(client, { inTransaction: true });
       const [path] = (await client.query<{ search_path: string }>('SHOW search_path')).rows;
       expect(path?.search_path).toBe('fx, public');
+      const [zone] = (await client.query<{ TimeZone: string }>('SHOW TimeZone')).rows;
+      expect(zone?.TimeZone).toBe('Asia/Kathmandu');
       await client.query('COMMIT');
       expect(model.objects.some((o) => o.key === 'table:public.after_snapshot')).toBe(false);
       const fresh = await introspectSchema(client);

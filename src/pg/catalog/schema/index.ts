@@ -1,3 +1,3 @@
 // Schema introspection: one database's catalogs -> SchemaModel (src/model/schema.ts).
-export { introspectSchema, MIN_SERVER_VERSION_NUM, type IntrospectOptions } from './introspect-schema.js';
+export { introspectSchema, INTROSPECTION_SETTINGS, MIN_SERVER_VERSION_NUM, type IntrospectOptions } from './introspect-schema.js';
 export { assembleModel, referencedRoles, type CatalogRows } from './assemble.js';

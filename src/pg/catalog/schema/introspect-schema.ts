@@ -1,6 +1,7 @@
 // Reads one database's schema into a frozen SchemaModel with a fixed number of catalog queries (21, whatever the
 // number of tables), all in one READ ONLY REPEATABLE READ transaction so they see one snapshot, with
-// `search_path = pg_catalog` so the server's deparsers qualify every user name.
+// fixed settings (INTROSPECTION_SETTINGS): `search_path = pg_catalog` so the server's deparsers qualify every
+// user name, and ISO dates in UTC so constants print the same whatever the session or database says.
 import type { ClientBase } from 'pg';
 import type { SchemaModel } from '../../../model/schema.js';
 import { assembleModel, type CatalogRows } from './assemble.js';
@@ -32,7 +33,7 @@ export const MIN_SERVER_VERSION_NUM = 120000;
 export interface IntrospectOptions {
   /**
    * The client already runs a transaction (e.g. one holding an exported snapshot): use it as it is instead of
-   * opening a READ ONLY REPEATABLE READ one. search_path is set to pg_catalog for the reads and put back after.
+   * opening a READ ONLY REPEATABLE READ one. INTROSPECTION_SETTINGS hold for the reads and are put back after.
    */
   readonly inTransaction?: boolean;
 }
@@ -73,18 +74,42 @@ async function readRows(client: ClientBase): Promise<CatalogRows> {
   };
 }
 
+/**
+ * Settings the deparsers read while printing: search_path decides which names they qualify; DateStyle,
+ * IntervalStyle, TimeZone and extra_float_digits decide how constants in defaults, partition bounds and view
+ * definitions print (a database-level `TimeZone` turned `'2024-01-01'` bounds into `'2024-01-01 01:00:00+01'`).
+ * Fixed here, not left to the caller's session, so one schema always reads as one model.
+ */
+export const INTROSPECTION_SETTINGS: Readonly<Record<string, string>> = {
+  search_path: 'pg_catalog',
+  DateStyle: 'ISO, MDY',
+  IntervalStyle: 'postgres',
+  TimeZone: 'UTC',
+  extra_float_digits: '3',
+};
+
+const SETTING_NAMES = Object.keys(INTROSPECTION_SETTINGS);
+
+/** One statement that sets every setting for the current transaction only (set_config(…, true) = SET LOCAL). */
+async function setLocal(client: ClientBase, values: readonly string[]): Promise<void> {
+  const calls = SETTING_NAMES.map((name, i) => `set_config('${name}', $${String(i + 1)}, true)`);
+  await client.query(`SELECT ${calls.join(', ')}`, [...values]);
+}
+
 export async function introspectSchema(client: ClientBase, opts: IntrospectOptions = {}): Promise<SchemaModel> {
+  const wanted = SETTING_NAMES.map((name) => INTROSPECTION_SETTINGS[name] ?? '');
   if (opts.inTransaction === true) {
-    // The caller's transaction goes on after this: put its search_path back (set_config(…, true) = SET LOCAL).
-    const [saved] = await rowsOf<{ path: string }>(client, `SELECT current_setting('search_path') AS path`);
-    await client.query('SET LOCAL search_path = pg_catalog');
+    // The caller's transaction goes on after this: give its settings back.
+    const current = SETTING_NAMES.map((name, i) => `current_setting('${name}') AS s${String(i)}`);
+    const [saved] = await rowsOf<Record<string, string>>(client, `SELECT ${current.join(', ')}`);
+    await setLocal(client, wanted);
     const rows = await readRows(client);
-    await client.query(`SELECT set_config('search_path', $1, true)`, [saved?.path ?? '']);
+    await setLocal(client, SETTING_NAMES.map((_, i) => saved?.[`s${String(i)}`] ?? ''));
     return assembleModel(rows);
   }
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    await client.query('SET LOCAL search_path = pg_catalog');
+    await setLocal(client, wanted);
     const rows = await readRows(client);
     await client.query('COMMIT');
     return assembleModel(rows);
