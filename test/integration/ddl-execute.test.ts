@@ -77,4 +77,27 @@ describe.each([15, 18] as Major[])('executeDdl on PostgreSQL %i', (major) => {
     const tables = await cluster.query<{ relname: string }>("SELECT relname FROM pg_class WHERE relname IN ('committed_first', 'rolled_back') ORDER BY 1", [], database);
     expect(tables.map((t) => t.relname)).toEqual(['committed_first']);
   });
+
+  it('reports a check that fails at COMMIT against the transaction\'s last statement, with nothing left behind', async () => {
+    const { cluster, database } = await scratch();
+    const client = await cluster.connect({ database });
+    let error: unknown;
+    try {
+      await executeDdl(client, [
+        stmt('CREATE TABLE public.p (id integer PRIMARY KEY)'),
+        stmt('CREATE TABLE public.c (pid integer REFERENCES public.p DEFERRABLE INITIALLY DEFERRED)'),
+        stmt('INSERT INTO public.c VALUES (1)', { object: 'table:public.c' }),
+      ]);
+    } catch (e) {
+      error = e;
+    } finally {
+      await client.end();
+    }
+    expect(error).toBeInstanceOf(DdlExecutionError);
+    expect((error as DdlExecutionError).code).toBe('23503');
+    expect((error as DdlExecutionError).statement).toBe('INSERT INTO public.c VALUES (1)');
+    expect((error as DdlExecutionError).committed).toBe(0);
+    expect(await cluster.query("SELECT relname FROM pg_class WHERE relname IN ('p', 'c')", [], database)).toEqual([]);
+  });
 });
+

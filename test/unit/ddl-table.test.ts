@@ -164,4 +164,32 @@ describe('CREATE TABLE', () => {
       'table:public.t: privileges of role ghost left out (role not on the target)',
     ]);
   });
+
+  it('sets an inherited column\'s own default and NOT NULL on an inheritance child', () => {
+    const parent = table('public', 'p', { owner: null, columns: [column('a', 'integer', { default: '1' }), column('b', 'text')] });
+    const child = table('public', 'c', {
+      owner: null, inherits: [parent.key],
+      columns: [column('a', 'integer', { default: '1', isLocal: false, inheritedCount: 1 }), column('b', 'text', { notNull: true, default: "'x'::text", isLocal: false, inheritedCount: 1 })],
+    });
+    expect(sqlOf(model([parent, child]))).toEqual([
+      'CREATE TABLE public.p (\n    a integer DEFAULT 1,\n    b text\n)',
+      'CREATE TABLE public.c () INHERITS (public.p)',
+      "ALTER TABLE ONLY public.c ALTER COLUMN b SET DEFAULT 'x'::text",
+      'ALTER TABLE ONLY public.c ALTER COLUMN b SET NOT NULL',
+    ]);
+  });
+
+  it('sets a cloned trigger\'s enabled state on a partition after the parent\'s', () => {
+    const trigger = (enabled: 'O' | 'D', inherited: boolean) => ({ name: 'tg', definition: 'CREATE TRIGGER tg AFTER INSERT ON public.p FOR EACH ROW EXECUTE FUNCTION public.f()', enabled, inherited, comment: null });
+    const parent = table('public', 'p', { owner: null, partitionKey: 'LIST (a)', columns: [column('a', 'integer')], triggers: [trigger('D', false)] });
+    const child = (name: string, enabled: 'O' | 'D') => table('public', name, { owner: null, partitionOf: { parent: parent.key, bound: 'DEFAULT' }, columns: [column('a', 'integer', { isLocal: false })], triggers: [trigger(enabled, true)] });
+    const sql = sqlOf(model([parent, child('c1', 'O')]));
+    expect(sql.slice(2)).toEqual([
+      'CREATE TRIGGER tg AFTER INSERT ON public.p FOR EACH ROW EXECUTE FUNCTION public.f()',
+      'ALTER TABLE public.p DISABLE TRIGGER tg',
+      'ALTER TABLE ONLY public.c1 ENABLE TRIGGER tg',
+    ]);
+    const bothEnabled = table('public', 'p', { ...parent, triggers: [trigger('O', false)] });
+    expect(sqlOf(model([bothEnabled, child('c1', 'O')])).slice(2)).toEqual(['CREATE TRIGGER tg AFTER INSERT ON public.p FOR EACH ROW EXECUTE FUNCTION public.f()']);
+  });
 });

@@ -76,9 +76,18 @@ export async function executeDdl(client: pg.ClientBase, statements: readonly Ddl
   let inTransaction = false;
   let committed = 0;
   let pending = 0;
+  let last: DdlStatement | undefined;
   const commit = async (): Promise<void> => {
-    if (inTransaction) await client.query('COMMIT');
-    inTransaction = false;
+    if (inTransaction) {
+      inTransaction = false;
+      try {
+        await client.query('COMMIT');
+      } catch (e) {
+        // A check deferred to COMMIT failed: the whole open transaction is gone; blame its last statement.
+        pending = 0;
+        throw new DdlExecutionError(last as DdlStatement, e, committed);
+      }
+    }
     committed += pending;
     pending = 0;
   };
@@ -90,6 +99,7 @@ export async function executeDdl(client: pg.ClientBase, statements: readonly Ddl
         await client.query('BEGIN');
         inTransaction = true;
       }
+      last = statement;
       try {
         await client.query(statement.sql);
       } catch (e) {

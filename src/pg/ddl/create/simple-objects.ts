@@ -80,7 +80,7 @@ export function viewNodes(v: ViewObject, ctx: BuildContext): DdlNode[] {
         `ALTER VIEW ${name} ALTER COLUMN ${quoteIdent(col.name)} SET DEFAULT ${col.default}`, [createId(v.key)]));
     }
   }
-  out.push(...indexNodes(v, ctx), ...triggerNodes(v, v.triggers), ...ruleNodes(v, v.rules));
+  out.push(...indexNodes(v, ctx), ...triggerNodes(v, v.triggers, ctx), ...ruleNodes(v, v.rules));
   if (v.kind === 'matview' && v.populated) {
     // After every matview it reads from is refreshed (deps), and after its own indexes (faster, as pg_dump).
     const after = [createId(v.key), ...v.deps.map((d) => `${d}#refresh`), ...v.indexes.map((i) => `${v.key}#index:${i.name}`)];

@@ -9,7 +9,7 @@ import { createId, ddlNode, type DdlNode } from '../node.js';
 import { keySqlName } from '../object-sql.js';
 
 const POLICY_COMMAND: Readonly<Record<string, string>> = { r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE', '*': 'ALL' };
-const ENABLED_WORD: Readonly<Record<string, string>> = { D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' };
+const ENABLED_WORD: Readonly<Record<string, string>> = { O: 'ENABLE', D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' };
 
 export function indexId(table: ObjectKey, name: string): string {
   return `${table}#index:${name}`;
@@ -88,13 +88,30 @@ function constraintNodes(t: TableObject, ctx: BuildContext): DdlNode[] {
   return out;
 }
 
-export function triggerNodes(owner: TableObject | ViewObject, triggers: readonly Trigger[]): DdlNode[] {
+/**
+ * A trigger cloned onto a partition comes with the parent's; its own enabled state is set when it or the
+ * parent's is not the default, after the parent's (which recurses to partitions on newer majors).
+ */
+function clonedTriggerNodes(owner: TableObject, tg: Trigger, ctx: BuildContext): DdlNode[] {
+  const parentKey = owner.partitionOf?.parent;
+  const parent = parentKey === undefined ? undefined : ctx.objects.get(parentKey);
+  const parentEnabled = parent?.kind === 'table' ? parent.triggers.find((t) => t.name === tg.name)?.enabled ?? 'O' : 'O';
+  if (tg.enabled === 'O' && parentEnabled === 'O') return [];
+  const after = [createId(owner.key), ...(parentKey === undefined ? [] : [`${parentKey}#trigger:${tg.name}`, `${parentKey}#trigger:${tg.name}:enabled`])];
+  return [ddlNode(owner.key, `trigger:${tg.name}:enabled`, 'post-data', RANK.trigger,
+    `ALTER TABLE ONLY ${keySqlName(owner.key)} ${ENABLED_WORD[tg.enabled] ?? 'ENABLE'} TRIGGER ${quoteIdent(tg.name)}`, after)];
+}
+
+export function triggerNodes(owner: TableObject | ViewObject, triggers: readonly Trigger[], ctx: BuildContext): DdlNode[] {
   const out: DdlNode[] = [];
   for (const tg of triggers) {
-    if (tg.inherited) continue;
+    if (tg.inherited) {
+      if (owner.kind === 'table') out.push(...clonedTriggerNodes(owner, tg, ctx));
+      continue;
+    }
     const id = `trigger:${tg.name}`;
     out.push(ddlNode(owner.key, id, 'post-data', RANK.trigger, tg.definition, [createId(owner.key)]));
-    const enabled = ENABLED_WORD[tg.enabled];
+    const enabled = tg.enabled === 'O' ? undefined : ENABLED_WORD[tg.enabled];
     if (enabled !== undefined) {
       // ALTER VIEW cannot change trigger state; ALTER TABLE accepts any relation here.
       out.push(ddlNode(owner.key, `${id}:enabled`, 'post-data', RANK.trigger, `ALTER TABLE ${keySqlName(owner.key)} ${enabled} TRIGGER ${quoteIdent(tg.name)}`, [`${owner.key}#${id}`]));
@@ -108,7 +125,7 @@ export function ruleNodes(owner: TableObject | ViewObject, rules: readonly Rule[
   for (const r of rules) {
     const id = `rule:${r.name}`;
     out.push(ddlNode(owner.key, id, 'post-data', RANK.rule, r.definition.replace(/;\s*$/, ''), [createId(owner.key)]));
-    const enabled = ENABLED_WORD[r.enabled];
+    const enabled = r.enabled === 'O' ? undefined : ENABLED_WORD[r.enabled];
     if (enabled !== undefined) {
       out.push(ddlNode(owner.key, `${id}:enabled`, 'post-data', RANK.rule, `ALTER TABLE ${keySqlName(owner.key)} ${enabled} RULE ${quoteIdent(r.name)}`, [`${owner.key}#${id}`]));
     }
@@ -166,7 +183,7 @@ export function tablePostNodes(t: TableObject, ctx: BuildContext): DdlNode[] {
   return [
     ...indexNodes(t, ctx),
     ...constraintNodes(t, ctx),
-    ...triggerNodes(t, t.triggers),
+    ...triggerNodes(t, t.triggers, ctx),
     ...ruleNodes(t, t.rules),
     ...rls,
     ...policyNodes(t, ctx),

@@ -104,9 +104,14 @@ export function tableCreateNodes(table: TableObject, ctx: BuildContext): DdlNode
     const inherits = table.inherits.length === 0 ? '' : ` INHERITS (${table.inherits.map(keySqlName).join(', ')})`;
     const body = elements.length === 0 ? '()' : `(\n    ${elements.join(',\n    ')}\n)`;
     sql = `CREATE ${unlogged}TABLE ${name} ${body}${inherits}${tail(table)}`;
-    // An inherited column's own default or NOT NULL differs from the parent's: set it on the child.
+    // An inherited column's own default or NOT NULL beyond its parents': set it on the child.
+    const parents = table.inherits.map((k) => ctx.objects.get(k)).filter((p): p is TableObject => p?.kind === 'table');
     for (const col of table.columns.filter((c) => !c.isLocal)) {
-      if (col.default !== null && col.generated === null) alters.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${quoteIdent(col.name)} SET DEFAULT ${col.default}`);
+      const from = parents.map((p) => p.columns.find((c) => c.name === col.name)).filter((c): c is Column => c !== undefined);
+      if (col.default !== null && col.generated === null && !from.some((c) => c.default === col.default)) {
+        alters.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${quoteIdent(col.name)} SET DEFAULT ${col.default}`);
+      }
+      if (col.notNull && !from.some((c) => c.notNull)) alters.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${quoteIdent(col.name)} SET NOT NULL`);
     }
   }
   alters.push(...columnAlters(table));
