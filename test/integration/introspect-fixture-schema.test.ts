@@ -96,5 +96,14 @@ describe.each(MAJORS)('introspectSchema over the schema fixture on PostgreSQL %i
     const roles = model.roles.map((r) => r.name);
     for (const role of FIXTURE_ROLES) expect(roles).toContain(role);
     expect(model.defaultPrivileges.length).toBeGreaterThan(0);
+    const writer = model.roles.find((r) => r.name === 'fx_writer');
+    expect(writer?.memberOf).toEqual([{ role: 'fx_reader', admin: false, inherit: major >= 16 ? true : null, set: major >= 16 ? true : null }]);
+    expect(model.roles.find((r) => r.name === 'fx_reader')).toMatchObject({ login: true, connectionLimit: 5, settings: [{ name: 'work_mem', value: '4MB' }] });
+  });
+
+  it('reads a replica identity that uses an index', () => {
+    const customers = model.objects.find((o) => o.key === 'table:fx.customers') as TableObject | undefined;
+    expect(customers).toMatchObject({ replicaIdentity: 'i', replicaIdentityIndex: 'customers_code_uidx' });
+    expect(customers?.indexes.filter((i) => i.isReplicaIdentity).map((i) => i.name)).toEqual(['customers_code_uidx']);
   });
 });
