@@ -15,9 +15,13 @@ function byName<T extends { readonly name: string }>(items: readonly T[]): Map<s
   return new Map(items.map((i) => [i.name, i]));
 }
 
-/** `pg_get_constraintdef` appends NOT VALID; validation is compared on its own, so a VALIDATE can fix it. */
+/**
+ * `pg_get_constraintdef` appends NOT VALID; validation is compared on its own, so a VALIDATE can fix it. NO
+ * INHERIT means something only on CHECK constraints (a key attached to a partition keeps connoinherit = true,
+ * one cloned from the parent false, for the same key).
+ */
 function constraintShape(c: Constraint): string {
-  return JSON.stringify([c.type, c.definition.replace(/ NOT VALID$/, ''), c.deferrable, c.deferred, c.noInherit, c.references]);
+  return JSON.stringify([c.type, c.definition.replace(/ NOT VALID$/, ''), c.deferrable, c.deferred, c.type === 'c' && c.noInherit, c.references]);
 }
 
 export function diffConstraints(d: TableObject, a: TableObject, out: ChangeBuilder): void {
