@@ -65,6 +65,13 @@ CREATE VIEW app.customer_codes AS SELECT c.id, c.code FROM app.customers c WHERE
 CREATE MATERIALIZED VIEW app.order_totals AS SELECT customer_id, sum(amount) AS total FROM app.orders GROUP BY customer_id WITH NO DATA;
 CREATE PROCEDURE app.noop(n integer) LANGUAGE sql AS $f$ SELECT 1 $f$;
 CREATE AGGREGATE app.total(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0');
+CREATE AGGREGATE app.moving_sum(integer) (
+  SFUNC = int4pl, STYPE = integer, COMBINEFUNC = int4pl, PARALLEL = SAFE,
+  MSFUNC = int4pl, MINVFUNC = int4mi, MSTYPE = integer, MINITCOND = '0');
+CREATE AGGREGATE app.my_percentile(double precision ORDER BY double precision) (
+  SFUNC = ordered_set_transition, STYPE = internal, FINALFUNC = percentile_disc_final, FINALFUNC_EXTRA);
+CREATE AGGREGATE app.largest(integer) (SFUNC = int4larger, STYPE = integer, SORTOP = >);
+CREATE TABLE app.refunds (order_id integer, placed date, FOREIGN KEY (order_id, placed) REFERENCES app.orders);
 CREATE FUNCTION app.pair_text(app.pair) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT $1.b $f$;
 CREATE CAST (app.pair AS text) WITH FUNCTION app.pair_text(app.pair);
 CREATE FUNCTION app.same_code(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $f$ SELECT lower($1) = lower($2) $f$;

@@ -49,6 +49,9 @@ describe.each(MAJORS)('introspectSchema on PostgreSQL %i', (major) => {
       'cast:(app.pair AS text)',
       'collation:app.nocase',
       'extension:citext',
+      'function:app.largest(integer)',
+      'function:app.moving_sum(integer)',
+      'function:app.my_percentile(double precision ORDER BY double precision)',
       'function:app.next_code()',
       'function:app.noop(n integer)',
       'function:app.pair_text(app.pair)',
@@ -70,6 +73,7 @@ describe.each(MAJORS)('introspectSchema on PostgreSQL %i', (major) => {
       'table:app.orders',
       'table:app.orders_2024',
       'table:app.orders_rest',
+      'table:app.refunds',
       'type:app.floatrange',
       'type:app.mood',
       'type:app.pair',
@@ -134,6 +138,36 @@ describe.each(MAJORS)('introspectSchema on PostgreSQL %i', (major) => {
     expect(p2024.constraints.every((c) => c.inherited)).toBe(true);
     expect(p2024.columns.every((c) => !c.isLocal && c.inheritedCount === 1)).toBe(true);
     expect(p2024.deps).toContain('table:app.orders');
+  });
+
+  it('lists one FK on a table that references a partitioned table, not the per-partition copies', () => {
+    const refunds = find<TableObject>(model, 'table:app.refunds');
+    expect(refunds.constraints.map((c) => [c.name, c.type, c.inherited, c.references])).toEqual([
+      ['refunds_order_id_placed_fkey', 'f', false, 'table:app.orders'],
+    ]);
+    expect(refunds.deps).toEqual(['schema:app', 'table:app.orders']);
+  });
+
+  it('prints aggregates that recreate themselves exactly', async () => {
+    const aggregates = model.objects.filter((o): o is FunctionObject => o.kind === 'function' && o.variant === 'a');
+    expect(aggregates.map((a) => a.name)).toEqual(['largest', 'moving_sum', 'my_percentile', 'total']);
+    expect(aggregates.map((a) => a.definition.split('\n').slice(1, -1).map((line) => line.trim()).join(' '))).toEqual([
+      'SFUNC = int4larger, STYPE = integer, SORTOP = OPERATOR(pg_catalog.>)',
+      'SFUNC = int4pl, STYPE = integer, COMBINEFUNC = int4pl, MSFUNC = int4pl, MINVFUNC = int4mi, MSTYPE = integer, ' +
+        "MINITCOND = '0', PARALLEL = SAFE",
+      'SFUNC = ordered_set_transition, STYPE = internal, FINALFUNC = percentile_disc_final, FINALFUNC_EXTRA',
+      "SFUNC = int4pl, STYPE = integer, INITCOND = '0'",
+    ]);
+    const copy = await cluster.createDatabase('introspect_agg');
+    try {
+      await cluster.query('CREATE SCHEMA app', [], copy);
+      for (const a of aggregates) await cluster.query(a.definition, [], copy);
+      const again = await introspect(cluster, copy);
+      const strip = (f: FunctionObject): unknown => ({ ...f, deps: [], owner: null });
+      expect(again.objects.filter((o): o is FunctionObject => o.kind === 'function').map(strip)).toEqual(aggregates.map(strip));
+    } finally {
+      await cluster.dropDatabase(copy);
+    }
   });
 
   it('reads inheritance, rules, UNLOGGED, replica identity and awkward names', () => {
