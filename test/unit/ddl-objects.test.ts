@@ -142,6 +142,10 @@ describe('what the target major cannot take', () => {
       '  collation:public.r: ICU tailoring rules are first in PostgreSQL 16\n' +
       '  table:public.t: column v is a VIRTUAL generated column (first in PostgreSQL 18)',
     );
+    const seq: SchemaObjectAny = { key: objectKey('sequence', 'public', 's'), kind: 'sequence', schema: 'public', name: 's', ...base, persistence: 'u', ownedBy: null,
+      options: { dataType: 'bigint', start: '1', increment: '1', min: '1', max: '9223372036854775807', cache: '1', cycle: false } };
+    expect(() => sqlOf([seq], 14)).toThrow('sequence:public.s: unlogged sequences are first in PostgreSQL 15');
+    expect(sqlOf([seq], 15)).toEqual(['CREATE UNLOGGED SEQUENCE public.s AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE']);
     expect(sqlOf([coll('r', { icuRules: '&a < b' })], 16)).toEqual(["CREATE COLLATION public.r (provider = icu, locale = 'und', rules = '&a < b')"]);
   });
 });

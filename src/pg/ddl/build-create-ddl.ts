@@ -32,7 +32,7 @@ export interface CreateDdlOptions {
 
 /**
  * Throws UnsupportedOnTargetError listing every object the target major cannot take (VIRTUAL generated columns
- * before 18, the builtin collation provider before 17, ICU rules before 16); DdlCycleError on a dependency cycle.
+ * before 18, the builtin collation provider before 17, ICU rules before 16, unlogged sequences before 15); DdlCycleError on a dependency cycle.
  * `statements` in execution order; `warnings` lists what was left out (grants to roles missing on the target
  * with roles: skip, privileges the target major lacks such as MAINTAIN before 17), one per object and reason.
  */
@@ -47,7 +47,7 @@ function objectNodes(o: SchemaObjectAny, ctx: BuildContext): DdlNode[] {
     case 'extension': return extensionNodes(o, ctx);
     case 'collation': return collationNodes(o, ctx);
     case 'type': return typeNodes(o, ctx);
-    case 'sequence': return sequenceNodes(o);
+    case 'sequence': return sequenceNodes(o, ctx);
     case 'table': return [...tableCreateNodes(o, ctx), ...tablePostNodes(o, ctx)];
     case 'view':
     case 'matview': return viewNodes(o, ctx);

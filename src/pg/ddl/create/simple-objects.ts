@@ -47,8 +47,12 @@ export function collationNodes(c: CollationObject, ctx: BuildContext): DdlNode[]
   return [ddlNode(c.key, 'create', 'pre-data', RANK.collation, `CREATE COLLATION ${keySqlName(c.key)} (${opts.join(', ')})`, c.deps.map(createId))];
 }
 
-export function sequenceNodes(s: SequenceObject): DdlNode[] {
+/** PostgreSQL 15 is the first with unlogged sequences. */
+export const UNLOGGED_SEQUENCE_FIRST_MAJOR = 15;
+
+export function sequenceNodes(s: SequenceObject, ctx: BuildContext): DdlNode[] {
   const name = keySqlName(s.key);
+  if (s.persistence === 'u' && ctx.targetMajor < UNLOGGED_SEQUENCE_FIRST_MAJOR) ctx.refuse(s.key, `unlogged sequences are first in PostgreSQL ${UNLOGGED_SEQUENCE_FIRST_MAJOR}`);
   const unlogged = s.persistence === 'u' ? 'UNLOGGED ' : '';
   const create = ddlNode(s.key, 'create', 'pre-data', RANK.sequence,
     `CREATE ${unlogged}SEQUENCE ${name} AS ${s.options.dataType} ${sequenceOptionsSql(s.options)}`, s.deps.filter((d) => d !== s.ownedBy?.table).map(createId));
