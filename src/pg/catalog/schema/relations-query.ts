@@ -1,8 +1,7 @@
 // Tables, partitioned tables, views and materialised views: one row each with what belongs to the relation
 // itself (persistence, partitioning, inheritance, RLS, replica identity, options, view definition). Columns,
 // constraints, indexes, triggers, policies and rules come from their own queries and are joined in assemble.ts.
-import type { AclEntry } from '../../../model/schema.js';
-import { parseAcl, compareText, type AclTuple } from './acl.js';
+import { compareText, type AclTuple } from './acl.js';
 import { aclJson, commentOf, notExtensionMember, userSchema } from './sql-fragments.js';
 
 export interface RelationRow {
@@ -58,8 +57,4 @@ ORDER BY n.nspname, c.relname`;
 /** reloptions sorted, so two servers that set them in another order compare equal. */
 export function sortedOptions(options: readonly string[] | null): readonly string[] {
   return [...(options ?? [])].sort(compareText);
-}
-
-export function relationAcl(row: RelationRow): readonly AclEntry[] | null {
-  return parseAcl(row.acl);
 }

@@ -29,7 +29,7 @@ export interface SequenceRow extends SequenceOptionsColumns {
 }
 
 /** pg_sequence columns as SequenceOptionsColumns (bigint as text: it does not fit a JS number). */
-export function sequenceOptionColumns(alias: string): string {
+function sequenceOptionColumns(alias: string): string {
   return `format_type(${alias}.seqtypid, NULL) AS data_type, ${alias}.seqstart::text AS start,
        ${alias}.seqincrement::text AS increment, ${alias}.seqmin::text AS min, ${alias}.seqmax::text AS max,
        ${alias}.seqcache::text AS cache, ${alias}.seqcycle AS cycle`;
