@@ -1,0 +1,133 @@
+// Many kinds of drift at once on real servers: the schema fixture is written to a target, the source is then
+// altered in ~30 ways (columns, identity, constraints, partitioned indexes, triggers, policies, row security,
+// replica identity, storage options, grants, owners, sequences, domains, composites, views, functions, drops), and
+// the diff's statements must run on the target and leave nothing to diff. 15 -> 15, 15 -> 17, 17 -> 18.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SchemaModel } from '../../src/model/schema.js';
+import { introspectSchema } from '../../src/pg/catalog/schema/index.js';
+import { planCreateDdl } from '../../src/pg/ddl/build-create-ddl.js';
+import { buildRoleDdl } from '../../src/pg/ddl/build-role-ddl.js';
+import { executeDdl } from '../../src/pg/ddl/execute.js';
+import type { DdlStatement } from '../../src/pg/ddl/types.js';
+import { diffSchemas } from '../../src/schema/diff/diff-schemas.js';
+import { executionOrder } from '../../src/schema/diff/execution-order.js';
+import { type Cluster, getCluster, type Major } from '../harness/index.js';
+import { loadSchemaFixture } from '../fixtures/schema/load.js';
+
+const created: { cluster: Cluster; database: string }[] = [];
+afterAll(async () => {
+  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
+});
+
+async function scratch(cluster: Cluster, prefix: string): Promise<string> {
+  const database = await cluster.createDatabase(prefix);
+  created.push({ cluster, database });
+  return database;
+}
+
+async function introspect(cluster: Cluster, database: string): Promise<SchemaModel> {
+  const client = await cluster.connect({ database });
+  try {
+    return await introspectSchema(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function run(cluster: Cluster, database: string, statements: readonly DdlStatement[]): Promise<void> {
+  const client = await cluster.connect({ database });
+  try {
+    await executeDdl(client, statements);
+  } finally {
+    await client.end();
+  }
+}
+
+const DRIFT = `
+ALTER TABLE "Sales Dept"."Order Lines" DROP COLUMN "Mixed-Case";
+ALTER TABLE fx.order_lines ALTER COLUMN qty TYPE bigint;
+ALTER TABLE "Sales Dept".customers ALTER COLUMN region TYPE character varying(40);
+ALTER TABLE fx.archived ALTER COLUMN id SET NOT NULL;
+ALTER TABLE "Sales Dept"."Order Lines" ALTER COLUMN "user" DROP DEFAULT;
+ALTER TABLE fx.customers ALTER COLUMN id SET INCREMENT BY 20;
+ALTER TABLE fx.orders ALTER COLUMN id SET GENERATED ALWAYS;
+ALTER TABLE fx.archived ADD CONSTRAINT archived_id_pos CHECK (id > 0);
+ALTER TABLE fx.order_lines VALIDATE CONSTRAINT order_lines_qty_positive;
+ALTER TABLE fx.vehicles DROP CONSTRAINT vehicles_id_positive;
+DROP INDEX fx.orders_id_rev;
+CREATE INDEX events_kind_idx ON fx.events (kind);
+ALTER TABLE fx.orders ENABLE TRIGGER orders_audit;
+DROP TRIGGER orders_truncate ON fx.orders;
+ALTER POLICY orders_all ON fx.orders USING (total > 0);
+ALTER TABLE fx.customers NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE other.customers REPLICA IDENTITY DEFAULT;
+ALTER TABLE fx.session_cache SET (fillfactor = 60);
+ALTER TABLE fx.session_cache RESET (autovacuum_enabled);
+COMMENT ON TABLE fx.events IS 'partitioned by time';
+COMMENT ON COLUMN fx.orders.total IS 'gross';
+GRANT SELECT ON fx.items TO fx_reader;
+REVOKE DELETE ON fx.orders FROM fx_writer;
+GRANT UPDATE (region) ON "Sales Dept".customers TO fx_writer;
+ALTER TABLE fx.archived OWNER TO fx_owner;
+ALTER SEQUENCE fx.countdown CACHE 10;
+ALTER DOMAIN fx.short_text VALIDATE CONSTRAINT short_text_not_blank;
+ALTER DOMAIN "Sales Dept".positive_amount SET DEFAULT 1;
+ALTER TYPE fx.address ADD ATTRIBUTE zip text;
+CREATE OR REPLACE VIEW "Sales Dept"."Line View" AS SELECT "Line No", "select", "user" FROM "Sales Dept"."Order Lines";
+CREATE OR REPLACE FUNCTION fx.f(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT $1 + 2';
+DROP TABLE "MixedCase"."CamelTable";
+DROP VIEW fx.big_spenders;
+`;
+
+describe.each([[15, 15], [15, 17], [17, 18]] as [Major, Major][])('many kinds of drift from PostgreSQL %i to %i', (from, to) => {
+  it('apply on the target and leave nothing to diff', async () => {
+    const source = await getCluster({ major: from });
+    const target = await getCluster({ major: to });
+    const sourceDb = await scratch(source, 'alters_src');
+    await loadSchemaFixture(source, sourceDb);
+    const before = await introspect(source, sourceDb);
+
+    const targetDb = await scratch(target, 'alters_tgt');
+    const existing = (await target.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname);
+    await run(target, targetDb, buildRoleDdl(before.roles, existing, { canGrantSuperuser: true, canGrantReplication: true, canGrantBypassRls: true, targetMajor: to }).statements);
+    await run(target, targetDb, planCreateDdl(before, { roles: 'copy', targetMajor: to, targetDatabase: targetDb }).statements);
+    const written = await introspect(target, targetDb);
+    expect(diffSchemas(before, written, { targetMajor: to }).map((c) => `${c.action} ${c.key}: ${c.reasons.join('; ')}`)).toEqual([]);
+
+    await source.query(DRIFT, [], sourceDb);
+    const after = await introspect(source, sourceDb);
+    const changes = diffSchemas(after, written, { targetMajor: to });
+    const destructive = changes.filter((c) => c.destructive).map((c) => `${c.action} ${c.key}`).sort();
+    // Every drop, a dropped column and two type changes that rewrite (text -> varchar(40) may cut values).
+    expect(destructive).toEqual([
+      'delete table:"MixedCase"."CamelTable"',
+      'delete view:fx.big_spenders',
+      'update table:"Sales Dept"."Order Lines"',
+      'update table:"Sales Dept".customers',
+      'update table:fx.order_lines',
+    ]);
+    expect(changes.find((c) => c.key === 'view:fx.big_spenders')).toMatchObject({ action: 'delete' });
+    expect(changes.find((c) => c.key === 'table:"Sales Dept".customers')?.statements.map((s) => s.sql))
+      .toContain('ALTER TABLE "Sales Dept".customers ALTER COLUMN region TYPE character varying(40) USING region::character varying(40)');
+    const statements = executionOrder(changes);
+    // The partitioned index: made ON ONLY the parent, each partition's index under its source name, attached.
+    expect(statements.map((s) => s.sql).filter((s) => s.includes('kind_idx'))).toEqual([
+      'CREATE INDEX events_kind_idx ON ONLY fx.events USING btree (kind)',
+      'CREATE INDEX events_2024_kind_idx ON ONLY fx.events_2024 USING btree (kind)',
+      'ALTER INDEX fx.events_kind_idx ATTACH PARTITION fx.events_2024_kind_idx',
+      'CREATE INDEX events_2024_click_kind_idx ON fx.events_2024_click USING btree (kind)',
+      'ALTER INDEX fx.events_2024_kind_idx ATTACH PARTITION fx.events_2024_click_kind_idx',
+      'CREATE INDEX events_2024_other_kind_idx ON fx.events_2024_other USING btree (kind)',
+      'ALTER INDEX fx.events_2024_kind_idx ATTACH PARTITION fx.events_2024_other_kind_idx',
+      'CREATE INDEX events_2025_kind_idx ON fx.events_2025 USING btree (kind)',
+      'ALTER INDEX fx.events_kind_idx ATTACH PARTITION fx.events_2025_kind_idx',
+      'CREATE INDEX events_default_kind_idx ON fx.events_default USING btree (kind)',
+      'ALTER INDEX fx.events_kind_idx ATTACH PARTITION fx.events_default_kind_idx',
+    ]);
+    console.log(`${from} -> ${to}: ${changes.length} changes, ${statements.length} statements`);
+
+    await run(target, targetDb, statements);
+    const applied = await introspect(target, targetDb);
+    expect(diffSchemas(after, applied, { targetMajor: to }).map((c) => `${c.action} ${c.key}: ${c.reasons.join('; ')}`)).toEqual([]);
+  });
+});
