@@ -128,11 +128,9 @@ export const COMPAT_CONSTRUCTS: readonly CompatConstruct[] = [
   },
   {
     id: 'maintain-privilege', description: 'the MAINTAIN privilege', firstMajor: 17, onOlder: 'drop',
-    detect: (o) => {
-      const uses: string[] = [];
-      if ((o.acl ?? []).some((e) => e.privileges.includes('MAINTAIN'))) uses.push('grant');
-      return uses;
-    },
+    // The owner's own MAINTAIN is part of its default privileges on 17+: only grants to others are worth a warning.
+    detect: (o) => (o.acl ?? []).filter((e) => e.grantee !== o.owner && e.privileges.includes('MAINTAIN'))
+      .map((e) => `granted to ${e.grantee === '' ? 'PUBLIC' : e.grantee}`),
   },
   {
     id: 'virtual-generated-column', description: 'virtual generated columns', firstMajor: 18, onOlder: 'error',

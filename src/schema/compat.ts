@@ -50,6 +50,7 @@ const SYNTAX_WORDS = new Set([
   'restrict', 'no', 'gist', 'gin', 'btree', 'hash', 'brin', 'spgist', 'desc', 'asc', 'local', 'cascaded', 'option', 'do', 'nothing',
   'also', 'notify', 'setof', 'out', 'inout', 'variadic', 'rule', 'policy', 'permissive', 'restrictive', 'enforced', 'overlaps', 'period',
   'without', 'virtual', 'stored', 'generated', 'always', 'identity', 'constraint', 'initially', 'deferred', 'immediate', 'valid',
+  'null', 'operator', 'true', 'false', 'current_user', 'session_user', 'current_date', 'current_timestamp', 'localtimestamp',
 ]);
 
 /** Function names an expression calls without a schema (built-ins: with search_path = pg_catalog, user ones are qualified). */

@@ -55,6 +55,8 @@ describe('checkTargetCompatibility', () => {
       ['maintain-privilege', 'table:app.t', 'warning'], ['maintain-privilege', 'default-privileges:app', 'warning'],
     ]);
     expect(checkTargetCompatibility(m, 17).warnings).toEqual([]);
+    const ownerOnly = model([tableWith({ acl: [{ grantee: 'app', grantor: 'app', privileges: ['MAINTAIN', 'SELECT'], grantable: [] }] })]);
+    expect(checkTargetCompatibility(ownerOnly, 16).warnings).toEqual([]);
   });
 
   it('NULLS NOT DISTINCT below 15, but not when the words are inside a string literal', () => {
