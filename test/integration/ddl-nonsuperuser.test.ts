@@ -1,0 +1,52 @@
+// The create DDL run by the target role of the harness (tgt_user: CREATEDB, not superuser) on a database it
+// owns, with roles: skip: everything it is allowed to create is created and owned by it. Operator classes and
+// families need a superuser (PostgreSQL refuses them to anyone else), so the source drops the fixture's first.
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SchemaModel } from '../../src/model/schema.js';
+import { introspectSchema } from '../../src/pg/catalog/schema/index.js';
+import { planCreateDdl } from '../../src/pg/ddl/build-create-ddl.js';
+import { executeDdl } from '../../src/pg/ddl/execute.js';
+import { type Cluster, getCluster, type Major, TARGET_ROLE } from '../harness/index.js';
+import { loadDatabaseLevel, loadSchemaFixture } from '../fixtures/schema/load.js';
+
+const created: { cluster: Cluster; database: string }[] = [];
+afterAll(async () => {
+  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
+});
+
+async function introspect(cluster: Cluster, database: string): Promise<SchemaModel> {
+  const client = await cluster.connect({ database });
+  try {
+    return await introspectSchema(client);
+  } finally {
+    await client.end();
+  }
+}
+
+describe.each([15, 17] as Major[])('create DDL as a non-superuser owner of the target database on PostgreSQL %i', (major) => {
+  it('creates every object, owned by the target role', async () => {
+    const cluster = await getCluster({ major });
+    const sourceDb = await cluster.createDatabase('ddl_src');
+    created.push({ cluster, database: sourceDb });
+    await loadSchemaFixture(cluster, sourceDb);
+    await loadDatabaseLevel(cluster, sourceDb);
+    // Only a superuser may create operator classes: take the fixture's (and the index using it) off the source.
+    await cluster.query('DROP OPERATOR FAMILY fx.int4_reverse_ops USING btree CASCADE', [], sourceDb);
+    const model = await introspect(cluster, sourceDb);
+    expect(model.objects.filter((o) => o.kind === 'opclass' || o.kind === 'opfamily')).toEqual([]);
+    const targetDb = await cluster.createDatabase('ddl_tgt', { owner: TARGET_ROLE.user });
+    created.push({ cluster, database: targetDb });
+    const { statements, warnings } = planCreateDdl(model, { roles: 'skip', targetRole: TARGET_ROLE.user, targetMajor: major, targetDatabase: targetDb, existingRoles: [] });
+    const client = await cluster.connect({ database: targetDb, user: TARGET_ROLE.user });
+    try {
+      await executeDdl(client, statements);
+    } finally {
+      await client.end();
+    }
+    expect(warnings.length).toBeGreaterThan(0);
+    const copy = await introspect(cluster, targetDb);
+    expect(copy.objects.map((o) => o.key)).toEqual(model.objects.map((o) => o.key));
+    const owners = new Set(copy.objects.filter((o) => o.kind !== 'extension' && o.kind !== 'cast' && o.key !== 'schema:public').map((o) => o.owner));
+    expect([...owners]).toEqual([TARGET_ROLE.user]);
+  });
+});
