@@ -101,6 +101,12 @@ describe.each(MAJORS)('introspectSchema over the schema fixture on PostgreSQL %i
     expect(model.roles.find((r) => r.name === 'fx_reader')).toMatchObject({ login: true, connectionLimit: 5, settings: [{ name: 'work_mem', value: '4MB' }] });
   });
 
+  it('makes an operator class need its support function (a member, in pg_depend)', () => {
+    expect(model.objects.find((o) => o.key === 'opclass:fx.int4_reverse_ops USING btree')?.deps).toEqual([
+      'function:fx.int4_rev_cmp(integer, integer)', 'opfamily:fx.int4_reverse_ops USING btree', 'schema:fx',
+    ]);
+  });
+
   it('reads a replica identity that uses an index', () => {
     const customers = model.objects.find((o) => o.key === 'table:fx.customers') as TableObject | undefined;
     expect(customers).toMatchObject({ replicaIdentity: 'i', replicaIdentityIndex: 'customers_code_uidx' });

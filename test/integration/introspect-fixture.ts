@@ -75,6 +75,7 @@ CREATE TABLE app.refunds (order_id integer, placed date, FOREIGN KEY (order_id, 
 CREATE FUNCTION app.pair_text(app.pair) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT $1.b $f$;
 CREATE CAST (app.pair AS text) WITH FUNCTION app.pair_text(app.pair);
 CREATE FUNCTION app.same_code(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $f$ SELECT lower($1) = lower($2) $f$;
+CREATE DOMAIN app.code AS text CHECK (app.same_code(VALUE, upper(VALUE)));
 CREATE OPERATOR app.=~= (LEFTARG = text, RIGHTARG = text, FUNCTION = app.same_code, COMMUTATOR = OPERATOR(app.=~=));
 CREATE STATISTICS app.orders_stats (dependencies) ON customer_id, amount FROM app.orders_2024;
 ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO ${INTROSPECT_ROLE};

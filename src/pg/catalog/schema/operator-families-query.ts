@@ -8,7 +8,8 @@ import type { Parsed } from './parsed.js';
 import { commentOf, notExtensionMember, userSchema } from './sql-fragments.js';
 
 export interface OperatorFamilyRow {
-  readonly token: string;
+  /** The family or class and its members. */
+  readonly tokens: readonly string[];
   readonly kind: 'opfamily' | 'opclass';
   readonly schema: string;
   readonly name: string;
@@ -21,6 +22,13 @@ export interface OperatorFamilyRow {
   readonly family: readonly [string, string] | null;
   readonly storage_type: string | null;
   readonly members: readonly MemberTuple[];
+}
+
+/** `pg_amop:<oid>` / `pg_amproc:<oid>` of the members: pg_depend says what they need (a support function). */
+function memberTokens(catalog: 'pg_opclass' | 'pg_opfamily', oid: string): string {
+  return `ARRAY(SELECT d.classid::regclass::text || ':' || d.objid FROM pg_depend d
+               WHERE d.classid IN ('pg_amop'::regclass, 'pg_amproc'::regclass)
+                 AND d.refclassid = '${catalog}'::regclass AND d.refobjid = ${oid} ORDER BY 1)`;
 }
 
 /**
@@ -57,14 +65,14 @@ export function memberText(member: MemberTuple): string {
 }
 
 export const OPERATOR_FAMILIES_SQL = `
-SELECT 'pg_opfamily:' || f.oid AS token, 'opfamily' AS kind, n.nspname::text AS schema, f.opfname::text AS name,
+SELECT ARRAY['pg_opfamily:' || f.oid] || ${memberTokens('pg_opfamily', 'f.oid')} AS tokens, 'opfamily' AS kind, n.nspname::text AS schema, f.opfname::text AS name,
        am.amname::text AS access_method, pg_get_userbyid(f.opfowner)::text AS owner, ${commentOf('pg_opfamily', 'f.oid')} AS comment,
        NULL::text AS input_type, false AS is_default, NULL::json AS family, NULL::text AS storage_type,
        ${members('pg_opfamily', 'f.oid')} AS members
 FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod
 WHERE ${userSchema('n.nspname')} AND ${notExtensionMember('pg_opfamily', 'f.oid')}
 UNION ALL
-SELECT 'pg_opclass:' || c.oid, 'opclass', n.nspname::text, c.opcname::text,
+SELECT ARRAY['pg_opclass:' || c.oid] || ${memberTokens('pg_opclass', 'c.oid')}, 'opclass', n.nspname::text, c.opcname::text,
        am.amname::text, pg_get_userbyid(c.opcowner)::text, ${commentOf('pg_opclass', 'c.oid')},
        format_type(c.opcintype, NULL), c.opcdefault,
        (SELECT json_build_array(fn.nspname, f.opfname) FROM pg_opfamily f JOIN pg_namespace fn ON fn.oid = f.opfnamespace WHERE f.oid = c.opcfamily),
@@ -76,7 +84,7 @@ ORDER BY 2, 3, 4, 5`;
 
 export function parseOperatorFamily(row: OperatorFamilyRow): Parsed<OperatorFamilyObject> {
   return {
-    tokens: [row.token],
+    tokens: row.tokens,
     value: {
       key: operatorFamilyKey(row.kind, row.schema, row.name, row.access_method), kind: row.kind,
       schema: row.schema, name: row.name, owner: row.owner, acl: null, comment: row.comment, deps: [],
