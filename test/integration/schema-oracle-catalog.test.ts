@@ -4,7 +4,7 @@
 // must be identical, with owners, grants, settings and comments.
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Cluster, getCluster, type Major } from '../harness/index.js';
-import { loadSchemaFixture } from '../fixtures/schema/load.js';
+import { createMyAppDatabase, dropMyAppDatabase, loadSchemaFixture } from '../fixtures/schema/load.js';
 import { listCatalogs } from '../oracle/catalog-listing.js';
 import { describeDifference } from '../oracle/dump-report.js';
 import { writeSchema } from './schema-oracle-write.js';
@@ -40,5 +40,23 @@ describe.each(MAJORS)('catalog oracle on PostgreSQL %i -> same major', (major) =
     const [a, b] = await Promise.all([listCatalogs(cluster, source), listCatalogs(cluster, target)]);
     const gaps = KNOWN_GAPS[major] ?? { onlyInSource: [], onlyInTarget: [] };
     expect(describeDifference(a, b, ['source', 'target'])).toBe(describeDifference(gaps.onlyInSource, gaps.onlyInTarget, ['source', 'target']));
+  });
+});
+
+describe('catalog oracle from a database named my-app', () => {
+  it('PostgreSQL 17: my-app -> a scratch database, identical listings', async () => {
+    const cluster = await getCluster({ major: 17 });
+    const source = await createMyAppDatabase(cluster);
+    try {
+      await loadSchemaFixture(cluster, source);
+      const target = await cluster.createDatabase('catalog_tgt');
+      created.push({ cluster, database: target });
+      await writeSchema(cluster, source, cluster, target, 'copy');
+      const [a, b] = await Promise.all([listCatalogs(cluster, source), listCatalogs(cluster, target)]);
+      expect(a.filter((l) => l.startsWith('db-setting|'))).toHaveLength(5);
+      expect(describeDifference(a, b, ['source', 'target'])).toBe('');
+    } finally {
+      await dropMyAppDatabase(cluster);
+    }
   });
 });
