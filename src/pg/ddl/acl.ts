@@ -1,7 +1,7 @@
 // GRANT/REVOKE statements that turn an object's default privileges into the ACL it has on the source, computed
 // like pg_dump's buildACLCommands: revoke what the default gives and the ACL lacks, grant what the ACL adds.
-// ACL null means "default": nothing to run. The defaults are the source major's, so an owner holding ALL on 15
-// still holds ALL (MAINTAIN included) on a 17 target.
+// ACL null means "default": nothing to run. An owner holding ALL of the source major holds ALL of the target's
+// (MAINTAIN included on 17+); an owner holding less loses the newer privileges too.
 import type { AclEntry } from '../../model/schema.js';
 import { quoteIdent } from '../sql/quote.js';
 import { type AclKind, ownerDefault, privilegeExists, publicDefault, sortPrivileges } from './privileges.js';
@@ -57,7 +57,7 @@ export function aclStatements(target: AclTarget, acl: readonly AclEntry[] | null
   if (acl === null) return [];
   const defaults = new Map<string, Set<string>>();
   if (target.kind !== 'column' && target.noDefaults !== true) {
-    defaults.set(target.targetOwner, new Set(ownerDefault(target.kind, ctx.sourceMajor).filter((p) => privilegeExists(p, ctx.targetMajor))));
+    defaults.set(target.targetOwner, new Set(ownerDefault(target.kind, ctx.targetMajor)));
     const pub = publicDefault(target.kind);
     if (pub.length > 0) defaults.set('', new Set(pub));
   }
@@ -76,6 +76,8 @@ export function aclStatements(target: AclTarget, acl: readonly AclEntry[] | null
     const held = actual.get(mapped) ?? { plain: new Set<string>(), grantable: new Set<string>() };
     for (const p of entry.privileges) {
       if (!privilegeExists(p, ctx.targetMajor)) {
+        // The owner's share of the default ALL is not a grant anyone made: nothing to warn about.
+        if (mapped === target.targetOwner && ownerDefault(target.kind, ctx.sourceMajor).includes(p)) continue;
         ctx.warn(`${p} granted to ${grantee(entry.grantee)} left out (PostgreSQL ${ctx.targetMajor} has no ${p} privilege)`);
         continue;
       }
@@ -83,6 +85,15 @@ export function aclStatements(target: AclTarget, acl: readonly AclEntry[] | null
       else held.plain.add(p);
     }
     actual.set(mapped, held);
+  }
+  // An owner holding everything the source major has holds ALL: on a newer target that includes the newer
+  // privileges (MAINTAIN on 17); an owner holding less gets the newer ones revoked too.
+  const ownerHeld = actual.get(target.targetOwner);
+  if (ownerHeld !== undefined && target.kind !== 'column' && target.noDefaults !== true) {
+    const sourceAll = ownerDefault(target.kind, ctx.sourceMajor);
+    if (sourceAll.every((p) => ownerHeld.plain.has(p) || ownerHeld.grantable.has(p))) {
+      for (const p of ownerDefault(target.kind, ctx.targetMajor)) if (!sourceAll.includes(p)) ownerHeld.plain.add(p);
+    }
   }
   for (const held of actual.values()) for (const p of held.grantable) held.plain.delete(p);
   const on = `ON ${target.on}`;
