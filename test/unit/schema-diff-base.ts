@@ -1,10 +1,10 @@
 // One hand-built model with every kind of object and part the diff compares, for the mutation-pair tests: each
 // test changes exactly one attribute of a copy and expects the diff to see it.
 import type {
-  Column, Constraint, FunctionObject, Index, SchemaModel, SchemaObjectAny, SequenceObject, SequenceOptions, TableObject, TypeObject,
-  ViewObject,
+  CastObject, CollationObject, Column, Constraint, ExtensionObject, FunctionObject, Index, OperatorObject, SchemaModel, SchemaObjectAny,
+  SequenceObject, SequenceOptions, StatisticsObject, TableObject, TypeObject, ViewObject,
 } from '../../src/model/schema.js';
-import { functionKey, objectKey } from '../../src/model/object-key.js';
+import { castKey, functionKey, objectKey, operatorKey } from '../../src/model/object-key.js';
 
 export const INT_SEQ: SequenceOptions = { dataType: 'integer', start: '1', increment: '1', min: '1', max: '2147483647', cache: '1', cycle: false };
 
@@ -123,3 +123,11 @@ export function withTable(model: SchemaModel, key: string, change: (t: TableObje
 export function withColumn(model: SchemaModel, table: string, column: string, change: (c: Column) => Column): SchemaModel {
   return withTable(model, table, (t) => ({ ...t, columns: t.columns.map((c) => (c.name === column ? change(c) : c)) }));
 }
+
+// Objects of the kinds the base model lacks: an extension, a collation, a cast, extended statistics, an operator.
+export const EXT: ExtensionObject = { key: objectKey('extension', null, 'citext'), kind: 'extension', schema: null, name: 'citext', owner: 'app', acl: null, comment: null, deps: [], extSchema: 'public', version: '1.6' };
+export const COLL: CollationObject = { key: objectKey('collation', 'sales', 'de'), kind: 'collation', schema: 'sales', name: 'de', owner: 'app', acl: null, comment: null, deps: [], provider: 'i', deterministic: true, collate: null, ctype: null, locale: 'de-DE', icuRules: null };
+export const CAST: CastObject = { key: castKey('sales.address', 'text'), kind: 'cast', schema: null, name: '(sales.address AS text)', owner: null, acl: null, comment: null, deps: [], source: 'sales.address', target: 'text', function: null, method: 'i', context: 'e' };
+export const STAT: StatisticsObject = { key: objectKey('statistics', 'sales', 'orders_stat'), kind: 'statistics', schema: 'sales', name: 'orders_stat', owner: 'app', acl: null, comment: null, deps: [ORDERS.key], definition: 'CREATE STATISTICS sales.orders_stat ON status, amount FROM sales.orders', table: ORDERS.key, statisticsTarget: null };
+export const OPER: OperatorObject = { key: operatorKey('sales', '===', 'integer', 'integer'), kind: 'operator', schema: 'sales', name: '===', owner: 'app', acl: null, comment: null, deps: [], left: 'integer', right: 'integer', function: functionKey('pg_catalog', 'int4eq', 'integer, integer'), commutator: null, negator: null, restrict: null, join: null, hashes: false, merges: false };
+export const EXTRA_OBJECTS: readonly SchemaObjectAny[] = [EXT, COLL, CAST, STAT, OPER];

@@ -6,10 +6,11 @@ import type {
   CastObject, CollationObject, Column, Constraint, ExtensionObject, FunctionObject, Index, OperatorObject, Policy, SchemaModel,
   SchemaObjectAny, SequenceObject, StatisticsObject, TableObject, TypeObject, ViewObject,
 } from '../../src/model/schema.js';
-import { castKey, functionKey, objectKey, operatorKey } from '../../src/model/object-key.js';
+import { objectKey } from '../../src/model/object-key.js';
 import { diffSchemas } from '../../src/schema/diff/diff-schemas.js';
 import {
-  ADDRESS, CUSTOMERS, INT_SEQ, OPEN_ORDERS, ORDER_NO, ORDERS, POSINT, SALES_SCHEMA, STATUS, TOUCH, baseModel, col, con, idx,
+  ADDRESS, CAST, COLL, CUSTOMERS, EXT, EXTRA_OBJECTS, INT_SEQ, OPEN_ORDERS, OPER, ORDER_NO, ORDERS, POSINT, SALES_SCHEMA, STAT, STATUS, TOUCH,
+  baseModel, col, con, idx,
   withColumn, withObject, withTable,
 } from './schema-diff-base.js';
 
@@ -148,12 +149,6 @@ const MUTATIONS: readonly Mutation[] = [
   ['object added', addObject({ ...CUSTOMERS, key: objectKey('table', 'sales', 'clients'), name: 'clients' })],
 ];
 
-const EXT: ExtensionObject = { key: objectKey('extension', null, 'citext'), kind: 'extension', schema: null, name: 'citext', owner: 'app', acl: null, comment: null, deps: [], extSchema: 'public', version: '1.6' };
-const COLL: CollationObject = { key: objectKey('collation', 'sales', 'de'), kind: 'collation', schema: 'sales', name: 'de', owner: 'app', acl: null, comment: null, deps: [], provider: 'i', deterministic: true, collate: null, ctype: null, locale: 'de-DE', icuRules: null };
-const CAST: CastObject = { key: castKey('sales.address', 'text'), kind: 'cast', schema: null, name: '(sales.address AS text)', owner: null, acl: null, comment: null, deps: [], source: 'sales.address', target: 'text', function: null, method: 'i', context: 'e' };
-const STAT: StatisticsObject = { key: objectKey('statistics', 'sales', 'orders_stat'), kind: 'statistics', schema: 'sales', name: 'orders_stat', owner: 'app', acl: null, comment: null, deps: [ORDERS.key], definition: 'CREATE STATISTICS sales.orders_stat ON status, amount FROM sales.orders', table: ORDERS.key, statisticsTarget: null };
-const OPER: OperatorObject = { key: operatorKey('sales', '===', 'integer', 'integer'), kind: 'operator', schema: 'sales', name: '===', owner: 'app', acl: null, comment: null, deps: [], left: 'integer', right: 'integer', function: functionKey('pg_catalog', 'int4eq', 'integer, integer'), commutator: null, negator: null, restrict: null, join: null, hashes: false, merges: false };
-const EXTRA_OBJECTS: readonly SchemaObjectAny[] = [EXT, COLL, CAST, STAT, OPER];
 const EXTRA_MUTATIONS: readonly Mutation[] = [
   ['extension version', object<ExtensionObject>(EXT.key, (e) => ({ ...e, version: '1.5' }))],
   ['extension schema', object<ExtensionObject>(EXT.key, (e) => ({ ...e, extSchema: 'sales' }))],
