@@ -107,6 +107,11 @@ describe.each(MAJORS)('introspectSchema over the schema fixture on PostgreSQL %i
     ]);
   });
 
+  it('makes a table with a multirange column need the range type that made it (14+)', () => {
+    const bookings = model.objects.find((o) => o.key === 'table:fx.bookings');
+    expect(bookings?.deps).toEqual(major >= 14 ? ['schema:fx', 'type:fx.intrange14'] : undefined);
+  });
+
   it('reads a replica identity that uses an index', () => {
     const customers = model.objects.find((o) => o.key === 'table:fx.customers') as TableObject | undefined;
     expect(customers).toMatchObject({ replicaIdentity: 'i', replicaIdentityIndex: 'customers_code_uidx' });

@@ -13,7 +13,10 @@ type AttributeTuple = readonly [string, string, string | null, string | null, st
 type DomainConstraintTuple = readonly [string, string, boolean, string, string | null];
 
 export interface TypeRow {
-  /** The type, a composite's pg_class row, and a domain's constraints (a CHECK calling a function needs it first). */
+  /**
+   * The type, a composite's pg_class row, a domain's constraints (a CHECK calling a function needs it first) and a
+   * range's multirange type.
+   */
   readonly tokens: readonly string[];
   readonly schema: string;
   readonly name: string;
@@ -48,9 +51,14 @@ export function typesSql(versionNum: number): string {
     ? `(SELECT mn.nspname::text FROM pg_type mt JOIN pg_namespace mn ON mn.oid = mt.typnamespace WHERE mt.oid = r.rngmultitypid) AS multirange_schema,
        (SELECT mt.typname::text FROM pg_type mt WHERE mt.oid = r.rngmultitypid) AS multirange_name`
     : 'NULL::text AS multirange_schema, NULL::text AS multirange_name';
+  // A column of the multirange type (14+) needs the range type: CREATE TYPE … AS RANGE makes both.
+  const multirangeToken = versionNum >= 140000
+    ? `CASE WHEN r.rngmultitypid IS NOT NULL THEN ARRAY['pg_type:' || r.rngmultitypid] ELSE ARRAY[]::text[] END`
+    : 'ARRAY[]::text[]';
   return `
 SELECT ARRAY['pg_type:' || t.oid] || CASE WHEN t.typrelid <> 0 THEN ARRAY['pg_class:' || t.typrelid] ELSE ARRAY[]::text[] END
-         || ARRAY(SELECT 'pg_constraint:' || k.oid FROM pg_constraint k WHERE k.contypid = t.oid ORDER BY k.oid) AS tokens,
+         || ARRAY(SELECT 'pg_constraint:' || k.oid FROM pg_constraint k WHERE k.contypid = t.oid ORDER BY k.oid)
+         || ${multirangeToken} AS tokens,
        n.nspname::text AS schema, t.typname::text AS name, t.typtype::text AS typtype,
        pg_get_userbyid(t.typowner)::text AS owner, ${aclJson('t.typacl')} AS acl, ${commentOf('pg_type', 't.oid')} AS comment,
        CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels,
