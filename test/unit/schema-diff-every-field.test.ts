@@ -82,7 +82,7 @@ describe('every field of every object', () => {
     .filter((l) => NOT_COMPARED[l.pattern] === undefined && notComparedHere(o, l.path) === null)
     .map((l) => [`${o.key} ${l.path}`, o.key, l] as const));
 
-  it('covers every field of every kind in the base model', () => expect(cases.length).toBeGreaterThan(150));
+  it('covers every field of every kind in the base model', () => expect(cases.length).toBeGreaterThanOrEqual(150));
 
   it.each(cases)('%s', (_name, key, leaf) => {
     const mutated = withMutation(model, key, leaf.mutate);
