@@ -4,6 +4,7 @@
 // user name, and ISO dates in UTC so constants print the same whatever the session or database says.
 import type { ClientBase } from 'pg';
 import type { SchemaModel } from '../../../model/schema.js';
+import { PgreplError } from '../../../util/errors.js';
 import { assembleModel, type CatalogRows } from './assemble.js';
 import { CASTS_SQL } from './casts-query.js';
 import { collationsSql } from './collations-query.js';
@@ -45,7 +46,9 @@ async function rowsOf<R>(client: ClientBase, sql: string): Promise<R[]> {
 
 async function readRows(client: ClientBase): Promise<CatalogRows> {
   const versionNum = Number((await rowsOf<{ v: string }>(client, `SELECT current_setting('server_version_num') AS v`))[0]?.v);
-  if (!(versionNum >= MIN_SERVER_VERSION_NUM)) throw new Error(`schema introspection needs PostgreSQL 12 or later (server_version_num ${String(versionNum)})`);
+  if (!(versionNum >= MIN_SERVER_VERSION_NUM)) {
+    throw new PgreplError(`reading the schema needs PostgreSQL 12 or later; this server is ${String(versionNum)} (server_version_num)`);
+  }
   const [database] = await rowsOf<CatalogRows['database']>(client, databaseSql(versionNum));
   if (database === undefined) throw new Error('current_database() is not in pg_database');
   // One query at a time on purpose: a client runs them one after another anyway, and the order keeps logs readable.
