@@ -24,16 +24,24 @@ afterAll(async () => {
 });
 
 describe.each(MAJORS)('pg_dump oracle on PostgreSQL %i -> same major', (major) => {
+  // roles: copy writes to another cluster (the scram one of the same major), so the fixture roles must be created
+  // there by buildRoleDdl before owners and grants can match; roles: skip writes next to the source, where the
+  // roles its policies name exist.
   it.each([
-    { roles: 'copy' as const, ownersAndAcls: true },
-    { roles: 'skip' as const, ownersAndAcls: false },
-  ])('roles: $roles -> identical dumps (owners and ACLs compared: $ownersAndAcls)', async ({ roles, ownersAndAcls }) => {
+    { roles: 'copy' as const, ownersAndAcls: true, otherCluster: true },
+    { roles: 'skip' as const, ownersAndAcls: false, otherCluster: false },
+  ])('roles: $roles -> identical dumps (owners and ACLs compared: $ownersAndAcls)', async ({ roles, ownersAndAcls, otherCluster }) => {
     const cluster = await getCluster({ major });
+    const targetCluster = otherCluster ? await getCluster({ major, auth: 'scram' }) : cluster;
     const source = await scratch(cluster, 'oracle_src');
     await loadSchemaFixture(cluster, source);
-    const target = await scratch(cluster, 'oracle_tgt');
-    await writeSchema(cluster, source, cluster, target, roles);
-    const [a, b] = await Promise.all([source, target].map(async (db) => normalisePgDump(await dumpSchema(cluster, db, { ownersAndAcls }))));
-    expect(describeDifference(a ?? [], b ?? [], ['source', 'target'])).toBe('');
+    const target = await scratch(targetCluster, 'oracle_tgt');
+    await writeSchema(cluster, source, targetCluster, target, roles);
+    const [a, b] = await Promise.all([
+      dumpSchema(cluster, source, { ownersAndAcls }).then(normalisePgDump),
+      dumpSchema(targetCluster, target, { ownersAndAcls }).then(normalisePgDump),
+    ]);
+    expect(a.length).toBeGreaterThan(200);
+    expect(describeDifference(a, b, ['source', 'target'])).toBe('');
   });
 });

@@ -16,9 +16,20 @@ function sortReloptions(statement: string): string {
   return statement.replace(RELOPTIONS, (_all, list: string) => `WITH (${list.split(', ').sort().join(', ')})`);
 }
 
+/** `CREATE POLICY … TO r1, r2 USING …`: the roles part (names, quoted or not, separated by ', '). */
+const POLICY_ROLES = /^(CREATE POLICY [^]*? TO )((?:"(?:[^"]|"")*"|[a-z_][a-z0-9_$]*)(?:, (?:"(?:[^"]|"")*"|[a-z_][a-z0-9_$]*))*)(?=\s+(?:USING|WITH CHECK)\b|$)/;
+
+/**
+ * A policy's roles in name order: pg_dump lists them in pg_authid's physical order (a scan of pg_roles), which is
+ * the order the roles were created on that server, not anything the policy says.
+ */
+function sortPolicyRoles(statement: string): string {
+  return statement.replace(POLICY_ROLES, (_all, head: string, roles: string) => `${head}${roles.split(', ').sort().join(', ')}`);
+}
+
 /** The dump's statements, sorted, each with its lines in their original order. */
 export function normalisePgDump(dump: string): string[] {
-  return splitStatements(dump).filter((s) => !RESTRICT_LINE.test(s)).map(sortReloptions).sort();
+  return splitStatements(dump).filter((s) => !RESTRICT_LINE.test(s)).map(sortReloptions).map(sortPolicyRoles).sort();
 }
 
 export interface DumpDifference {

@@ -59,6 +59,16 @@ describe('normalisePgDump', () => {
     expect(normalisePgDump(stored)).not.toEqual(normalisePgDump(other));
   });
 
+  it('sorts a policy\'s roles (pg_dump prints them in role creation order) but keeps the rest', () => {
+    const a = 'CREATE POLICY p ON fx.orders FOR SELECT TO fx_reader, "fx_Odd Role" USING ((status IS NOT NULL));';
+    const b = 'CREATE POLICY p ON fx.orders FOR SELECT TO "fx_Odd Role", fx_reader USING ((status IS NOT NULL));';
+    expect(normalisePgDump(a)).toEqual(normalisePgDump(b));
+    expect(normalisePgDump(a)).toEqual(['CREATE POLICY p ON fx.orders FOR SELECT TO "fx_Odd Role", fx_reader USING ((status IS NOT NULL))']);
+    const other = 'CREATE POLICY p ON fx.orders FOR SELECT TO "fx_Odd Role", fx_writer USING ((status IS NOT NULL));';
+    expect(normalisePgDump(a)).not.toEqual(normalisePgDump(other));
+    expect(normalisePgDump('CREATE POLICY p ON t TO b, a;')).toEqual(['CREATE POLICY p ON t TO a, b']);
+  });
+
   it('counts duplicates: a statement twice is not the same as once', () => {
     const diff = compareNormalisedDumps(normalisePgDump('GRANT a;\nGRANT a;'), normalisePgDump('GRANT a;'));
     expect(diff).toEqual({ onlyInFirst: ['GRANT a'], onlyInSecond: [] });
