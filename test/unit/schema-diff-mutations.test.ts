@@ -14,7 +14,7 @@ import {
   withColumn, withObject, withTable,
 } from './schema-diff-base.js';
 
-const OPTS = { targetMajor: 15 } as const;
+const OPTS = { targetMajor: 18 } as const;
 type Mutation = readonly [string, (m: SchemaModel) => SchemaModel];
 
 const column = (name: string, change: (c: Column) => Column): (m: SchemaModel) => SchemaModel => (m) => withColumn(m, ORDERS.key, name, change);

@@ -5,6 +5,7 @@ import type { SchemaModel, TableObject, TypeObject, ViewObject } from '../../src
 import { diffSchemas } from '../../src/schema/diff/diff-schemas.js';
 import { executionOrder } from '../../src/schema/diff/execution-order.js';
 import { isSafeTypeChange } from '../../src/schema/diff/safe-type-change.js';
+import { UnsupportedOnTargetError } from '../../src/pg/ddl/unsupported-error.js';
 import { CUSTOMERS, OPEN_ORDERS, ORDERS, STATUS, TOUCH, baseModel, col, idx, withColumn, withObject, withTable } from './schema-diff-base.js';
 
 const createDdl = (model: SchemaModel): { sql: string; transactional: boolean; phase: 'pre-data'; object: string }[] =>
@@ -152,5 +153,28 @@ describe('objects', () => {
     expect(change).toMatchObject({ kind: 'table', schema: 'sales', addressName: 'orders', reasons: ['comment changed'] });
     const [fn] = diff(withObject(baseModel(), TOUCH.key, (f) => ({ ...f, comment: 'x' })));
     expect(fn?.addressName).toBe('touch()');
+  });
+});
+
+describe('what the target major cannot take', () => {
+  it('is one plan error naming every object, from the ALTERs and the creates alike', () => {
+    const virtual = withTable(baseModel(), ORDERS.key, (t) => ({ ...t, columns: [...t.columns, col('twice', 'numeric', { generated: { kind: 'v', expression: '(amount * (2)::numeric)' } })] }));
+    const refusingCreate = (): never => {
+      throw new UnsupportedOnTargetError(17, [{ object: 'table:sales.clients', message: 'refused by the create builder' }]);
+    };
+    const withNewTable: SchemaModel = { ...virtual, objects: [...virtual.objects, { ...CUSTOMERS, key: 'table:sales.clients', name: 'clients' }] };
+    let error: unknown;
+    try {
+      diffSchemas(withNewTable, baseModel(), { targetMajor: 17, createDdl: refusingCreate });
+    } catch (e: unknown) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UnsupportedOnTargetError);
+    expect((error as UnsupportedOnTargetError).problems).toEqual([
+      { object: ORDERS.key, message: 'column twice is a VIRTUAL generated column, first in PostgreSQL 18' },
+      { object: 'table:sales.clients', message: 'refused by the create builder' },
+    ]);
+    expect(diffSchemas(virtual, baseModel(), { targetMajor: 18, createDdl }).flatMap((c) => c.statements.map((s) => s.sql)))
+      .toEqual(['ALTER TABLE sales.orders ADD COLUMN twice numeric GENERATED ALWAYS AS ((amount * (2)::numeric)) VIRTUAL']);
   });
 });

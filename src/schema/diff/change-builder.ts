@@ -8,12 +8,18 @@ export class ChangeBuilder {
   readonly statements: DdlStatement[] = [];
   /** Reasons no ALTER can do it; non-empty = replace. */
   readonly replaceReasons: string[] = [];
+  /** What the target major cannot take at all: a plan error naming the object. */
+  readonly unsupported: string[] = [];
 
   /** A difference fixed by these statements (teardown ones run before anything is built). */
   add(reason: string, statements: readonly DdlStatement[], teardown: readonly DdlStatement[] = []): void {
     this.reasons.push(reason);
     this.statements.push(...statements);
     this.teardown.push(...teardown);
+  }
+
+  refuse(message: string): void {
+    this.unsupported.push(message);
   }
 
   replace(reason: string): void {

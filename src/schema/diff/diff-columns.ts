@@ -18,6 +18,8 @@ import { isSafeTypeChange } from './safe-type-change.js';
 export const SET_EXPRESSION_FIRST_MAJOR = 17;
 /** PostgreSQL 16 is the first with SET STORAGE DEFAULT. */
 export const STORAGE_DEFAULT_FIRST_MAJOR = 16;
+/** PostgreSQL 18 is the first with VIRTUAL generated columns. */
+export const VIRTUAL_GENERATED_FIRST_MAJOR = 18;
 /** PostgreSQL 18 is the first to name NOT NULL constraints. */
 export const NAMED_NOT_NULL_FIRST_MAJOR = 18;
 
@@ -40,6 +42,7 @@ function alterColumn(t: TableObject, d: Column, a: Column, ctx: DiffContext, out
   const typeChanges = !inherited && (d.type !== a.type || d.collation !== a.collation);
   const recreate = inherited ? null : mustRecreate(d, a, ctx);
   if (recreate !== null) {
+    refuseVirtual(d, ctx, out);
     out.add(`column ${col}: ${recreate}; dropped and added again`, [addColumn(t, d)], [dropColumn(t, a.name)]);
     return;
   }
@@ -78,6 +81,12 @@ function alterColumn(t: TableObject, d: Column, a: Column, ctx: DiffContext, out
   columnCommentAndAcl(t, d, a, ctx, out);
 }
 
+function refuseVirtual(c: Column, ctx: DiffContext, out: ChangeBuilder): void {
+  if (c.generated?.kind === 'v' && ctx.targetMajor < VIRTUAL_GENERATED_FIRST_MAJOR) {
+    out.refuse(`column ${quoteIdent(c.name)} is a VIRTUAL generated column, first in PostgreSQL ${VIRTUAL_GENERATED_FIRST_MAJOR}`);
+  }
+}
+
 function columnCommentAndAcl(t: TableObject, d: Column, a: Column | null, ctx: DiffContext, out: ChangeBuilder): void {
   const col = quoteIdent(d.name);
   if (d.comment !== (a?.comment ?? null)) out.add(`column ${col}: comment changed`, [commentOnColumn(t, d.name, d.comment)]);
@@ -101,6 +110,7 @@ export function diffColumns(d: TableObject, a: TableObject, ctx: DiffContext, ou
     out.add(`column ${quoteIdent(c.name)} dropped${rename}`, [], [dropColumn(a, c.name)]);
   }
   for (const c of added) {
+    refuseVirtual(c, ctx, out);
     out.add(`column ${quoteIdent(c.name)} added`, [addColumn(d, c)]);
     // ADD COLUMN spells the column but not these.
     if (c.storage !== null) out.add(`column ${quoteIdent(c.name)}: storage`, [setColumnStorage(d, c.name, c.storage)]);

@@ -4,6 +4,8 @@
 import type { ObjectKey, SchemaModel, SchemaObjectAny, ViewObject } from '../../model/schema.js';
 import { dropObject } from '../../pg/ddl/alter/common.js';
 import { buildCreateDdl } from '../../pg/ddl/build-create-ddl.js';
+import type { DdlStatement } from '../../pg/ddl/types.js';
+import { type UnsupportedProblem, UnsupportedOnTargetError } from '../../pg/ddl/unsupported-error.js';
 import { normaliseModel } from '../normalise.js';
 import type { ChangeBuilder } from './change-builder.js';
 import type { DiffContext } from './diff-context.js';
@@ -60,6 +62,7 @@ export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel,
   const indexNames = qualifiedIndexNames(relations(desired));
 
   const found = new Map<ObjectKey, { action: ChangeAction; builder: ChangeBuilder | null; reasons: string[] }>();
+  const unsupported: UnsupportedProblem[] = [];
   for (const d of desired.objects) {
     const a = have.get(d.key);
     if (a === undefined) {
@@ -67,6 +70,7 @@ export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel,
       continue;
     }
     const builder = diffObject(d, a, indexNames, ctx);
+    unsupported.push(...builder.unsupported.map((message) => ({ object: d.key, message })));
     if (builder.empty) continue;
     const replace = builder.replaceReasons.length > 0;
     found.set(d.key, { action: replace ? 'replace' : 'update', builder, reasons: replace ? builder.replaceReasons : builder.reasons });
@@ -99,7 +103,15 @@ export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel,
 
   const toCreate = new Set([...found].filter(([, f]) => f.action === 'create' || f.action === 'replace').map(([k]) => k));
   const createDdl = opts.createDdl ?? buildCreateDdl;
-  const created = toCreate.size === 0 ? [] : createDdl(desiredModel, { roles: 'copy', ...opts.create, targetMajor: opts.targetMajor });
+  let created: readonly DdlStatement[] = [];
+  try {
+    created = toCreate.size === 0 ? [] : createDdl(desiredModel, { roles: 'copy', ...opts.create, targetMajor: opts.targetMajor });
+  } catch (e: unknown) {
+    if (!(e instanceof UnsupportedOnTargetError)) throw e;
+    unsupported.push(...e.problems);
+  }
+  // Everything the target cannot take, from the ALTERs and the creates, in one error.
+  if (unsupported.length > 0) throw new UnsupportedOnTargetError(opts.targetMajor, unsupported);
   const createdBy = (key: ObjectKey): SchemaChange['statements'] => created.filter((s) => s.object === key);
 
   const changes = new Map<ObjectKey, SchemaChange>();
