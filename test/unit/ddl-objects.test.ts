@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SchemaObjectAny, TypeObject } from '../../src/model/schema.js';
 import { functionKey, objectKey } from '../../src/model/object-key.js';
 import { planCreateDdl } from '../../src/pg/ddl/build-create-ddl.js';
-import { column, model, table } from './ddl-model-builders.js';
+import { column, constraint, model, table } from './ddl-model-builders.js';
 
 const base = { owner: null, acl: null, comment: null, deps: [] };
 
@@ -78,6 +78,20 @@ describe('pre-data order and the other kinds', () => {
       'CREATE MATERIALIZED VIEW public.mv AS\nSELECT v.a\n   FROM public.v\nWITH NO DATA',
       'CREATE INDEX mv_a ON public.mv USING btree (a)',
       'REFRESH MATERIALIZED VIEW public.mv',
+    ]);
+  });
+
+  it('creates the primary key of a table a GROUP BY view reads before the view (functional dependency)', () => {
+    const t = table('public', 't', { owner: null, columns: [column('id', 'integer', { notNull: true }), column('name', 'text')], constraints: [constraint('t_pkey', 'p', 'PRIMARY KEY (id)')] });
+    const other = table('public', 'u', { owner: null, columns: [column('id', 'integer', { notNull: true })], constraints: [constraint('u_pkey', 'p', 'PRIMARY KEY (id)')] });
+    const v = { key: objectKey('view', 'public', 'v'), kind: 'view' as const, schema: 'public', name: 'v', ...base, deps: [t.key], definition: ' SELECT t.id, t.name, count(*) AS n\n   FROM public.t\n  GROUP BY t.id;', columns: [], options: [], indexes: [], populated: true, triggers: [], rules: [] };
+    const result = planCreateDdl(model([t, other, v]), { roles: 'copy', targetMajor: 15 }).statements;
+    expect(result.map((s) => [s.phase, s.sql.split('\n')[0]])).toEqual([
+      ['pre-data', 'CREATE TABLE public.t ('],
+      ['pre-data', 'CREATE TABLE public.u ('],
+      ['pre-data', 'ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id)'],
+      ['pre-data', 'CREATE VIEW public.v AS'],
+      ['post-data', 'ALTER TABLE ONLY public.u ADD CONSTRAINT u_pkey PRIMARY KEY (id)'],
     ]);
   });
 

@@ -10,6 +10,11 @@ export interface BuildContext {
   /** Role name as it exists on the target, or null when it does not (roles: skip and the role is missing). */
   readonly mapRole: (role: string) => string | null;
   readonly warn: (object: ObjectKey, message: string) => void;
+  /**
+   * Tables whose PRIMARY KEY is created in pre-data: a view may need it to exist (a GROUP BY on the key lets
+   * it select the table's other columns, PostgreSQL's functional dependency), as pg_dump does.
+   */
+  readonly keysBeforeData: ReadonlySet<ObjectKey>;
   /** Something the target major cannot take: collected, then thrown together as UnsupportedOnTargetError. */
   readonly refuse: (object: ObjectKey, message: string) => void;
 }

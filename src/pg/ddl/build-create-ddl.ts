@@ -60,6 +60,23 @@ function objectNodes(o: SchemaObjectAny, ctx: BuildContext): DdlNode[] {
   }
 }
 
+/**
+ * Tables with a primary key that a view grouping by it may rely on. The model does not say which views use the
+ * key's functional dependency, so every table a GROUP BY view reads gets its key before the view: a slower
+ * COPY into those tables, never a view that fails to create.
+ */
+function keysViewsNeed(list: readonly SchemaObjectAny[], objects: ReadonlyMap<ObjectKey, SchemaObjectAny>): Set<ObjectKey> {
+  const out = new Set<ObjectKey>();
+  for (const o of list) {
+    if ((o.kind !== 'view' && o.kind !== 'matview') || !/\bGROUP\s+BY\b/i.test(o.definition)) continue;
+    for (const d of o.deps) {
+      const t = objects.get(d);
+      if (t?.kind === 'table' && t.constraints.some((c) => c.type === 'p')) out.add(d);
+    }
+  }
+  return out;
+}
+
 export function planCreateDdl(model: SchemaModel, opts: CreateDdlOptions): CreateDdlResult {
   const existing = new Set(opts.existingRoles ?? []);
   if (opts.targetRole !== undefined) existing.add(opts.targetRole);
@@ -67,11 +84,13 @@ export function planCreateDdl(model: SchemaModel, opts: CreateDdlOptions): Creat
   const mapRole = opts.roles === 'copy' ? (r: string): string => r : (r: string): string | null => (r === '' || r.startsWith('pg_') || existing.has(r) ? r : null);
   const warnings = new Map<string, Diagnostic>();
   const refused: UnsupportedProblem[] = [];
+  const objects = new Map<ObjectKey, SchemaObjectAny>(model.objects.map((o) => [o.key, o]));
   const ctx: BuildContext = {
     sourceMajor: Math.floor(model.serverVersionNum / 10_000),
     targetMajor: opts.targetMajor,
     roles: opts.roles,
-    objects: new Map<ObjectKey, SchemaObjectAny>(model.objects.map((o) => [o.key, o])),
+    objects,
+    keysBeforeData: keysViewsNeed(model.objects, objects),
     mapRole,
     warn: (object, message) => {
       const text = `${object}: ${message}`;

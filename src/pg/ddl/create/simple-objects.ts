@@ -1,14 +1,14 @@
 // Pre-data for schemas, extensions, collations, sequences, functions, views and materialised views, and
 // post-data for extended statistics and matview refreshes.
 import type {
-  CollationObject, ExtensionObject, FunctionObject, SchemaObject, SequenceObject, StatisticsObject, ViewObject,
+  CollationObject, ObjectKey, ExtensionObject, FunctionObject, SchemaObject, SequenceObject, StatisticsObject, ViewObject,
 } from '../../../model/schema.js';
 import { quoteIdent, quoteLiteral } from '../../sql/quote.js';
 import { type BuildContext, RANK, withOptions } from '../build-context.js';
 import { createId, ddlNode, type DdlNode } from '../node.js';
 import { keySqlName } from '../object-sql.js';
 import { sequenceOptionsSql } from './sequence-options.js';
-import { indexNodes, ruleNodes, triggerNodes } from './table-post.js';
+import { constraintId, indexNodes, ruleNodes, triggerNodes } from './table-post.js';
 
 /** Every database has these; CREATE would fail. Their owner, ACL and comment are still applied. */
 const PREEXISTING_SCHEMAS = new Set(['public']);
@@ -68,15 +68,23 @@ export function functionNodes(f: FunctionObject): DdlNode[] {
   return [ddlNode(f.key, 'create', 'pre-data', RANK.function, sql, f.deps.map(createId))];
 }
 
+/** The pre-data primary key of a table a view reads, when there is one (BuildContext.keysBeforeData). */
+function primaryKeyIds(table: ObjectKey, ctx: BuildContext): string[] {
+  const t = ctx.objects.get(table);
+  if (t?.kind !== 'table' || !ctx.keysBeforeData.has(table)) return [];
+  return t.constraints.filter((c) => c.type === 'p').map((c) => constraintId(table, c.name));
+}
+
 export function viewNodes(v: ViewObject, ctx: BuildContext): DdlNode[] {
   const name = keySqlName(v.key);
   const body = v.definition.trim().replace(/;$/, '');
   const withClause = v.options.length > 0 ? ` WITH (${withOptions(v.options)})` : '';
   const out: DdlNode[] = [];
+  const after = [...v.deps.map(createId), ...v.deps.flatMap((d) => primaryKeyIds(d, ctx))];
   if (v.kind === 'view') {
-    out.push(ddlNode(v.key, 'create', 'pre-data', RANK.view, `CREATE VIEW ${name}${withClause} AS\n${body}`, v.deps.map(createId)));
+    out.push(ddlNode(v.key, 'create', 'pre-data', RANK.view, `CREATE VIEW ${name}${withClause} AS\n${body}`, after));
   } else {
-    out.push(ddlNode(v.key, 'create', 'pre-data', RANK.matview, `CREATE MATERIALIZED VIEW ${name}${withClause} AS\n${body}\nWITH NO DATA`, v.deps.map(createId)));
+    out.push(ddlNode(v.key, 'create', 'pre-data', RANK.matview, `CREATE MATERIALIZED VIEW ${name}${withClause} AS\n${body}\nWITH NO DATA`, after));
   }
   for (const col of v.columns) {
     if (col.default !== null) {

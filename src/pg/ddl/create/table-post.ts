@@ -73,7 +73,8 @@ function constraintNodes(t: TableObject, ctx: BuildContext): DdlNode[] {
       // A partition's key cloned from the parent is created on the partition itself and its index attached
       // (indexNodes), as pg_dump does, so the names match the source's.
       if (c.inherited && t.partitionOf === null) continue;
-      out.push(ddlNode(t.key, `constraint:${c.name}`, 'post-data', RANK.index, `ALTER TABLE ONLY ${name} ${add}`, [createId(t.key)]));
+      const phase = c.type === 'p' && ctx.keysBeforeData.has(t.key) ? 'pre-data' : 'post-data';
+      out.push(ddlNode(t.key, `constraint:${c.name}`, phase, RANK.index, `ALTER TABLE ONLY ${name} ${add}`, [createId(t.key)]));
     } else if (c.type === 'f') {
       if (c.inherited) continue;
       const referenced = c.references === null ? undefined : ctx.objects.get(c.references);
