@@ -81,7 +81,12 @@ const ROWS: CatalogRows = {
     { token: 'pg_rewrite:302', ref: 'pg_proc:999', deptype: 'n' },
     { token: 'pg_class:300', ref: 'pg_namespace:50', deptype: 'n' },
   ],
-  roles: ['alice', 'bob', 'carol', 'dbo', 'unrelated'].map(role),
+  roles: [
+    ...['alice', 'carol', 'dbo', 'unrelated', 'org'].map(role),
+    // bob is in team, team in org: copying bob's membership needs both on the target.
+    { ...role('bob'), member_of: [['team', false, null, null]] },
+    { ...role('team'), member_of: [['org', true, null, null]] },
+  ],
 };
 
 describe('assembleModel', () => {
@@ -105,8 +110,9 @@ describe('assembleModel', () => {
     expect((view as ViewObject).columns).toEqual([{ name: 'id', type: 'integer', default: null, comment: 'view column', acl: null }]);
   });
 
-  it('keeps only the roles the model names (owners, grantees, policy roles, database owner)', () => {
-    expect(model.roles.map((r) => r.name)).toEqual(['alice', 'bob', 'carol', 'dbo']);
+  it('keeps the roles the model names (owners, grantees, policy roles, database owner) and the roles they are in', () => {
+    expect(model.roles.map((r) => r.name)).toEqual(['alice', 'bob', 'carol', 'dbo', 'org', 'team']);
+    expect(model.roles.find((r) => r.name === 'team')?.memberOf).toEqual([{ role: 'org', admin: true, inherit: null, set: null }]);
   });
 
   it('is frozen all the way down and JSON-serialisable', () => {

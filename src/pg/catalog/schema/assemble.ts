@@ -155,6 +155,23 @@ export function referencedRoles(model: Pick<SchemaModel, 'database' | 'objects' 
   return names;
 }
 
+/**
+ * The referenced roles and, transitively, the roles they are members of: copying a role's memberships needs those
+ * roles on the target too. Sorted by name.
+ */
+function withGrantedRoles(all: readonly RoleInfo[], referenced: ReadonlySet<string>): readonly RoleInfo[] {
+  const byRoleName = new Map(all.map((r) => [r.name, r]));
+  const wanted = new Set<string>();
+  const pending = [...referenced];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    const role = byRoleName.get(name);
+    if (role === undefined || wanted.has(name)) continue;
+    wanted.add(name);
+    pending.push(...role.memberOf.map((m) => m.role));
+  }
+  return all.filter((r) => wanted.has(r.name)).sort(byName);
+}
+
 export function assembleModel(rows: CatalogRows): SchemaModel {
   const columns = rows.columns.map(parseColumn);
   const constraints = rows.constraints.map(parseConstraint);
@@ -186,7 +203,6 @@ export function assembleModel(rows: CatalogRows): SchemaModel {
     .sort((a, b) => compareText(a.key, b.key));
   const database = parseDatabase(rows.database);
   const defaultPrivileges: readonly DefaultPrivilege[] = parseDefaultPrivileges(rows.defaultPrivileges);
-  const wanted = referencedRoles({ database, objects, defaultPrivileges });
-  const roles: readonly RoleInfo[] = rows.roles.filter((r) => wanted.has(r.name)).map(parseRole).sort(byName);
+  const roles = withGrantedRoles(rows.roles.map(parseRole), referencedRoles({ database, objects, defaultPrivileges }));
   return deepFreeze({ formatVersion: 1, serverVersionNum: rows.database.server_version_num, database, objects, defaultPrivileges, roles });
 }
