@@ -159,6 +159,10 @@ export interface Column {
   readonly storage: string | null;
   /** Per-column statistics target, -1/null = default. */
   readonly statisticsTarget: number | null;
+  /** attoptions (`n_distinct`, `n_distinct_inherited`), sorted `key=value`; absent = none. */
+  readonly options?: readonly string[];
+  /** 14+: `pglz` / `lz4` when set on the column (attcompression); absent or null = the default. */
+  readonly compression?: string | null;
   /** Number of inheritance parents the column comes from; 0 = defined locally only. */
   readonly inheritedCount: number;
   readonly isLocal: boolean;
