@@ -1,7 +1,8 @@
-// Reads one database's schema into a frozen SchemaModel with a fixed number of catalog queries (21, whatever the
-// number of tables), all in one READ ONLY REPEATABLE READ transaction so they see one snapshot, with
-// fixed settings (INTROSPECTION_SETTINGS): `search_path = pg_catalog` so the server's deparsers qualify every
-// user name, and ISO dates in UTC so constants print the same whatever the session or database says.
+// Reads one database's schema into a frozen SchemaModel with a fixed number of statements (22 catalog reads plus
+// BEGIN, one set_config and COMMIT: 25, whatever the number of tables), all in one READ ONLY REPEATABLE READ
+// transaction so they see one snapshot, with fixed settings (INTROSPECTION_SETTINGS): `search_path = pg_catalog`
+// so the server's deparsers qualify every user name, ISO dates in UTC so constants print the same whatever the
+// session or the database says.
 import type { ClientBase } from 'pg';
 import type { SchemaModel } from '../../../model/schema.js';
 import { PgreplError } from '../../../util/errors.js';
