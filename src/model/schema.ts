@@ -149,6 +149,11 @@ export interface Column {
   /** PG18's named NOT NULL constraints are folded into this flag (their names live in `notNullName`). */
   readonly notNull: boolean;
   readonly notNullName: string | null;
+  /**
+   * false for PG18's `NOT NULL … NOT VALID` (rows may still hold NULLs: the target must not get a validated NOT NULL
+   * before the copy); absent = validated, as on every older major.
+   */
+  readonly notNullValidated?: boolean;
   /** `pg_get_expr(adbin)` for an ordinary default. */
   readonly default: string | null;
   /** 'a' ALWAYS / 'd' BY DEFAULT, with the identity sequence's name and options. */
