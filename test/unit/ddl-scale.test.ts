@@ -31,7 +31,7 @@ describe('buildCreateDdl at scale', () => {
     const at = new Map(statements.map((s, i) => [s.sql, i]));
     for (let i = 0; i < TABLE_COUNT; i++) {
       const ref = name((i * 7 + 3) % TABLE_COUNT);
-      const fk = [...at].find(([sql]) => sql.startsWith(`ALTER TABLE ONLY app.${name(i)} ADD CONSTRAINT ${name(i)}_ref`))?.[1];
+      const fk = at.get(`ALTER TABLE ONLY app.${name(i)} ADD CONSTRAINT ${name(i)}_ref FOREIGN KEY (c1) REFERENCES app.${ref}(c0)`);
       const pk = at.get(`ALTER TABLE ONLY app.${ref} ADD CONSTRAINT ${ref}_pkey PRIMARY KEY (c0)`);
       expect(fk).toBeGreaterThan(pk ?? Infinity);
     }

@@ -192,4 +192,15 @@ describe('CREATE TABLE', () => {
     const bothEnabled = table('public', 'p', { ...parent, triggers: [trigger('O', false)] });
     expect(sqlOf(model([bothEnabled, child('c1', 'O')])).slice(2)).toEqual(['CREATE TRIGGER tg AFTER INSERT ON public.p FOR EACH ROW EXECUTE FUNCTION public.f()']);
   });
+
+  it('copies per-column storage, statistics target, options and compression', () => {
+    const t = table('public', 'plain', { owner: null, columns: [column('score', 'numeric', { storage: 'm', statisticsTarget: 400, options: ['n_distinct=100'], compression: 'lz4' })] });
+    expect(sqlOf(model([t])).slice(1)).toEqual([
+      'ALTER TABLE ONLY public.plain ALTER COLUMN score SET STORAGE MAIN',
+      'ALTER TABLE ONLY public.plain ALTER COLUMN score SET STATISTICS 400',
+      'ALTER TABLE ONLY public.plain ALTER COLUMN score SET (n_distinct=100)',
+      'ALTER TABLE ONLY public.plain ALTER COLUMN score SET COMPRESSION lz4',
+    ]);
+    expect(() => sqlOf(model([t]), { ...OPTS, targetMajor: 13 })).toThrow('table:public.plain: column score sets COMPRESSION lz4 (first in PostgreSQL 14)');
+  });
 });

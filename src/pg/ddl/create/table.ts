@@ -10,6 +10,8 @@ import { sequenceOptionsSql } from './sequence-options.js';
 
 /** PostgreSQL 18 is the first with VIRTUAL generated columns. */
 export const VIRTUAL_GENERATED_FIRST_MAJOR = 18;
+/** PostgreSQL 14 is the first with per-column compression. */
+export const COLUMN_COMPRESSION_FIRST_MAJOR = 14;
 /** PostgreSQL 18 is the first with named NOT NULL constraints on tables. */
 export const NAMED_NOT_NULL_FIRST_MAJOR = 18;
 
@@ -71,16 +73,25 @@ function partitionColumnAlters(table: TableObject, parent: TableObject | undefin
   return out;
 }
 
-function columnAlters(table: TableObject): string[] {
+function columnAlters(table: TableObject, ctx: BuildContext): string[] {
   const name = keySqlName(table.key);
   const out: string[] = [];
   for (const col of table.columns) {
+    if (col.compression !== undefined && col.compression !== null && ctx.targetMajor < COLUMN_COMPRESSION_FIRST_MAJOR) {
+      ctx.refuse(table.key, `column ${quoteIdent(col.name)} sets COMPRESSION ${col.compression} (first in PostgreSQL ${COLUMN_COMPRESSION_FIRST_MAJOR})`);
+    }
     if (col.storage !== null) {
       const storage = { p: 'PLAIN', e: 'EXTERNAL', m: 'MAIN', x: 'EXTENDED' }[col.storage] ?? col.storage;
       out.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${quoteIdent(col.name)} SET STORAGE ${storage}`);
     }
     if (col.statisticsTarget !== null && col.statisticsTarget >= 0) {
       out.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${quoteIdent(col.name)} SET STATISTICS ${col.statisticsTarget}`);
+    }
+    if (col.options !== undefined && col.options.length > 0) {
+      out.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${quoteIdent(col.name)} SET (${withOptions(col.options)})`);
+    }
+    if (col.compression !== undefined && col.compression !== null) {
+      out.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${quoteIdent(col.name)} SET COMPRESSION ${quoteIdent(col.compression)}`);
     }
   }
   return out;
@@ -114,7 +125,7 @@ export function tableCreateNodes(table: TableObject, ctx: BuildContext): DdlNode
       if (col.notNull && !from.some((c) => c.notNull)) alters.push(`ALTER TABLE ONLY ${name} ALTER COLUMN ${quoteIdent(col.name)} SET NOT NULL`);
     }
   }
-  alters.push(...columnAlters(table));
+  alters.push(...columnAlters(table, ctx));
   const create = ddlNode(table.key, 'create', 'pre-data', RANK.table, sql, after);
   return [create, ...alters.map((a, i) => ddlNode(table.key, `alter:${i}`, 'pre-data', RANK.tableAlter, a, [create.id]))];
 }
