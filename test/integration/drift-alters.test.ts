@@ -1,6 +1,7 @@
 // Many kinds of drift at once on real servers: the schema fixture is written to a target, the source is then
 // altered in ~30 ways (columns, identity, constraints, partitioned indexes, triggers, policies, row security,
-// replica identity, storage options, grants, owners, sequences, domains, composites, views, functions, drops), and
+// replica identity, storage options, grants, owners, sequences, domains, composites, views, functions, drops,
+// database settings, default privileges and database grants), and
 // the diff's statements must run on the target and leave nothing to diff. 15 -> 15, 15 -> 17, 17 -> 18.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SchemaModel } from '../../src/model/schema.js';
@@ -77,6 +78,13 @@ CREATE OR REPLACE VIEW "Sales Dept"."Line View" AS SELECT "Line No", "select", "
 CREATE OR REPLACE FUNCTION fx.f(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT $1 + 2';
 DROP TABLE "MixedCase"."CamelTable";
 DROP VIEW fx.big_spenders;
+ALTER DEFAULT PRIVILEGES FOR ROLE fx_owner IN SCHEMA fx GRANT SELECT ON SEQUENCES TO fx_reader;
+DO $$
+BEGIN
+  EXECUTE format('ALTER DATABASE %I SET work_mem = %L', current_database(), '16MB');
+  EXECUTE format('GRANT CREATE ON DATABASE %I TO fx_writer', current_database());
+END
+$$;
 `;
 
 describe.each([[15, 15], [15, 17], [17, 18]] as [Major, Major][])('many kinds of drift from PostgreSQL %i to %i', (from, to) => {
@@ -109,6 +117,12 @@ describe.each([[15, 15], [15, 17], [17, 18]] as [Major, Major][])('many kinds of
     expect(changes.find((c) => c.key === 'view:fx.big_spenders')).toMatchObject({ action: 'delete' });
     expect(changes.find((c) => c.key === 'table:"Sales Dept".customers')?.statements.map((s) => s.sql))
       .toContain('ALTER TABLE "Sales Dept".customers ALTER COLUMN region TYPE character varying(40) USING region::character varying(40)');
+    // The database-level change names the target database and comes last.
+    expect(changes.at(-1)?.statements.map((s) => s.sql)).toEqual([
+      `ALTER DATABASE ${targetDb} SET work_mem TO '16MB'`,
+      'ALTER DEFAULT PRIVILEGES FOR ROLE fx_owner IN SCHEMA fx GRANT SELECT ON SEQUENCES TO fx_reader',
+      `GRANT CREATE ON DATABASE ${targetDb} TO fx_writer`,
+    ]);
     const statements = executionOrder(changes);
     // The partitioned index: made ON ONLY the parent, each partition's index under its source name, attached.
     expect(statements.map((s) => s.sql).filter((s) => s.includes('kind_idx'))).toEqual([

@@ -9,6 +9,7 @@ import { type UnsupportedProblem, UnsupportedOnTargetError } from '../../pg/ddl/
 import { normaliseModel } from '../normalise.js';
 import type { ChangeBuilder } from './change-builder.js';
 import type { DiffContext } from './diff-context.js';
+import { diffDatabase } from './diff-database.js';
 import { diffObject } from './diff-object.js';
 import { qualifiedIndexNames } from './diff-relation-parts.js';
 import { buildDeps, teardownDeps, topologicalOrder } from './order.js';
@@ -135,5 +136,7 @@ export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel,
     (k) => teardownDeps(have.get(k) as SchemaObjectAny)).reverse();
   const rest = topologicalOrder([...changes.values()].filter((c) => c.action !== 'delete').map((c) => c.key),
     (k) => buildDeps(want.get(k) as SchemaObjectAny));
-  return [...deletes, ...rest].map((k) => changes.get(k) as SchemaChange);
+  // The database's default privileges may name schemas created above: it comes last.
+  const database = diffDatabase(desired, actual, ctx);
+  return [...[...deletes, ...rest].map((k) => changes.get(k) as SchemaChange), ...(database === null ? [] : [database])];
 }

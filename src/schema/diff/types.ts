@@ -17,15 +17,17 @@ import type { DdlStatement } from '../../pg/ddl/types.js';
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
 
 export interface SchemaChange {
+  /** The object's key; `database:<target database>` for the database-level change. */
   readonly key: ObjectKey;
-  readonly kind: ObjectKind;
+  /** 'database': settings, default privileges, grants and comment of the database (address `target.database.<key>`). */
+  readonly kind: ObjectKind | 'database';
   readonly schema: string | null;
   /** The name in the plan address: the object's name, with `(identity arguments)` for functions. */
   readonly addressName: string;
   readonly action: ChangeAction;
   /** Any statement drops or rewrites data (DROP TABLE/COLUMN, a type change with a rewrite, …). */
   readonly destructive: boolean;
-  /** The normalised object on the target (null for create) and as desired (null for delete). */
+  /** The normalised object on the target (null for create) and as desired (null for delete); both null for 'database'. */
   readonly before: SchemaObjectAny | null;
   readonly after: SchemaObjectAny | null;
   /** Drops that must run before anything is built: of this object (delete, replace) or of its parts. */
