@@ -149,8 +149,6 @@ export interface Column {
   /** PG18's named NOT NULL constraints are folded into this flag (their names live in `notNullName`). */
   readonly notNull: boolean;
   readonly notNullName: string | null;
-  /** 18+: false for a NOT NULL constraint added NOT VALID; absent = validated. */
-  readonly notNullValidated?: boolean;
   /**
    * false for PG18's `NOT NULL … NOT VALID` (rows may still hold NULLs: the target must not get a validated NOT NULL
    * before the copy); absent = validated, as on every older major.
