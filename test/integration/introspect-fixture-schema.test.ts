@@ -112,6 +112,19 @@ describe.each(MAJORS)('introspectSchema over the schema fixture on PostgreSQL %i
     expect(bookings?.deps).toEqual(major >= 14 ? ['schema:fx', 'type:fx.intrange14'] : undefined);
   });
 
+  it('keeps a PG18 NOT VALID NOT NULL apart from a validated one', () => {
+    const pg18 = model.objects.find((o) => o.key === 'table:fx.pg18') as TableObject | undefined;
+    if (major < 18) {
+      expect(pg18).toBeUndefined();
+      return;
+    }
+    expect(pg18?.columns.map((c) => [c.name, c.notNull, c.notNullName, c.notNullValidated])).toEqual([
+      ['id', true, 'pg18_id_not_null', undefined], ['price', true, 'pg18_price_not_null', undefined],
+      ['qty', true, 'pg18_qty_required', undefined], ['gross', false, null, undefined], ['net', false, null, undefined],
+      ['note', true, 'pg18_note_nn', false],
+    ]);
+  });
+
   it('reads a replica identity that uses an index', () => {
     const customers = model.objects.find((o) => o.key === 'table:fx.customers') as TableObject | undefined;
     expect(customers).toMatchObject({ replicaIdentity: 'i', replicaIdentityIndex: 'customers_code_uidx' });

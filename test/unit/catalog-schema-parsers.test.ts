@@ -33,7 +33,7 @@ describe('parseAcl', () => {
 
 const COLUMN: ColumnRow = {
   relation: 'pg_class:16400', attrdef_token: null, name: 'id', type: 'bigint', coll_schema: null, coll_name: null,
-  not_null: true, not_null_name: null, expression: null, identity: '', identity_sequence: null, generated: '',
+  not_null: true, not_null_name: null, not_null_validated: null, expression: null, identity: '', identity_sequence: null, generated: '',
   storage: null, statistics_target: null, inherited_count: 0, is_local: true, acl: null, comment: null,
 };
 
@@ -63,6 +63,12 @@ describe('parseColumn', () => {
   it('quotes the collation with the shared helper and keeps the PG18 NOT NULL name', () => {
     const parsed = parseColumn({ ...COLUMN, coll_schema: 'pg_catalog', coll_name: 'C', not_null_name: 't_id_not_null' });
     expect(parsed.value).toMatchObject({ collation: 'pg_catalog."C"', notNull: true, notNullName: 't_id_not_null' });
+    expect(parsed.value).not.toHaveProperty('notNullValidated');
+  });
+
+  it('marks a PG18 NOT VALID NOT NULL, and only that', () => {
+    expect(parseColumn({ ...COLUMN, not_null_name: 'nn', not_null_validated: false }).value.notNullValidated).toBe(false);
+    expect(parseColumn({ ...COLUMN, not_null_name: 'nn', not_null_validated: true }).value).not.toHaveProperty('notNullValidated');
   });
 });
 

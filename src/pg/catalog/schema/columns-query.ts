@@ -18,6 +18,8 @@ export interface ColumnRow {
   readonly coll_name: string | null;
   readonly not_null: boolean;
   readonly not_null_name: string | null;
+  /** PG18: false for a NOT VALID NOT NULL constraint. */
+  readonly not_null_validated: boolean | null;
   readonly expression: string | null;
   readonly identity: string;
   /** The identity sequence: [schema, name, options]. */
@@ -43,6 +45,7 @@ SELECT 'pg_class:' || a.attrelid AS relation, 'pg_attrdef:' || ad.oid AS attrdef
        a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type,
        cn.nspname::text AS coll_schema, co.collname::text AS coll_name,
        a.attnotnull AS not_null, ${versionNum >= 180000 ? 'nn.conname::text' : 'NULL::text'} AS not_null_name,
+       ${versionNum >= 180000 ? 'nn.convalidated' : 'NULL::boolean'} AS not_null_validated,
        pg_get_expr(ad.adbin, ad.adrelid) AS expression,
        a.attidentity::text AS identity,
        CASE WHEN a.attidentity <> '' THEN (
@@ -87,6 +90,8 @@ export function parseColumn(row: ColumnRow): Owned<Column> {
       collation: row.coll_schema === null || row.coll_name === null ? null : quoteQualified(row.coll_schema, row.coll_name),
       notNull: row.not_null,
       notNullName: row.not_null_name,
+      // Only the exception is written, so a column reads the same on 12-17 and 18.
+      ...(row.not_null_validated === false ? { notNullValidated: false } : {}),
       default: generated === null ? row.expression : null,
       identity: identity === null || seq === null ? null : { kind: identity, sequence: quoteQualified(seq[0], seq[1]), options: parseSequenceOptions(seq[2]) },
       generated: generated === null ? null : { kind: generated, expression: row.expression ?? '' },
