@@ -41,6 +41,14 @@ describe('CREATE TABLE', () => {
     expect(sqlOf(model([t]), { ...OPTS, targetMajor: 18 })[0]).toContain('b integer GENERATED ALWAYS AS ((a + 1)) VIRTUAL');
   });
 
+  it('adds an 18 NOT NULL … NOT VALID after the data', () => {
+    const t = table('public', 't', { owner: null, columns: [column('a', 'integer', { notNull: true, notNullName: 'a_nn', notNullValidated: false })] });
+    expect(sqlOf(model([t]), { ...OPTS, targetMajor: 18 })).toEqual([
+      'CREATE TABLE public.t (\n    a integer\n)',
+      'ALTER TABLE public.t ADD CONSTRAINT a_nn NOT NULL a NOT VALID',
+    ]);
+  });
+
   it('names NOT NULL constraints only on an 18 target', () => {
     const t = table('public', 't', { owner: null, columns: [column('a', 'integer', { notNull: true, notNullName: 'a_required' })] });
     expect(sqlOf(model([t]), { ...OPTS, targetMajor: 18 })[0]).toContain('a integer CONSTRAINT a_required NOT NULL');

@@ -86,6 +86,12 @@ function constraintNodes(t: TableObject, ctx: BuildContext): DdlNode[] {
       out.push(ddlNode(t.key, `constraint:${c.name}`, 'post-data', RANK.notValidCheck, `ALTER TABLE ${c.noInherit ? 'ONLY ' : ''}${name} ${add}`, [createId(t.key)]));
     }
   }
+  for (const col of t.columns) {
+    if (!col.notNull || col.notNullValidated !== false || !col.isLocal) continue;
+    const constraint = col.notNullName === null ? '' : `CONSTRAINT ${quoteIdent(col.notNullName)} `;
+    out.push(ddlNode(t.key, `not-null:${col.name}`, 'post-data', RANK.notValidCheck,
+      `ALTER TABLE ${name} ADD ${constraint}NOT NULL ${quoteIdent(col.name)} NOT VALID`, [createId(t.key)]));
+  }
   return out;
 }
 

@@ -33,7 +33,8 @@ function generatedSql(table: TableObject, column: Column, ctx: BuildContext): st
 }
 
 function notNullSql(column: Column, ctx: BuildContext): string {
-  if (!column.notNull) return '';
+  // A NOT VALID one (18+) is added after the data (table-post.ts): rows may hold NULLs.
+  if (!column.notNull || column.notNullValidated === false) return '';
   if (column.notNullName !== null && ctx.targetMajor >= NAMED_NOT_NULL_FIRST_MAJOR) return ` CONSTRAINT ${quoteIdent(column.notNullName)} NOT NULL`;
   return ' NOT NULL';
 }
