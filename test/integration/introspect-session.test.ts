@@ -32,6 +32,32 @@ describe.each(MAJORS)('introspectSchema sessions on PostgreSQL %i', (major) => {
     }
   });
 
+  it('rolls its transaction back when a read fails, leaving the session usable', async () => {
+    const client = await cluster.connect({ database: db });
+    try {
+      let sent = 0;
+      // The sixth statement (a catalog read) fails as a lost connection or a cancel would.
+      const failing = new Proxy(client, {
+        get(target, prop, receiver) {
+          if (prop !== 'query') return Reflect.get(target, prop, receiver) as unknown;
+          return (...args: unknown[]) => {
+            sent += 1;
+            if (sent === 6) return Promise.reject(new Error('injected failure'));
+            return (target.query as (...a: unknown[]) => unknown)(...args);
+          };
+        },
+      });
+      const stateSql = "SELECT current_setting('transaction_isolation') AS isolation, current_setting('search_path') AS path";
+      const [before] = (await client.query<{ isolation: string; path: string }>(stateSql)).rows;
+      await expect(introspectSchema(failing)).rejects.toThrow('injected failure');
+      const [after] = (await client.query<{ isolation: string; path: string }>(stateSql)).rows;
+      expect(before?.isolation).toBe('read committed');
+      expect(after).toEqual(before);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('runs inside the caller\'s transaction: sees its snapshot and restores its search_path', async () => {
     const client = await cluster.connect({ database: db });
     const other = await cluster.connect({ database: db });
