@@ -4,10 +4,11 @@
 // pg_dump 15 reads 13, 14 and 15 servers; 16+ is the catalog oracle's job.
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Cluster, getCluster, type Major } from '../harness/index.js';
-import { loadSchemaFixture } from '../fixtures/schema/load.js';
+import { FIXTURE_ROLES, loadSchemaFixture } from '../fixtures/schema/load.js';
 import { describeDifference } from '../oracle/dump-report.js';
 import { dumpSchema } from '../oracle/pg-dump.js';
 import { normalisePgDump } from '../oracle/pg-dump-normalise.js';
+import { listRoles } from '../oracle/role-listing.js';
 import { writeSchema } from './schema-oracle-write.js';
 
 const MAJORS: readonly Major[] = [13, 14, 15];
@@ -50,5 +51,13 @@ describe.each(MAJORS)('pg_dump oracle on PostgreSQL %i -> same major', (major) =
     ]);
     expect(a.length).toBeGreaterThan(200);
     expect(describeDifference(a, b, ['source', 'target'])).toBe(describeDifference(KNOWN_ONLY_IN_SOURCE, [], ['source', 'target']));
+    // pg_dump does not dump roles: the copied ones are compared on their own.
+    if (otherCluster) {
+      const sourceRoles = await listRoles(cluster, FIXTURE_ROLES);
+      expect(sourceRoles.filter((l) => !l.startsWith('role|'))).toEqual([
+        'member|fx_writer|of|fx_reader|admin=f', 'setting|fx_Odd Role|lock_timeout=3s', 'setting|fx_reader|work_mem=4MB',
+      ]);
+      expect(await listRoles(targetCluster, FIXTURE_ROLES)).toEqual(sourceRoles);
+    }
   });
 });
