@@ -178,3 +178,24 @@ describe('what the target major cannot take', () => {
       .toEqual(['ALTER TABLE sales.orders ADD COLUMN twice numeric GENERATED ALWAYS AS ((amount * (2)::numeric)) VIRTUAL']);
   });
 });
+
+describe('views over a changing table', () => {
+  it('a dropped or retyped column rebuilds the views that read it (the server refuses while a view does)', () => {
+    for (const d of [
+      withTable(baseModel(), ORDERS.key, (t) => ({ ...t, columns: t.columns.filter((c) => c.name !== 'status') })),
+      withColumn(baseModel(), ORDERS.key, 'status', (c) => ({ ...c, type: 'text' })),
+    ]) {
+      const changes = diff(d);
+      expect(changes.find((c) => c.key === OPEN_ORDERS.key)).toMatchObject({ action: 'replace', reasons: [`depends on ${ORDERS.key}, which is dropping or retyping status`] });
+      const order = executionOrder(changes).map((s) => s.sql);
+      expect(order.indexOf('DROP VIEW IF EXISTS sales.open_orders')).toBe(0);
+      expect(order.at(-1)).toBe(`CREATE ${OPEN_ORDERS.key}`);
+    }
+  });
+  it('an added column, or a dropped one the view does not name, leaves them alone', () => {
+    const d = withTable(baseModel(), ORDERS.key, (t) => ({ ...t, columns: [...t.columns, col('extra', 'text')] }));
+    expect(diff(d).map((c) => c.key)).toEqual([ORDERS.key]);
+    const dropped = withTable(baseModel(), ORDERS.key, (t) => ({ ...t, columns: t.columns.filter((c) => c.name !== 'note') }));
+    expect(diff(dropped).map((c) => c.key)).toEqual([ORDERS.key]);
+  });
+});

@@ -8,6 +8,8 @@ export class ChangeBuilder {
   readonly statements: DdlStatement[] = [];
   /** Reasons no ALTER can do it; non-empty = replace. */
   readonly replaceReasons: string[] = [];
+  /** Columns dropped or retyped: the server refuses that while a view reads the column, so such views are rebuilt. */
+  readonly brokenColumns: string[] = [];
   /** What the target major cannot take at all: a plan error naming the object. */
   readonly unsupported: string[] = [];
 

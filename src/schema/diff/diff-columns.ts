@@ -43,6 +43,7 @@ function alterColumn(t: TableObject, d: Column, a: Column, ctx: DiffContext, out
   const recreate = inherited ? null : mustRecreate(d, a, ctx);
   if (recreate !== null) {
     refuseVirtual(d, ctx, out);
+    out.brokenColumns.push(d.name);
     out.add(`column ${col}: ${recreate}; dropped and added again`, [addColumn(t, d)], [dropColumn(t, a.name)]);
     return;
   }
@@ -50,6 +51,7 @@ function alterColumn(t: TableObject, d: Column, a: Column, ctx: DiffContext, out
   const defaultChanges = d.default !== a.default || (typeChanges && a.default !== null);
   if (defaultChanges && a.default !== null) out.add(`column ${col}: default dropped`, [], [setColumnDefault(t, d.name, null)]);
   if (typeChanges) {
+    out.brokenColumns.push(d.name);
     const rewrite = d.collation === a.collation ? !isSafeTypeChange(a.type, d.type) : d.type !== a.type && !isSafeTypeChange(a.type, d.type);
     const what = d.type !== a.type ? `type ${a.type} -> ${d.type}` : `collation ${a.collation ?? 'default'} -> ${d.collation ?? 'default'}`;
     out.add(`column ${col}: ${what}${rewrite ? ' (rewrites the table; values may be refused or cut)' : ''}`, [alterColumnType(t, d, rewrite)]);
@@ -108,6 +110,7 @@ export function diffColumns(d: TableObject, a: TableObject, ctx: DiffContext, ou
     const lookalike = added.find((n) => n.type === c.type);
     const rename = lookalike === undefined ? '' : ` (or renamed to ${quoteIdent(lookalike.name)}: a rename cannot be told from drop + add)`;
     out.add(`column ${quoteIdent(c.name)} dropped${rename}`, [], [dropColumn(a, c.name)]);
+    out.brokenColumns.push(c.name);
   }
   for (const c of added) {
     refuseVirtual(c, ctx, out);

@@ -6,6 +6,7 @@ import { dropObject } from '../../pg/ddl/alter/common.js';
 import { buildCreateDdl } from '../../pg/ddl/build-create-ddl.js';
 import type { DdlStatement } from '../../pg/ddl/types.js';
 import { type UnsupportedProblem, UnsupportedOnTargetError } from '../../pg/ddl/unsupported-error.js';
+import { quoteIdent } from '../../pg/sql/quote.js';
 import { normaliseModel } from '../normalise.js';
 import type { ChangeBuilder } from './change-builder.js';
 import type { DiffContext } from './diff-context.js';
@@ -31,17 +32,30 @@ function relations(model: SchemaModel): (Extract<SchemaObjectAny, { kind: 'table
     o.kind === 'table' || o.kind === 'view' || o.kind === 'matview');
 }
 
-/** Objects of `actual` that (transitively) depend on `key` and are views: they must be rebuilt when it is. */
-function dependentViews(key: ObjectKey, actual: readonly SchemaObjectAny[]): ObjectKey[] {
+/** Whether a view's text names one of these columns (as an identifier, quoted as the deparser quotes it). */
+function mentionsColumn(view: SchemaObjectAny, columns: readonly string[]): boolean {
+  if (view.kind !== 'view' && view.kind !== 'matview') return false;
+  return columns.some((c) => {
+    const ident = quoteIdent(c).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`(^|[^A-Za-z0-9_$])${ident}($|[^A-Za-z0-9_$])`).test(view.definition);
+  });
+}
+
+/**
+ * Views of `actual` that (transitively) depend on `key`: they must be dropped before it and created after it.
+ * With `columns`, only views whose text names one of them start the chain (views depend on columns, the model
+ * records tables); a view over the view is rebuilt with it.
+ */
+function dependentViews(key: ObjectKey, actual: readonly SchemaObjectAny[], columns?: readonly string[]): ObjectKey[] {
   const found = new Set<ObjectKey>();
   const queue = [key];
   while (queue.length > 0) {
     const k = queue.shift() as ObjectKey;
     for (const o of actual) {
-      if ((o.kind === 'view' || o.kind === 'matview') && !found.has(o.key) && teardownDeps(o).includes(k)) {
-        found.add(o.key);
-        queue.push(o.key);
-      }
+      if ((o.kind !== 'view' && o.kind !== 'matview') || found.has(o.key) || !teardownDeps(o).includes(k)) continue;
+      if (k === key && columns !== undefined && !mentionsColumn(o, columns)) continue;
+      found.add(o.key);
+      queue.push(o.key);
     }
   }
   return [...found].sort();
@@ -79,13 +93,16 @@ export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel,
   for (const a of actual.objects) {
     if (!want.has(a.key)) found.set(a.key, { action: 'delete', builder: null, reasons: [`${a.kind} ${a.key} is not in the source`] });
   }
-  // A view over something dropped and created again must be dropped first and created after it.
+  // A view over something dropped and created again, or over a column dropped or retyped, must be dropped first
+  // and created after it.
   for (const [key, f] of [...found]) {
-    if (f.action !== 'replace' && f.action !== 'delete') continue;
-    for (const view of dependentViews(key, actual.objects)) {
+    const broken = f.action === 'update' ? f.builder?.brokenColumns ?? [] : undefined;
+    if (broken !== undefined && broken.length === 0) continue;
+    const what = f.action === 'delete' ? 'dropped' : f.action === 'replace' ? 'replaced' : `dropping or retyping ${broken?.map(quoteIdent).join(', ') ?? ''}`;
+    for (const view of dependentViews(key, actual.objects, broken)) {
       const current = found.get(view);
       if (want.has(view) && (current === undefined || current.action === 'update')) {
-        found.set(view, { action: 'replace', builder: null, reasons: [`depends on ${key}, which is ${f.action === 'delete' ? 'dropped' : 'replaced'}`] });
+        found.set(view, { action: 'replace', builder: null, reasons: [`depends on ${key}, which is ${what}`] });
       }
     }
   }
