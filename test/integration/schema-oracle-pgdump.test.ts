@@ -61,3 +61,24 @@ describe.each(MAJORS)('pg_dump oracle on PostgreSQL %i -> same major', (major) =
     }
   });
 });
+
+describe('pg_dump oracle, roles: skip onto a cluster without the fixture roles (PostgreSQL 15)', () => {
+  it('everything but what names a missing role is written; what names one is left out with a warning, never widened', async () => {
+    const cluster = await getCluster({ major: 15 });
+    // Its own settings make it a cluster of its own, where no test loads the fixture (so no fx_ role exists).
+    const bare = await getCluster({ major: 15, settings: { application_name: 'pgrepl_no_fixture_roles' } });
+    expect(await bare.query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'fx\\_%'")).toEqual([]);
+    const source = await scratch(cluster, 'oracle_src');
+    await loadSchemaFixture(cluster, source);
+    const target = await scratch(bare, 'oracle_tgt');
+    const { warnings } = await writeSchema(cluster, source, bare, target, 'skip');
+    const [a, b] = await Promise.all([
+      dumpSchema(cluster, source, { ownersAndAcls: false }).then(normalisePgDump),
+      dumpSchema(bare, target, { ownersAndAcls: false }).then(normalisePgDump),
+    ]);
+    const policy = 'CREATE POLICY orders_reader ON fx.orders FOR SELECT TO "fx_Odd Role", fx_reader USING ((status IS NOT NULL))';
+    expect(describeDifference(a, b, ['source', 'target'])).toBe(describeDifference([...KNOWN_ONLY_IN_SOURCE, policy], [], ['source', 'target']));
+    expect(warnings.map((w) => w.message).join('\n')).toMatch(/orders_reader/);
+    expect(await bare.query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'fx\\_%'")).toEqual([]);
+  });
+});
