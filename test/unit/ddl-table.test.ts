@@ -211,4 +211,16 @@ describe('CREATE TABLE', () => {
     ]);
     expect(() => sqlOf(model([t]), { ...OPTS, targetMajor: 13 })).toThrow('table:public.plain: column score sets COMPRESSION lz4 (first in PostgreSQL 14)');
   });
+
+  it('comments an index that backs a key after the key is made', () => {
+    const t = table('public', 't', {
+      owner: null, columns: [column('id', 'integer', { notNull: true })], constraints: [constraint('t_pkey', 'p', 'PRIMARY KEY (id)', { comment: 'the key' })],
+      indexes: [index('t_pkey', 'CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)', { constraint: 't_pkey', comment: 'its index' })],
+    });
+    expect(sqlOf(model([t])).slice(1)).toEqual([
+      'ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id)',
+      "COMMENT ON CONSTRAINT t_pkey ON public.t IS 'the key'",
+      "COMMENT ON INDEX public.t_pkey IS 'its index'",
+    ]);
+  });
 });

@@ -26,8 +26,9 @@ function commentNodes(o: SchemaObjectAny): DdlNode[] {
   if (o.kind === 'table' || o.kind === 'view' || o.kind === 'matview') {
     for (const c of o.columns) add(`column:${c.name}`, `COLUMN ${name}.${quoteIdent(c.name)}`, c.comment, createId(o.key));
     const schema = quoteIdent(o.schema ?? 'public');
+    // An index that backs a key is made by the key's constraint, but keeps a comment of its own.
     for (const i of o.indexes) {
-      if (i.constraint === null) add(`index:${i.name}`, `INDEX ${schema}.${quoteIdent(i.name)}`, i.comment, indexId(o.key, i.name));
+      add(`index:${i.name}`, `INDEX ${schema}.${quoteIdent(i.name)}`, i.comment, i.constraint === null ? indexId(o.key, i.name) : constraintId(o.key, i.constraint));
     }
     for (const t of o.triggers) add(`trigger:${t.name}`, `TRIGGER ${quoteIdent(t.name)} ON ${name}`, t.comment, `${o.key}#trigger:${t.name}`);
     for (const r of o.rules) add(`rule:${r.name}`, `RULE ${quoteIdent(r.name)} ON ${name}`, r.comment, `${o.key}#rule:${r.name}`);
