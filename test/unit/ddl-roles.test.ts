@@ -27,10 +27,11 @@ describe('buildRoleDdl', () => {
   });
 
   it('leaves out SUPERUSER, REPLICATION and BYPASSRLS the target role may not grant, with warnings', () => {
-    const result = buildRoleDdl([role('boss', { superuser: true, replication: true, bypassrls: true })], [], { canGrantSuperuser: false, canGrantReplication: true, canGrantBypassRls: false });
+    const result = buildRoleDdl([role('boss', { superuser: true, createdb: true, replication: true, bypassrls: true })], [], { canGrantSuperuser: false, canGrantReplication: true, canGrantBypassRls: false, canGrantCreatedb: false });
     expect(result.statements.map((s) => s.sql)).toEqual(['CREATE ROLE boss INHERIT NOLOGIN REPLICATION']);
     expect(result.warnings.map((w) => w.message)).toEqual([
       'role:boss: created without SUPERUSER: the target role may not grant it',
+      'role:boss: created without CREATEDB: the target role may not grant it',
       'role:boss: created without BYPASSRLS: the target role may not grant it',
     ]);
   });

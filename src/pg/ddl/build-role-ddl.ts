@@ -14,6 +14,8 @@ export interface RoleDdlOptions {
   readonly canGrantSuperuser: boolean;
   readonly canGrantReplication: boolean;
   readonly canGrantBypassRls: boolean;
+  /** 16+: a CREATEROLE role may give CREATEDB only when it has it. Default true. */
+  readonly canGrantCreatedb?: boolean;
   /** Default 16: membership INHERIT/SET options are written only for 16+ targets. */
   readonly targetMajor?: number;
 }
@@ -58,7 +60,7 @@ export function buildRoleDdl(roles: readonly RoleInfo[], existing: readonly stri
       else warn(r.name, `created without ${word}: the target role may not grant it`);
     };
     restricted(r.superuser, opts.canGrantSuperuser, 'SUPERUSER');
-    if (r.createdb) attrs.push('CREATEDB');
+    restricted(r.createdb, opts.canGrantCreatedb ?? true, 'CREATEDB');
     if (r.createrole) attrs.push('CREATEROLE');
     attrs.push(r.inherit ? 'INHERIT' : 'NOINHERIT');
     attrs.push(r.login ? 'LOGIN' : 'NOLOGIN');
