@@ -79,6 +79,9 @@ ALTER TABLE "Sales Dept"."Order Lines" ALTER COLUMN "select" TYPE character vary
 CREATE VIEW "Sales Dept"."Line View" AS SELECT "Line No", "select", "user" FROM "Sales Dept"."Order Lines";
 CREATE OR REPLACE FUNCTION fx.f(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT $1 + 2';
 DROP TABLE "MixedCase"."CamelTable";
+ALTER TABLE fx.events DETACH PARTITION fx.events_2025;
+ALTER TABLE fx.events ATTACH PARTITION fx.events_2025 FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
+ALTER TABLE fx.bikes NO INHERIT fx.vehicles;
 DROP VIEW fx.big_spenders;
 ALTER DEFAULT PRIVILEGES FOR ROLE fx_owner IN SCHEMA fx GRANT SELECT ON SEQUENCES TO fx_reader;
 DO $$

@@ -199,3 +199,13 @@ describe('views over a changing table', () => {
     expect(diff(dropped).map((c) => c.key)).toEqual([ORDERS.key]);
   });
 });
+
+describe('leaving a parent', () => {
+  it('NO INHERIT makes the parent\'s constraints the table\'s own: not added again', () => {
+    const check = { name: 'c_check', type: 'c' as const, definition: 'CHECK ((id > 0))', deferrable: false, deferred: false, validated: true, inherited: false, noInherit: false, references: null, comment: null };
+    const child = (inherits: readonly string[], inherited: boolean): SchemaModel => withTable(baseModel(), CUSTOMERS.key, (t) => ({ ...t, inherits, constraints: [...t.constraints, { ...check, inherited }] }));
+    expect(sql(child([], false), child([ORDERS.key], true))).toEqual(['ALTER TABLE sales.customers NO INHERIT sales.orders']);
+    // Staying a child, an inherited constraint is still the parent's business.
+    expect(sql(child([ORDERS.key], false), child([ORDERS.key], true))).toEqual(['ALTER TABLE sales.customers ADD CONSTRAINT c_check CHECK ((id > 0))']);
+  });
+});

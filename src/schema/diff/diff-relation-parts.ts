@@ -24,9 +24,13 @@ function constraintShape(c: Constraint): string {
   return JSON.stringify([c.type, c.definition.replace(/ NOT VALID$/, ''), c.deferrable, c.deferred, c.type === 'c' && c.noInherit, c.references]);
 }
 
-export function diffConstraints(d: TableObject, a: TableObject, out: ChangeBuilder): void {
+/**
+ * `loosened`: the table leaves a parent (NO INHERIT, DETACH PARTITION) in teardown, which makes the constraints
+ * it had from that parent its own; one the source has as its own is then already there.
+ */
+export function diffConstraints(d: TableObject, a: TableObject, out: ChangeBuilder, loosened = false): void {
   const want = byName(d.constraints.filter((c) => !c.inherited));
-  const have = byName(a.constraints.filter((c) => !c.inherited));
+  const have = byName(a.constraints.filter((c) => !c.inherited || (loosened && want.has(c.name))));
   for (const [name, c] of have) {
     const w = want.get(name);
     if (w === undefined) out.add(`constraint ${quoteIdent(name)} dropped`, [], [dropConstraint(a, name)]);

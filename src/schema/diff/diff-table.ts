@@ -39,7 +39,9 @@ export function diffTable(d: TableObject, a: TableObject, desiredIndexNames: Rea
     if (!a.inherits.includes(parent)) out.add(`inherits ${parent}`, [setInherit(d, keySqlName(parent), true)]);
   }
   diffColumns(d, a, ctx, out);
-  diffConstraints(d, a, out);
+  const leavesParent = a.inherits.some((p) => !d.inherits.includes(p))
+    || (a.partitionOf !== null && JSON.stringify(d.partitionOf) !== JSON.stringify(a.partitionOf));
+  diffConstraints(d, a, out, leavesParent);
   diffIndexes(d, a, desiredIndexNames, out);
   diffTriggers(d, a, out);
   diffPolicies(d, a, out);
