@@ -93,6 +93,8 @@ export function parseColumn(row: ColumnRow): Owned<Column> {
       // Only the exception is written, so a column reads the same on 12-17 and 18.
       ...(row.not_null_validated === false ? { notNullValidated: false } : {}),
       default: generated === null ? row.expression : null,
+      // A partition's identity column (17+) has no sequence of its own: it shares the parent's and comes with
+      // PARTITION OF, so it reads as no identity here, like every other column a partition inherits.
       identity: identity === null || seq === null ? null : { kind: identity, sequence: quoteQualified(seq[0], seq[1]), options: parseSequenceOptions(seq[2]) },
       generated: generated === null ? null : { kind: generated, expression: row.expression ?? '' },
       storage: row.storage,
