@@ -141,9 +141,10 @@ export const COMPAT_CONSTRUCTS: readonly CompatConstruct[] = [
   { id: 'temporal-key', description: 'temporal keys (WITHOUT OVERLAPS, PERIOD)', firstMajor: 18, onOlder: 'error', detect: byPattern(/\bWITHOUT OVERLAPS\b|\bPERIOD\s+\w/) },
   {
     id: 'named-not-null', description: 'named NOT NULL constraints', firstMajor: 18, onOlder: 'drop',
-    // Every NOT NULL has a name on 18; only a name someone chose (not <table>_<column>_not_null) is worth a warning.
+    // Every NOT NULL has a name on 18; only a name someone chose (not <table>_<column>_not_null) is worth a
+    // warning, and an inherited column's constraint carries its parent's name (the parent warns).
     detect: (o) => (o.kind === 'table'
-      ? o.columns.filter((c) => c.notNullName !== null && c.notNullName !== `${o.name}_${c.name}_not_null`).map((c) => `column ${c.name} (${c.notNullName ?? ''})`) : []),
+      ? o.columns.filter((c) => c.inheritedCount === 0 && c.notNullName !== null && c.notNullName !== `${o.name}_${c.name}_not_null`).map((c) => `column ${c.name} (${c.notNullName ?? ''})`) : []),
   },
 ];
 

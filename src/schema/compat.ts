@@ -109,6 +109,9 @@ function lookupFindings(o: SchemaObjectAny, targetMajor: number, lookup: TargetC
 function roleFindings(o: SchemaObjectAny, targetMajor: number, lookup: TargetCatalogLookup | undefined): CompatFinding[] {
   const out: CompatFinding[] = [];
   const roles = new Set([...(o.owner === null ? [] : [o.owner]), ...aclRoles(o.acl), ...(o.kind === 'table' ? o.policies.flatMap((p) => p.roles) : [])]);
+  // Schema public owned by pg_database_owner (with its grants) is 15+'s default, not a choice: an older target
+  // keeps its own default, as a 15+ target keeps its own when the source is older.
+  if (o.kind === 'schema' && o.name === 'public' && o.owner === 'pg_database_owner') roles.delete('pg_database_owner');
   for (const role of [...roles].sort()) {
     if (!role.startsWith('pg_')) continue;
     const first = PREDEFINED_ROLE_FIRST_MAJOR[role];

@@ -112,3 +112,46 @@ describe('PostgreSQL 17 -> 15 with the full 17 fixture', () => {
     await expect(planWrite(model, target, 'never_created', 'copy')).rejects.toThrow(/PostgreSQL 15 cannot take/);
   });
 });
+
+describe('PostgreSQL 18 -> 12 with the full 18 fixture', () => {
+  it('names every newer construct the fixture uses, and the built-ins 12 lacks, per object', async () => {
+    const [source, target] = await Promise.all([getCluster({ major: 18 }), getCluster({ major: 12 })]);
+    const sourceDb = await scratch(source, 'xm_src');
+    await loadSchemaFixture(source, sourceDb);
+    const model = await readModel(source, sourceDb);
+    const report = checkTargetCompatibility(model, 12, await targetLookup(target));
+    const found = (list: readonly { construct: string; object: string }[]): string[] => [...new Set(list.map((f) => `${f.construct} ${f.object}`))].sort();
+    expect(found(report.errors)).toEqual([
+      'before-row-trigger-on-partitioned-table table:fx.shards',
+      'builtin-collation-provider collation:fx.builtin_c',
+      'expression-statistics statistics:fx.customers_expr_stats',
+      'fk-set-column-list table:fx.tenant_child',
+      'identity-on-partitioned-table table:fx.ident_parts',
+      'missing-function table:fx.pg18', // uuidv7()
+      'missing-type table:fx.bookings', // datemultirange
+      'multirange table:fx.bookings',
+      'multirange type:fx.intrange14',
+      'not-enforced-constraint table:fx.pg18',
+      'nulls-not-distinct table:fx.nnd',
+      'procedure-out-parameters function:fx.bump_invoice(INOUT n integer, OUT previous integer)',
+      'security-invoker-view view:fx.invoker_view',
+      'sql-json-constructors table:fx.documents',
+      'sql-json-constructors view:fx.documents_json',
+      'sql-json-query-functions view:fx.documents_table',
+      'sql-standard-function-body function:fx.bump_invoice(INOUT n integer, OUT previous integer)',
+      'sql-standard-function-body function:fx.double_it(x integer)',
+      'sql-standard-function-body function:fx.order_count(cust bigint)',
+      'temporal-key table:fx.rooms',
+      'unlogged-sequence sequence:fx.scratch_seq',
+      'uuidv7 table:fx.pg18',
+      'virtual-generated-column table:fx.pg18',
+    ]);
+    expect(found(report.warnings)).toEqual([
+      'maintain-privilege default-privileges:fx_owner',
+      'maintain-privilege table:fx.customers',
+      'maintain-privilege table:fx.session_cache',
+      'named-not-null table:fx.pg18',
+      'statistics-target statistics:fx.customers_stats',
+    ]);
+  });
+});

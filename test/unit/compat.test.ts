@@ -84,8 +84,11 @@ describe('checkTargetCompatibility', () => {
     expect(checkTargetCompatibility(model([v16, v17]), 16).errors.map((e) => e.object)).toEqual(['view:app.v17']);
   });
 
-  it('a chosen NOT NULL name is dropped with a warning below 18; the automatic name is not worth one', () => {
-    const t = tableWith({ columns: [column('a', { notNull: true, notNullName: 'a_required' }), column('b', { notNull: true, notNullName: 't_b_not_null' })] });
+  it('a chosen NOT NULL name is dropped with a warning below 18; the automatic or inherited name is not worth one', () => {
+    const t = tableWith({ columns: [
+      column('a', { notNull: true, notNullName: 'a_required' }), column('b', { notNull: true, notNullName: 't_b_not_null' }),
+      column('c', { notNull: true, notNullName: 'parent_c_not_null', inheritedCount: 1, isLocal: false }),
+    ] });
     expect(checkTargetCompatibility(model([t]), 17).warnings.map((w) => w.message)).toEqual([
       'table app.t: named NOT NULL constraints (column a (a_required)) first appear in PostgreSQL 18; left out on PostgreSQL 17',
     ]);
@@ -118,6 +121,14 @@ describe('checkTargetCompatibility', () => {
     const t = tableWith({ acl: [{ grantee: 'pg_maintain', grantor: 'app', privileges: ['SELECT'], grantable: [] }] });
     expect(checkTargetCompatibility(model([t]), 16).errors.map((e) => e.construct)).toEqual(['missing-role']);
     expect(checkTargetCompatibility(model([t]), 17).errors).toEqual([]);
+  });
+
+  it('schema public owned by pg_database_owner (15+\'s default) is not an error on an older target', () => {
+    const acl = [{ grantee: 'pg_database_owner', grantor: 'pg_database_owner', privileges: ['CREATE', 'USAGE'], grantable: [] }];
+    const publicSchema = { ...schema('public'), owner: 'pg_database_owner', acl };
+    expect(checkTargetCompatibility(model([publicSchema]), 13).errors).toEqual([]);
+    const other = { ...schema('app'), owner: 'pg_database_owner' };
+    expect(checkTargetCompatibility(model([other]), 13).errors.map((e) => e.construct)).toEqual(['missing-role']);
   });
 });
 
