@@ -1,6 +1,7 @@
 // The create DDL run by the target role of the harness (tgt_user: CREATEDB, not superuser) on a database it
 // owns, with roles: skip: everything it is allowed to create is created and owned by it. Operator classes and
-// families need a superuser (PostgreSQL refuses them to anyone else), so the source drops the fixture's first.
+// families and LEAKPROOF functions need a superuser (PostgreSQL refuses them to anyone else), so the source
+// drops the fixture's first.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SchemaModel } from '../../src/model/schema.js';
 import { introspectSchema } from '../../src/pg/catalog/schema/index.js';
@@ -30,8 +31,16 @@ describe.each([15, 17] as Major[])('create DDL as a non-superuser owner of the t
     created.push({ cluster, database: sourceDb });
     await loadSchemaFixture(cluster, sourceDb);
     await loadDatabaseLevel(cluster, sourceDb);
-    // Only a superuser may create operator classes: take the fixture's (and the index using it) off the source.
-    await cluster.query('DROP OPERATOR FAMILY fx.int4_reverse_ops USING btree CASCADE', [], sourceDb);
+    // Only a superuser may create operator classes and families or mark a function LEAKPROOF: take those off the source.
+    await cluster.query(`DO $$ DECLARE f record; BEGIN
+      FOR f IN SELECT n.nspname, o.opfname, a.amname FROM pg_opfamily o JOIN pg_namespace n ON n.oid = o.opfnamespace
+               JOIN pg_am a ON a.oid = o.opfmethod WHERE n.nspname = 'fx' LOOP
+        EXECUTE format('DROP OPERATOR FAMILY %I.%I USING %I CASCADE', f.nspname, f.opfname, f.amname);
+      END LOOP;
+      FOR f IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname = 'fx' AND p.proleakproof LOOP
+        EXECUTE format('ALTER FUNCTION %s NOT LEAKPROOF', f.fn);
+      END LOOP; END $$`, [], sourceDb);
     const model = await introspect(cluster, sourceDb);
     expect(model.objects.filter((o) => o.kind === 'opclass' || o.kind === 'opfamily')).toEqual([]);
     const targetDb = await cluster.createDatabase('ddl_tgt', { owner: TARGET_ROLE.user });
