@@ -2,7 +2,12 @@
 // table keys computeSchemaScope takes. Both kinds need their structure on the target, so both are selected.
 import { objectKey } from '../model/object-key.js';
 import type { ObjectKey } from '../model/schema.js';
-import type { TableName } from '../spec/model.js';
+
+/** A table as the spec names it (structurally src/spec's TableName; src/schema does not depend on src/spec). */
+export interface TableName {
+  readonly schema: string;
+  readonly table: string;
+}
 
 export interface SelectedTables {
   readonly selected: readonly TableName[];
