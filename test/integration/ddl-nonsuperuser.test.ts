@@ -7,6 +7,7 @@ import type { SchemaModel } from '../../src/model/schema.js';
 import { introspectSchema } from '../../src/pg/catalog/schema/index.js';
 import { planCreateDdl } from '../../src/pg/ddl/build-create-ddl.js';
 import { executeDdl } from '../../src/pg/ddl/execute.js';
+import { UnsupportedOnTargetError } from '../../src/pg/ddl/unsupported-error.js';
 import { type Cluster, getCluster, type Major, TARGET_ROLE } from '../harness/index.js';
 import { loadDatabaseLevel, loadSchemaFixture } from '../fixtures/schema/load.js';
 
@@ -31,6 +32,18 @@ describe.each([15, 17] as Major[])('create DDL as a non-superuser owner of the t
     created.push({ cluster, database: sourceDb });
     await loadSchemaFixture(cluster, sourceDb);
     await loadDatabaseLevel(cluster, sourceDb);
+    // As it is, the fixture holds what only a superuser may create: refused before anything runs.
+    const full = await introspect(cluster, sourceDb);
+    let refused: unknown;
+    try {
+      planCreateDdl(full, { roles: 'skip', targetRole: TARGET_ROLE.user, targetMajor: major, existingRoles: [], targetIsSuperuser: false });
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(UnsupportedOnTargetError);
+    expect((refused as UnsupportedOnTargetError).problems.map((p) => p.object)).toEqual(expect.arrayContaining([
+      'function:fx.safe_eq(integer, integer)', 'opclass:fx.int4_reverse_ops USING btree', 'opfamily:fx.loose_ops USING hash',
+    ]));
     // Only a superuser may create operator classes and families or mark a function LEAKPROOF: take those off the source.
     await cluster.query(`DO $$ DECLARE f record; BEGIN
       FOR f IN SELECT n.nspname, o.opfname, a.amname FROM pg_opfamily o JOIN pg_namespace n ON n.oid = o.opfnamespace
@@ -45,7 +58,7 @@ describe.each([15, 17] as Major[])('create DDL as a non-superuser owner of the t
     expect(model.objects.filter((o) => o.kind === 'opclass' || o.kind === 'opfamily')).toEqual([]);
     const targetDb = await cluster.createDatabase('ddl_tgt', { owner: TARGET_ROLE.user });
     created.push({ cluster, database: targetDb });
-    const { statements, warnings } = planCreateDdl(model, { roles: 'skip', targetRole: TARGET_ROLE.user, targetMajor: major, targetDatabase: targetDb, existingRoles: [] });
+    const { statements, warnings } = planCreateDdl(model, { roles: 'skip', targetRole: TARGET_ROLE.user, targetMajor: major, targetDatabase: targetDb, existingRoles: [], targetIsSuperuser: false });
     const client = await cluster.connect({ database: targetDb, user: TARGET_ROLE.user });
     try {
       await executeDdl(client, statements);

@@ -162,4 +162,28 @@ describe('what the target major cannot take', () => {
     expect(sqlOf([seq], 15)).toEqual(['CREATE UNLOGGED SEQUENCE public.s AS bigint START WITH 1 INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 CACHE 1 NO CYCLE']);
     expect(sqlOf([coll('r', { icuRules: '&a < b' })], 16)).toEqual(["CREATE COLLATION public.r (provider = icu, locale = 'und', rules = '&a < b')"]);
   });
+
+  it('refuses what only a superuser may create when the target role is not one', () => {
+    const fn = (name: string, language: string, definition: string): SchemaObjectAny => ({
+      key: functionKey('public', name, 'integer'), kind: 'function', schema: 'public', name, ...base, variant: 'f', identityArguments: 'integer', language, definition,
+    });
+    const objects: SchemaObjectAny[] = [
+      fn('leaky', 'sql', 'CREATE OR REPLACE FUNCTION public.leaky(integer)\n RETURNS boolean\n LANGUAGE sql\n IMMUTABLE LEAKPROOF STRICT\nAS $function$ SELECT true $function$\n'),
+      fn('fine', 'sql', 'CREATE OR REPLACE FUNCTION public.fine(integer)\n RETURNS boolean\n LANGUAGE sql\nAS $function$ SELECT \'LEAKPROOF\' <> \'\' $function$\n'),
+      fn('native', 'c', "CREATE OR REPLACE FUNCTION public.native(integer)\n RETURNS boolean\n LANGUAGE c\nAS '$libdir/x', $function$native$function$\n"),
+      // Aggregates report language internal, yet anyone may create one.
+      { ...fn('total', 'internal', 'CREATE AGGREGATE public.total(integer) (SFUNC = int4pl, STYPE = integer)'), variant: 'a' } as SchemaObjectAny,
+      { key: 'cast:(integer AS public.myint)', kind: 'cast', schema: null, name: '(integer AS public.myint)', ...base, source: 'integer', target: 'public.myint', function: null, method: 'b', context: 'e' },
+      { key: 'opfamily:public.f USING hash', kind: 'opfamily', schema: 'public', name: 'f', ...base, accessMethod: 'hash', inputType: null, isDefault: false, family: null, storageType: null, members: [] },
+    ];
+    const plan = (targetIsSuperuser: boolean) => planCreateDdl(model(objects), { roles: 'copy', targetMajor: 15, targetIsSuperuser });
+    expect(() => plan(false)).toThrow(
+      'PostgreSQL 15 cannot take these 4 objects:\n' +
+      '  cast:(integer AS public.myint): a cast WITHOUT FUNCTION: only a superuser may create it, and the target role is not one\n' +
+      '  function:public.leaky(integer): a LEAKPROOF function: only a superuser may create it, and the target role is not one\n' +
+      '  function:public.native(integer): a function in language c: only a superuser may create it, and the target role is not one\n' +
+      '  opfamily:public.f USING hash: an operator family: only a superuser may create it, and the target role is not one',
+    );
+    expect(plan(true).statements.length).toBeGreaterThan(0);
+  });
 });

@@ -28,11 +28,16 @@ export interface CreateDdlOptions {
   readonly existingRoles?: readonly string[];
   /** The target database's name (default: the source's), for ALTER DATABASE and database grants. */
   readonly targetDatabase?: string;
+  /**
+   * false: the DDL runs as a role without superuser, so what only a superuser may create (operator classes and
+   * families, LEAKPROOF or C-language functions, casts WITHOUT FUNCTION) is refused up front. Default true.
+   */
+  readonly targetIsSuperuser?: boolean;
 }
 
 /**
  * Throws UnsupportedOnTargetError listing every object the target major cannot take (VIRTUAL generated columns
- * before 18, the builtin collation provider before 17, ICU rules before 16, unlogged sequences before 15); DdlCycleError on a dependency cycle.
+ * before 18, the builtin collation provider before 17, ICU rules before 16, unlogged sequences before 15; superuser-only objects when targetIsSuperuser is false); DdlCycleError on a dependency cycle.
  * `statements` in execution order; `warnings` lists what was left out (grants to roles missing on the target
  * with roles: skip, privileges the target major lacks such as MAINTAIN before 17), one per object and reason.
  */
@@ -77,6 +82,25 @@ function keysViewsNeed(list: readonly SchemaObjectAny[], objects: ReadonlyMap<Ob
   return out;
 }
 
+/** pg_get_functiondef prints options as keyword lines (` IMMUTABLE LEAKPROOF STRICT`) between the signature and AS. */
+function isLeakproof(definition: string): boolean {
+  const lines = definition.split('\n');
+  const body = lines.findIndex((l) => /^AS /.test(l));
+  return lines.slice(1, body === -1 ? lines.length : body).some((l) => /^ [A-Z ]*\bLEAKPROOF\b/.test(l));
+}
+
+/** What PostgreSQL lets only a superuser create. */
+function refuseSuperuserOnly(o: SchemaObjectAny, ctx: BuildContext): void {
+  const refuse = (what: string): void => ctx.refuse(o.key, `${what}: only a superuser may create it, and the target role is not one`);
+  if (o.kind === 'opclass' || o.kind === 'opfamily') refuse(o.kind === 'opclass' ? 'an operator class' : 'an operator family');
+  else if (o.kind === 'cast' && o.method === 'b') refuse('a cast WITHOUT FUNCTION');
+  else if (o.kind === 'function' && o.variant !== 'a') {
+    // Aggregates report language internal: CREATE AGGREGATE needs no superuser.
+    if (o.language === 'c' || o.language === 'internal') refuse(`a function in language ${o.language}`);
+    else if (isLeakproof(o.definition)) refuse('a LEAKPROOF function');
+  }
+}
+
 export function planCreateDdl(model: SchemaModel, opts: CreateDdlOptions): CreateDdlResult {
   const existing = new Set(opts.existingRoles ?? []);
   if (opts.targetRole !== undefined) existing.add(opts.targetRole);
@@ -103,6 +127,7 @@ export function planCreateDdl(model: SchemaModel, opts: CreateDdlOptions): Creat
   for (const o of model.objects) nodes.push(...objectNodes(o, ctx), ...objectMetaNodes(o, ctx, targetOwner));
   const database = opts.targetDatabase ?? model.database.name;
   nodes.push(...databaseNodes(model, database, targetOwner(`database:${database}`, model.database.owner), ctx));
+  if (opts.targetIsSuperuser === false) for (const o of model.objects) refuseSuperuserOnly(o, ctx);
   if (refused.length > 0) throw new UnsupportedOnTargetError(opts.targetMajor, refused);
   return { statements: orderNodes(nodes), warnings: [...warnings.values()] };
 }
