@@ -12,6 +12,7 @@ import type { ChangeBuilder } from './change-builder.js';
 import type { DiffContext } from './diff-context.js';
 import { diffDatabase } from './diff-database.js';
 import { diffObject } from './diff-object.js';
+import { mapRolesForTarget } from './map-roles.js';
 import { qualifiedIndexNames } from './diff-relation-parts.js';
 import { buildDeps, teardownDeps, topologicalOrder } from './order.js';
 import type { ChangeAction, DiffOptions, SchemaChange } from './types.js';
@@ -69,7 +70,9 @@ function looksRenamed(a: SchemaObjectAny, b: SchemaObjectAny): boolean {
 }
 
 export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel, opts: DiffOptions): SchemaChange[] {
-  const desired = normaliseModel(desiredModel);
+  const skip = opts.create?.roles === 'skip';
+  const mapping = { ...(opts.create?.targetRole === undefined ? {} : { targetRole: opts.create.targetRole }), existingRoles: opts.create?.existingRoles ?? [] };
+  const desired = skip ? normaliseModel(mapRolesForTarget(normaliseModel(desiredModel), mapping)) : normaliseModel(desiredModel);
   const actual = normaliseModel(actualModel);
   const want = new Map(desired.objects.map((o) => [o.key, o]));
   const have = new Map(actual.objects.map((o) => [o.key, o]));
