@@ -5,10 +5,18 @@
 // `target` and the database key. A table's columns, constraints, indexes, triggers, policies and rules are part of
 // the table's change, never changes of their own.
 //
-// Running the changes: first every change's `teardown` in `teardownOrder` (dependents before what they depend
-// on), then every change's `statements` in array order, pre-data ones first, then post-data ones; `executionOrder()`
-// in execution-order.ts does exactly that. An enum value added is marked `commitAfter` and runs before anything
-// that could use it, because types come before the tables and functions that need them.
+// The database's settings, default privileges, grants and comment are one change of kind 'database' (address
+// `target.database.<key>`), last in the list.
+//
+// Running the changes: first every change's `teardown` (dependents before what they depend on), then every
+// change's `statements` in array order, pre-data ones first, then post-data ones; `executionOrder()` in
+// execution-order.ts does exactly that. An enum value added is marked `commitAfter` and runs before anything that
+// could use it, because types come before the tables and functions that need them. Changes come deletes first,
+// then in dependency order of the desired model (ties by key), so the same models always give the same plan.
+//
+// Not compared, on purpose: column order (ADD COLUMN only appends; rows are copied with column lists), ACL
+// grantors (GRANT records whoever runs it), extension versions across majors (each major ships its own), an
+// extension's owner (no ALTER for it); test/unit/schema-diff-every-field.test.ts lists every such field.
 import type { ObjectKey, ObjectKind, SchemaModel, SchemaObjectAny } from '../../model/schema.js';
 import type { CreateDdlOptions } from '../../pg/ddl/build-create-ddl.js';
 import type { DdlStatement } from '../../pg/ddl/types.js';
@@ -44,7 +52,10 @@ export type CreateDdlBuilder = (model: SchemaModel, opts: CreateDdlOptions) => r
 export interface DiffOptions {
   /** Major of the server the statements will run on (ALTER forms and privileges that exist only from some major). */
   readonly targetMajor: number;
-  /** Passed to the create builder (default roles: copy). */
+  /**
+   * Passed to the create builder (default roles: copy). With roles: skip the source is read the way that builder
+   * writes it (owners -> targetRole, nothing for roles missing from existingRoles), see map-roles.ts.
+   */
   readonly create?: Omit<CreateDdlOptions, 'targetMajor'>;
   /** Default: src/pg/ddl's buildCreateDdl. Tests swap it to see which objects the diff asks to create. */
   readonly createDdl?: CreateDdlBuilder;
