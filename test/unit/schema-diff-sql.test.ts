@@ -209,3 +209,13 @@ describe('leaving a parent', () => {
     expect(sql(child([ORDERS.key], true), child([ORDERS.key], true))).toEqual([]);
   });
 });
+
+describe('column storage back to the default', () => {
+  const custom = withColumn(baseModel(), ORDERS.key, 'note', (c) => ({ ...c, storage: 'm' }));
+  it('is SET STORAGE DEFAULT on 16+', () => {
+    expect(sql(baseModel(), custom, 16)).toEqual(['ALTER TABLE sales.orders ALTER COLUMN note SET STORAGE DEFAULT']);
+  });
+  it('is a plan error before 16, never a table replacement', () => {
+    expect(() => diff(baseModel(), custom, 15)).toThrow(UnsupportedOnTargetError);
+  });
+});

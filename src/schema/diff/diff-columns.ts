@@ -68,7 +68,8 @@ function alterColumn(t: TableObject, d: Column, a: Column, ctx: DiffContext, out
     if (d.storage !== null || ctx.targetMajor >= STORAGE_DEFAULT_FIRST_MAJOR) {
       out.add(`column ${col}: storage changed`, [setColumnStorage(t, d.name, d.storage)]);
     } else {
-      out.replace(`column ${col}: storage back to the type's default (SET STORAGE DEFAULT needs PostgreSQL ${STORAGE_DEFAULT_FIRST_MAJOR})`);
+      // Replacing a table for a storage setting would throw its rows away: a plan error says what to run instead.
+      out.refuse(`column ${col}: storage back to the type's default needs SET STORAGE DEFAULT (PostgreSQL ${STORAGE_DEFAULT_FIRST_MAJOR}); run ALTER TABLE … ALTER COLUMN ${col} SET STORAGE <the type's storage> by hand`);
     }
   }
   if ((d.statisticsTarget ?? -1) !== (a.statisticsTarget ?? -1)) {
