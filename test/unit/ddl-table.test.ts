@@ -223,4 +223,12 @@ describe('CREATE TABLE', () => {
       "COMMENT ON INDEX public.t_pkey IS 'its index'",
     ]);
   });
+
+  it('warns when a partition orders its columns otherwise than its parent', () => {
+    const parent = table('public', 'p', { owner: null, partitionKey: 'LIST (a)', columns: [column('a', 'integer'), column('b', 'text')] });
+    const child = table('public', 'c', { owner: null, partitionOf: { parent: parent.key, bound: 'DEFAULT' }, columns: [column('b', 'text'), column('a', 'integer')] });
+    expect(planCreateDdl(model([parent, child]), OPTS).warnings.map((w) => w.message)).toEqual([
+      "table:public.c: created with its parent's column order, which differs from the source partition's (rows copy by column name)",
+    ]);
+  });
 });

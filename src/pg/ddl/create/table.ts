@@ -110,6 +110,10 @@ export function tableCreateNodes(table: TableObject, ctx: BuildContext): DdlNode
     const elements = checks.length === 0 ? '' : ` (\n    ${checks.join(',\n    ')}\n)`;
     sql = `CREATE ${unlogged}TABLE ${name} PARTITION OF ${keySqlName(table.partitionOf.parent)}${elements}\n${table.partitionOf.bound}${tail(table)}`;
     alters.push(...partitionColumnAlters(table, parent?.kind === 'table' ? parent : undefined));
+    // A table made on its own and then attached may order its columns otherwise; PARTITION OF takes the parent's.
+    if (parent?.kind === 'table' && table.columns.map((c) => c.name).join('\0') !== parent.columns.map((c) => c.name).join('\0')) {
+      ctx.warn(table.key, 'created with its parent\'s column order, which differs from the source partition\'s (rows copy by column name)');
+    }
   } else {
     // Columns that come only from inheritance parents are created by INHERITS, as pg_dump leaves them out.
     const elements = [...table.columns.filter((c) => c.isLocal).map((c) => columnSql(table, c, ctx)), ...inlineChecks(table)];
