@@ -56,8 +56,13 @@ const SYNTAX_WORDS = new Set([
 /** Function names an expression calls without a schema (built-ins: with search_path = pg_catalog, user ones are qualified). */
 export function unqualifiedCalls(text: string): string[] {
   const names = new Set<string>();
-  for (const m of withoutQuoted(text).matchAll(/(^|[^.\w$"])([A-Za-z_][A-Za-z0-9_$]*)\s*\(/g)) {
-    const name = (m[2] ?? '').toLowerCase();
+  const plain = withoutQuoted(text);
+  // A lookbehind, not a consumed character: in `coalesce(lower(x))` the '(' before lower must stay matchable.
+  for (const m of plain.matchAll(/(?<![.\w$"])([A-Za-z_][A-Za-z0-9_$]*)\s*\(/g)) {
+    const name = (m[1] ?? '').toLowerCase();
+    // An alias with a column list (`generate_series(1, 3) g(x)`, `AS t(a, b)`, `WITH c(a) AS …`) is no call.
+    const before = plain.slice(0, m.index);
+    if (/(?:\)|\bAS|\bWITH|\bRECURSIVE)\s*$/i.test(before)) continue;
     if (!SYNTAX_WORDS.has(name)) names.add(name);
   }
   return [...names].sort();

@@ -135,6 +135,10 @@ describe('checkTargetCompatibility', () => {
 describe('helpers', () => {
   it('unqualifiedCalls finds built-in calls only', () => {
     expect(unqualifiedCalls("lower((email)::text) || app.f(x) || COALESCE(a, b) || \"Quoted\"(1) || 'now()'")).toEqual(['lower']);
+    expect(unqualifiedCalls('SELECT g.x FROM generate_series(1, 3) g(x), LATERAL (SELECT 1) AS t(a) WHERE (upper(g.x::text) <> btrim(t.a::text))'))
+      .toEqual(['btrim', 'generate_series', 'upper']);
+    expect(unqualifiedCalls('WITH c(a) AS (SELECT now()) SELECT a FROM c')).toEqual(['now']);
+    expect(unqualifiedCalls('COALESCE(lower(btrim(x)), upper(y))')).toEqual(['btrim', 'lower', 'upper']);
   });
   it('builtinTypeName strips modifiers and arrays, and skips qualified types', () => {
     expect(builtinTypeName('character varying(10)[]')).toBe('character varying');
