@@ -219,3 +219,17 @@ describe('column storage back to the default', () => {
     expect(() => diff(baseModel(), custom, 15)).toThrow(UnsupportedOnTargetError);
   });
 });
+
+describe('a replaced table with foreign keys pointing at it', () => {
+  it('the referencing table drops its FK first and makes it again after', () => {
+    const d = withTable(baseModel(), CUSTOMERS.key, (t) => ({ ...t, partitionKey: 'HASH (id)' }));
+    const changes = diff(d);
+    expect(changes.map((c) => [c.key, c.action])).toEqual([[CUSTOMERS.key, 'replace'], [ORDERS.key, 'update']]);
+    expect(executionOrder(changes).map((s) => s.sql)).toEqual([
+      'ALTER TABLE sales.orders DROP CONSTRAINT orders_customer_fk',
+      'DROP TABLE IF EXISTS sales.customers',
+      `CREATE ${CUSTOMERS.key}`,
+      'ALTER TABLE sales.orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES sales.customers(id) ON DELETE CASCADE',
+    ]);
+  });
+});

@@ -3,12 +3,13 @@
 // lacks is dropped. Pure.
 import type { ObjectKey, SchemaModel, SchemaObjectAny, ViewObject } from '../../model/schema.js';
 import { dropObject } from '../../pg/ddl/alter/common.js';
+import { addConstraint, dropConstraint } from '../../pg/ddl/alter/table.js';
 import { buildCreateDdl } from '../../pg/ddl/build-create-ddl.js';
 import type { DdlStatement } from '../../pg/ddl/types.js';
 import { type UnsupportedProblem, UnsupportedOnTargetError } from '../../pg/ddl/unsupported-error.js';
 import { quoteIdent } from '../../pg/sql/quote.js';
 import { normaliseModel } from '../normalise.js';
-import type { ChangeBuilder } from './change-builder.js';
+import { ChangeBuilder } from './change-builder.js';
 import type { DiffContext } from './diff-context.js';
 import { diffDatabase } from './diff-database.js';
 import { diffObject } from './diff-object.js';
@@ -107,6 +108,27 @@ export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel,
       if (want.has(view) && (current === undefined || current.action === 'update')) {
         found.set(view, { action: 'replace', builder: null, reasons: [`depends on ${key}, which is ${what}`] });
       }
+    }
+  }
+  // A table dropped and created again takes the foreign keys that point at it: every kept table lets go of its
+  // FK first and makes it again afterwards (the server refuses DROP TABLE while an FK references it).
+  for (const [key, f] of [...found]) {
+    if (f.action !== 'replace' || !key.startsWith('table:')) continue;
+    for (const t of actual.objects) {
+      if (t.kind !== 'table' || t.key === key) continue;
+      const other = found.get(t.key);
+      if (other !== undefined && other.action !== 'update') continue;
+      const d = want.get(t.key);
+      if (d?.kind !== 'table') continue;
+      const builder = other?.builder ?? new ChangeBuilder();
+      for (const fk of t.constraints.filter((c) => c.references === key && !c.inherited)) {
+        const again = d.constraints.find((c) => c.name === fk.name && !c.inherited);
+        // Already dropped (and maybe made again) by the table's own diff.
+        if (builder.teardown.some((s) => s.sql === dropConstraint(t, fk.name).sql)) continue;
+        builder.add(`foreign key ${quoteIdent(fk.name)} made again: it references ${key}, which is replaced`,
+          again === undefined ? [] : [addConstraint(d, again)], [dropConstraint(t, fk.name)]);
+      }
+      if (other === undefined && !builder.empty) found.set(t.key, { action: 'update', builder, reasons: builder.reasons });
     }
   }
   // Deleted and created objects that look alike may be one renamed object: say so, the drop stays destructive.

@@ -2,16 +2,23 @@
 // same models always give the same plan).
 import type { ObjectKey, SchemaObjectAny } from '../../model/schema.js';
 
-/** What must exist before this object can be built: its deps plus partition parent and inheritance parents. */
-export function buildDeps(obj: SchemaObjectAny): readonly ObjectKey[] {
-  if (obj.kind !== 'table') return obj.deps;
-  return [...obj.deps, ...(obj.partitionOf === null ? [] : [obj.partitionOf.parent]), ...obj.inherits];
+/** FK targets: an FK is made in post-data after its target's key, and dropped before its target. */
+function references(obj: SchemaObjectAny): readonly ObjectKey[] {
+  return obj.kind === 'table' ? obj.constraints.flatMap((c) => (c.references === null || c.references === obj.key ? [] : [c.references])) : [];
 }
 
-/** What refers to another object on the server, so must let go of it before it is dropped: also FK targets. */
-export function teardownDeps(obj: SchemaObjectAny): readonly ObjectKey[] {
+/**
+ * What must exist before this object can be built: its deps, partition and inheritance parents, FK targets (a
+ * cycle of FKs is broken by key order; FKs are post-data, after every table is there).
+ */
+export function buildDeps(obj: SchemaObjectAny): readonly ObjectKey[] {
   if (obj.kind !== 'table') return obj.deps;
-  return [...buildDeps(obj), ...obj.constraints.flatMap((c) => (c.references === null ? [] : [c.references]))];
+  return [...obj.deps, ...(obj.partitionOf === null ? [] : [obj.partitionOf.parent]), ...obj.inherits, ...references(obj)];
+}
+
+/** What refers to another object on the server, so must let go of it before it is dropped. */
+export function teardownDeps(obj: SchemaObjectAny): readonly ObjectKey[] {
+  return buildDeps(obj);
 }
 
 /** Keys in an order where each comes after the keys it depends on (among `keys`); cycles broken by key order. */
