@@ -79,6 +79,11 @@ ALTER TABLE "Sales Dept"."Order Lines" ALTER COLUMN "select" TYPE character vary
 CREATE VIEW "Sales Dept"."Line View" AS SELECT "Line No", "select", "user" FROM "Sales Dept"."Order Lines";
 CREATE OR REPLACE FUNCTION fx.f(integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT $1 + 2';
 DROP TABLE "MixedCase"."CamelTable";
+ALTER TABLE fx.customers ALTER COLUMN code DROP DEFAULT;
+DROP FUNCTION fx.next_code(text);
+CREATE FUNCTION fx.next_code(code_prefix text) RETURNS text LANGUAGE sql VOLATILE
+  AS $$ SELECT code_prefix || '-' || pg_catalog.nextval('fx.invoice_no'::pg_catalog.regclass)::text $$;
+ALTER TABLE fx.customers ALTER COLUMN code SET DEFAULT fx.next_code('C');
 ALTER TABLE fx.events DETACH PARTITION fx.events_2025;
 ALTER TABLE fx.events ATTACH PARTITION fx.events_2025 FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2027-01-01 00:00:00+00');
 ALTER TABLE fx.bikes NO INHERIT fx.vehicles;
@@ -113,6 +118,7 @@ describe.each([[15, 15], [15, 17], [17, 18]] as [Major, Major][])('many kinds of
     const destructive = changes.filter((c) => c.destructive).map((c) => `${c.action} ${c.key}`).sort();
     // Every drop, a dropped column and two type changes that rewrite (text -> varchar(40) may cut values).
     expect(destructive).toEqual([
+      'delete function:fx.next_code(prefix text)',
       'delete table:"MixedCase"."CamelTable"',
       'delete view:fx.big_spenders',
       'update table:"Sales Dept"."Order Lines"',
@@ -120,6 +126,9 @@ describe.each([[15, 15], [15, 17], [17, 18]] as [Major, Major][])('many kinds of
       'update table:fx.order_lines',
     ]);
     expect(changes.find((c) => c.key === 'view:fx.big_spenders')).toMatchObject({ action: 'delete' });
+    // A function renamed in its argument: dropped (after the default that calls it) and created.
+    expect(changes.find((c) => c.key === 'function:fx.next_code(prefix text)')).toMatchObject({ action: 'delete' });
+    expect(changes.find((c) => c.key === 'function:fx.next_code(code_prefix text)')).toMatchObject({ action: 'create' });
     // The target refuses to retype a column a view reads: the view is dropped first and created after.
     expect(changes.find((c) => c.key === 'view:"Sales Dept"."Line View"')).toMatchObject({ action: 'replace' });
     expect(changes.find((c) => c.key === 'table:"Sales Dept".customers')?.statements.map((s) => s.sql))

@@ -233,3 +233,20 @@ describe('a replaced table with foreign keys pointing at it', () => {
     ]);
   });
 });
+
+describe('a replaced function with callers', () => {
+  it('triggers and defaults that call it are dropped first and made again after', () => {
+    const base = withColumn(withTable(baseModel(), ORDERS.key, (t) => ({ ...t, deps: [...t.deps, TOUCH.key] })), ORDERS.key, 'note', (c) => ({ ...c, default: 'sales.touch()' }));
+    const d = withObject(base, TOUCH.key, (f) => ({ ...f, definition: TOUCH.definition.replace('sales.touch()', 'sales.touch(x integer DEFAULT 0)') }));
+    const changes = diff(d, base);
+    expect(changes.map((c) => [c.key, c.action])).toEqual([[TOUCH.key, 'replace'], [ORDERS.key, 'update']]);
+    expect(executionOrder(changes).map((s) => s.sql)).toEqual([
+      'ALTER TABLE sales.orders ALTER COLUMN note DROP DEFAULT',
+      'DROP TRIGGER orders_touch ON sales.orders',
+      'DROP FUNCTION IF EXISTS sales.touch()',
+      `CREATE ${TOUCH.key}`,
+      'ALTER TABLE sales.orders ALTER COLUMN note SET DEFAULT sales.touch()',
+      'CREATE TRIGGER orders_touch BEFORE UPDATE ON sales.orders FOR EACH ROW EXECUTE FUNCTION sales.touch()',
+    ]);
+  });
+});

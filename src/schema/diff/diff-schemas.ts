@@ -14,6 +14,7 @@ import type { DiffContext } from './diff-context.js';
 import { diffDatabase } from './diff-database.js';
 import { diffObject } from './diff-object.js';
 import { mapRolesForTarget } from './map-roles.js';
+import { remakeCallers } from './remake-users.js';
 import { qualifiedIndexNames } from './diff-relation-parts.js';
 import { buildDeps, teardownDeps, topologicalOrder } from './order.js';
 import type { ChangeAction, DiffOptions, SchemaChange } from './types.js';
@@ -128,6 +129,19 @@ export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel,
         builder.add(`foreign key ${quoteIdent(fk.name)} made again: it references ${key}, which is replaced`,
           again === undefined ? [] : [addConstraint(d, again)], [dropConstraint(t, fk.name)]);
       }
+      if (other === undefined && !builder.empty) found.set(t.key, { action: 'update', builder, reasons: builder.reasons });
+    }
+  }
+  // A function dropped (and maybe created again) takes the table parts that call it; they are made again as the
+  // source has them (calling the new function, if any).
+  for (const [key, f] of [...found]) {
+    if ((f.action !== 'replace' && f.action !== 'delete') || !key.startsWith('function:')) continue;
+    for (const t of actual.objects) {
+      const other = found.get(t.key);
+      const d = want.get(t.key);
+      if (t.kind !== 'table' || d?.kind !== 'table' || (other !== undefined && other.action !== 'update')) continue;
+      const builder = other?.builder ?? new ChangeBuilder();
+      remakeCallers(key, d, t, builder);
       if (other === undefined && !builder.empty) found.set(t.key, { action: 'update', builder, reasons: builder.reasons });
     }
   }
