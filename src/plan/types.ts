@@ -1,0 +1,126 @@
+// The plan: what `plan --json` prints, `plan --out` saves, the human renderer shows and apply runs. Plain JSON data
+// (readonly, no classes, no Dates), so the saved file, the printed JSON and the rendered text are one object.
+//
+// Apply reads only `action` and `operations` (STYLE.md #2): `reason`, `before`/`after` and `sqlPreview` exist for
+// people and may change wording freely; the operations and the plan shape change only with `format_version`.
+import type { Side } from '../model/address.js';
+import type { DdlStatement } from '../pg/ddl/types.js';
+import type { Diagnostic } from '../util/errors.js';
+
+/** Terraform's closed set: create `+`, update `~`, replace `-/+`, delete `-` (looks in ACTION_INFO). */
+export type Action = 'create' | 'update' | 'replace' | 'delete';
+
+export const PLAN_FORMAT_VERSION = '1';
+
+/**
+ * SQL the engine runs on one side, in the database the step's address names. A schema change contributes up to three
+ * of these, one per stage; across a database's steps the engine runs all `teardown` operations, then `pre-data`, then
+ * the data copies, then `post-data`, each stage by ascending `order` (the statement's position in
+ * src/schema/diff/execution-order.ts, which drops dependents before what they depend on). Statement text in a saved
+ * plan is redacted like `sqlPreview`: a CONNECTION string never carries a password, so SQL that needs one is never a
+ * `sql` operation (see `create-subscription`).
+ */
+export interface SqlOperation {
+  readonly type: 'sql';
+  readonly side: Side;
+  readonly stage: 'teardown' | 'pre-data' | 'post-data';
+  readonly order: number;
+  readonly statements: readonly DdlStatement[];
+}
+
+/** What a data copy is expected to move, from catalog statistics (plan never counts rows) and measured throughput. */
+export interface CopyEstimate {
+  readonly rows: number;
+  readonly bytes: number;
+  readonly seconds: number;
+}
+
+/**
+ * `COPY (SELECT <columns> FROM ONLY <table> [WHERE <filter>]) TO STDOUT` on the source into `COPY <table> (<columns>)`
+ * on the target, inside the database's exported snapshot. `filter` is SQL the planner rendered (a time window is
+ * already a literal, see time-window.ts); `truncateFirst` lists the in-scope FK closure emptied in the same
+ * transaction before a re-copy (empty for a first copy).
+ */
+export interface DataCopyOperation {
+  readonly type: 'data-copy';
+  readonly table: { readonly schema: string; readonly name: string };
+  readonly columns: readonly string[];
+  readonly filter: string | null;
+  readonly truncateFirst: readonly { readonly schema: string; readonly name: string }[];
+  readonly estimate: CopyEstimate;
+}
+
+/** A logical slot made on a replication connection (`CREATE_REPLICATION_SLOT … LOGICAL pgoutput`), the copy's snapshot when `exportSnapshot`. */
+export interface CreateSlotOperation {
+  readonly type: 'create-slot';
+  readonly slot: string;
+  readonly plugin: 'pgoutput';
+  readonly exportSnapshot: boolean;
+}
+
+/** `pg_drop_replication_slot`; only for slots pgrepl recorded in state (CONTRACTS.md, names). */
+export interface DropSlotOperation {
+  readonly type: 'drop-slot';
+  readonly slot: string;
+}
+
+/**
+ * CREATE SUBSCRIPTION, built by the engine at apply time because its CONNECTION may need the resolved password, which a
+ * plan never holds. `storesPassword` says whether the conninfo will embed one (shown in the plan, issue 5).
+ */
+export interface CreateSubscriptionOperation {
+  readonly type: 'create-subscription';
+  readonly subscription: string;
+  readonly publication: string;
+  readonly slot: string;
+  /** WITH (…) options other than create_slot, slot_name and copy_data, which the engine fixes. */
+  readonly options: Readonly<Record<string, string | boolean>>;
+  readonly storesPassword: boolean;
+}
+
+export type Operation = SqlOperation | DataCopyOperation | CreateSlotOperation | DropSlotOperation | CreateSubscriptionOperation;
+
+export type OperationType = Operation['type'];
+
+export interface PlanStep {
+  /** 1-based position; apply runs and resumes steps in this order. */
+  readonly index: number;
+  readonly address: string;
+  readonly action: Action;
+  /** For people only: one line saying why (several differences joined with `; `). */
+  readonly reason: string;
+  /** Drops or rewrites data: needs consent (CONTRACTS.md, Consent). */
+  readonly destructive: boolean;
+  /** Attributes as they are (null for create) and as they will be (null for delete), JSON values, for the diff. */
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly operations: readonly Operation[];
+  /** The SQL the operations run, redacted, in execution order within the step. */
+  readonly sqlPreview: readonly string[];
+}
+
+export interface PlanSummary {
+  readonly add: number;
+  readonly change: number;
+  readonly destroy: number;
+}
+
+/** What a saved plan was made from; apply compares it with the present (comparePlanBasis) and refuses a stale plan. */
+export interface PlanBasis {
+  /** The spec file and the sha256 of its bytes; null in flag mode. Never the resolved values (they hold secrets). */
+  readonly spec: { readonly path: string; readonly hash: string } | null;
+  /** null when no state existed yet. */
+  readonly state: { readonly lineage: string; readonly serial: number } | null;
+  /** fingerprint() of the live state of both servers. */
+  readonly actual: string;
+}
+
+export interface Plan {
+  readonly format_version: typeof PLAN_FORMAT_VERSION;
+  readonly basedOn: PlanBasis;
+  readonly steps: readonly PlanStep[];
+  readonly summary: PlanSummary;
+  readonly diagnostics: readonly Diagnostic[];
+  /** ISO 8601 UTC, from the injected clock. */
+  readonly createdAt: string;
+}
