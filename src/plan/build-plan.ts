@@ -1,0 +1,25 @@
+// Assembles a Plan from the steps the planner found: numbers them in order and counts them, so no caller can save
+// a plan whose summary or indexes disagree with its steps (parsePlanJson refuses such a file).
+import type { Diagnostic } from '../util/errors.js';
+import { summarise } from './summarise.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanBasis, type PlanStep } from './types.js';
+
+export interface BuildPlanInput {
+  readonly basedOn: PlanBasis;
+  readonly steps: readonly Omit<PlanStep, 'index'>[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Injected clock (tests fix it). */
+  readonly now: Date;
+}
+
+export function buildPlan(input: BuildPlanInput): Plan {
+  const steps = input.steps.map((s, i): PlanStep => ({ ...s, index: i + 1 }));
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    basedOn: input.basedOn,
+    steps,
+    summary: summarise(steps),
+    diagnostics: input.diagnostics,
+    createdAt: input.now.toISOString(),
+  };
+}
