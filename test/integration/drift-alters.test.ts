@@ -1,6 +1,6 @@
 // Many kinds of drift at once on real servers: the schema fixture is written to a target, the source is then
 // altered in ~30 ways (columns, identity, constraints, partitioned indexes, triggers, policies, row security,
-// replica identity, storage options, grants, owners, sequences, domains, composites, views, functions, drops,
+// replica identity, storage options, per-column options and compression, grants, owners, sequences, domains, composites, views, functions, drops,
 // database settings, default privileges and database grants), and
 // the diff's statements must run on the target and leave nothing to diff. 15 -> 15, 15 -> 17, 17 -> 18.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,10 @@ ALTER TABLE fx.customers NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE other.customers REPLICA IDENTITY DEFAULT;
 ALTER TABLE fx.session_cache SET (fillfactor = 60);
 ALTER TABLE fx.session_cache RESET (autovacuum_enabled);
+ALTER TABLE public.plain ALTER COLUMN score RESET (n_distinct);
+ALTER TABLE public.plain ALTER COLUMN score SET (n_distinct_inherited = 5);
+ALTER TABLE public.plain ALTER COLUMN score SET COMPRESSION default;
+ALTER TABLE public.plain ALTER COLUMN label SET COMPRESSION pglz;
 COMMENT ON TABLE fx.events IS 'partitioned by time';
 COMMENT ON COLUMN fx.orders.total IS 'gross';
 GRANT SELECT ON fx.items TO fx_reader;
@@ -133,6 +137,13 @@ describe.each([[15, 15], [15, 17], [17, 18]] as [Major, Major][])('many kinds of
     expect(changes.find((c) => c.key === 'view:"Sales Dept"."Line View"')).toMatchObject({ action: 'replace' });
     expect(changes.find((c) => c.key === 'table:"Sales Dept".customers')?.statements.map((s) => s.sql))
       .toContain('ALTER TABLE "Sales Dept".customers ALTER COLUMN region TYPE character varying(40) USING region::character varying(40)');
+    // Per-column options and compression, which ADD COLUMN and ALTER TYPE do not spell.
+    expect(changes.find((c) => c.key === 'table:public.plain')?.statements.map((s) => s.sql)).toEqual([
+      'ALTER TABLE public.plain ALTER COLUMN label SET COMPRESSION pglz',
+      'ALTER TABLE public.plain ALTER COLUMN score RESET (n_distinct)',
+      'ALTER TABLE public.plain ALTER COLUMN score SET (n_distinct_inherited=5)',
+      'ALTER TABLE public.plain ALTER COLUMN score SET COMPRESSION default',
+    ]);
     // The database-level change names the target database and comes last.
     expect(changes.at(-1)?.statements.map((s) => s.sql)).toEqual([
       `ALTER DATABASE ${targetDb} SET work_mem TO '16MB'`,

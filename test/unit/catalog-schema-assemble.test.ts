@@ -44,13 +44,13 @@ const ROWS: CatalogRows = {
     {
       relation: 'pg_class:100', attrdef_token: 'pg_attrdef:110', name: 'id', type: 'integer', coll_schema: null, coll_name: null,
       not_null: true, not_null_name: null, not_null_validated: null, expression: "nextval('app.orders_id_seq'::regclass)", identity: '', identity_sequence: null,
-      generated: '', storage: null, statistics_target: null, inherited_count: 0, is_local: true,
+      generated: '', storage: null, statistics_target: null, options: null, compression: null, inherited_count: 0, is_local: true,
       acl: [['bob', 'alice', 'SELECT', false]], comment: null,
     },
     {
       relation: 'pg_class:300', attrdef_token: null, name: 'id', type: 'integer', coll_schema: null, coll_name: null, not_null: false,
       not_null_name: null, not_null_validated: null, expression: null, identity: '', identity_sequence: null, generated: '', storage: null,
-      statistics_target: null, inherited_count: 0, is_local: true, acl: null, comment: 'view column',
+      statistics_target: null, options: null, compression: null, inherited_count: 0, is_local: true, acl: null, comment: 'view column',
     },
   ],
   constraints: [],

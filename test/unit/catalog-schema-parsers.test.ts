@@ -34,7 +34,7 @@ describe('parseAcl', () => {
 const COLUMN: ColumnRow = {
   relation: 'pg_class:16400', attrdef_token: null, name: 'id', type: 'bigint', coll_schema: null, coll_name: null,
   not_null: true, not_null_name: null, not_null_validated: null, expression: null, identity: '', identity_sequence: null, generated: '',
-  storage: null, statistics_target: null, inherited_count: 0, is_local: true, acl: null, comment: null,
+  storage: null, statistics_target: null, options: null, compression: null, inherited_count: 0, is_local: true, acl: null, comment: null,
 };
 
 describe('parseColumn', () => {
@@ -64,6 +64,14 @@ describe('parseColumn', () => {
     const parsed = parseColumn({ ...COLUMN, coll_schema: 'pg_catalog', coll_name: 'C', not_null_name: 't_id_not_null' });
     expect(parsed.value).toMatchObject({ collation: 'pg_catalog."C"', notNull: true, notNullName: 't_id_not_null' });
     expect(parsed.value).not.toHaveProperty('notNullValidated');
+  });
+
+  it('keeps per-column options (sorted) and compression only when set', () => {
+    const parsed = parseColumn({ ...COLUMN, options: ['n_distinct_inherited=-0.5', 'n_distinct=100'], compression: 'pglz' });
+    expect(parsed.value).toMatchObject({ options: ['n_distinct=100', 'n_distinct_inherited=-0.5'], compression: 'pglz' });
+    const plain = parseColumn({ ...COLUMN, options: [] });
+    expect(plain.value).not.toHaveProperty('options');
+    expect(plain.value).not.toHaveProperty('compression');
   });
 
   it('marks a PG18 NOT VALID NOT NULL, and only that', () => {

@@ -64,7 +64,7 @@ export const ORDERS = tbl('sales', 'orders', {
     col('customer_id', 'integer', { notNull: true }),
     col('status', 'sales.status', { notNull: true, default: "'new'::sales.status" }),
     col('qty', 'sales.posint'),
-    col('amount', 'numeric(10,2)', { default: '0' }),
+    col('amount', 'numeric(10,2)', { default: '0', options: ['n_distinct=100'], compression: 'pglz' }),
     col('note', 'character varying(200)', { collation: 'pg_catalog."C"' }),
     col('order_no', 'bigint', { default: "nextval('sales.order_no'::regclass)" }),
     col('total', 'numeric', { generated: { kind: 's', expression: '(amount * (qty)::numeric)' } }),

@@ -3,8 +3,9 @@
 import type { Column, TableObject } from '../../model/schema.js';
 import {
   addColumn, alterColumnIdentity, alterColumnType, commentOnColumn, dropColumn, setColumnDefault, setColumnNotNull,
-  setColumnStatistics, setColumnStorage, setGenerationExpression,
+  setColumnCompression, setColumnOptions, setColumnStatistics, setColumnStorage, setGenerationExpression,
 } from '../../pg/ddl/alter/column.js';
+import { COLUMN_COMPRESSION_FIRST_MAJOR } from '../../pg/ddl/create/table.js';
 import { grantStatements } from '../../pg/ddl/alter/privileges.js';
 import { renameConstraint } from '../../pg/ddl/alter/table.js';
 import { quoteIdent } from '../../pg/sql/quote.js';
@@ -45,6 +46,7 @@ function alterColumn(t: TableObject, d: Column, a: Column, ctx: DiffContext, out
     refuseVirtual(d, ctx, out);
     out.brokenColumns.push(d.name);
     out.add(`column ${col}: ${recreate}; dropped and added again`, [addColumn(t, d)], [dropColumn(t, a.name)]);
+    optionsAndCompression(t, d, null, ctx, out);
     return;
   }
   // The old default may not cast to the new type: drop it first, set the desired one after.
@@ -75,6 +77,7 @@ function alterColumn(t: TableObject, d: Column, a: Column, ctx: DiffContext, out
   if ((d.statisticsTarget ?? -1) !== (a.statisticsTarget ?? -1)) {
     out.add(`column ${col}: statistics target changed`, [setColumnStatistics(t, d.name, d.statisticsTarget)]);
   }
+  optionsAndCompression(t, d, a, ctx, out);
   if (d.notNull && a.notNull && d.notNullName !== a.notNullName && Math.min(ctx.desiredMajor, ctx.actualMajor, ctx.targetMajor) >= NAMED_NOT_NULL_FIRST_MAJOR) {
     // null = the name the server made up (the normaliser folds it), which is what a rename must start or end at.
     const from = a.notNullName ?? makeObjectName(t.name, a.name, 'not_null');
@@ -82,6 +85,21 @@ function alterColumn(t: TableObject, d: Column, a: Column, ctx: DiffContext, out
     out.add(`column ${col}: NOT NULL constraint ${from} -> ${to}`, [renameConstraint(t, from, to)]);
   }
   columnCommentAndAcl(t, d, a, ctx, out);
+}
+
+/** attoptions and attcompression, which neither ADD COLUMN nor a type change spell. Absent and empty are the same. */
+function optionsAndCompression(t: TableObject, d: Column, a: Column | null, ctx: DiffContext, out: ChangeBuilder): void {
+  const col = quoteIdent(d.name);
+  const desired = d.options ?? [];
+  const actual = a?.options ?? [];
+  if (desired.join('\0') !== actual.join('\0')) out.add(`column ${col}: options changed`, setColumnOptions(t, d.name, desired, actual));
+  const compression = d.compression ?? null;
+  if (compression === (a?.compression ?? null)) return;
+  if (compression !== null && ctx.targetMajor < COLUMN_COMPRESSION_FIRST_MAJOR) {
+    out.refuse(`column ${col} sets COMPRESSION ${compression}, first in PostgreSQL ${COLUMN_COMPRESSION_FIRST_MAJOR}`);
+    return;
+  }
+  out.add(`column ${col}: compression changed`, [setColumnCompression(t, d.name, compression)]);
 }
 
 function refuseVirtual(c: Column, ctx: DiffContext, out: ChangeBuilder): void {
@@ -121,6 +139,7 @@ export function diffColumns(d: TableObject, a: TableObject, ctx: DiffContext, ou
     if (c.statisticsTarget !== null && c.statisticsTarget >= 0) {
       out.add(`column ${quoteIdent(c.name)}: statistics target`, [setColumnStatistics(d, c.name, c.statisticsTarget)]);
     }
+    optionsAndCompression(d, c, null, ctx, out);
     columnCommentAndAcl(d, c, null, ctx, out);
   }
   for (const c of d.columns) {

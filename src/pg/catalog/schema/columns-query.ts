@@ -1,6 +1,6 @@
 // Columns of every table, view and materialised view, in attnum order: type, collation when it differs from the
 // type's, NOT NULL (PG18's named NOT NULL constraints folded in), default, identity with its sequence's options,
-// generated expression, storage, statistics target, inheritance, grants and comment.
+// generated expression, storage, statistics target, per-column options and compression, inheritance, grants and comment.
 import type { Column } from '../../../model/schema.js';
 import { quoteQualified } from '../../sql/quote.js';
 import { parseAcl, type AclTuple } from './acl.js';
@@ -27,6 +27,10 @@ export interface ColumnRow {
   readonly generated: string;
   readonly storage: string | null;
   readonly statistics_target: number | null;
+  /** attoptions (`n_distinct=100`), null when none are set. */
+  readonly options: readonly string[] | null;
+  /** 14+: `pglz` / `lz4` when the column sets one (attcompression), null for the default and before 14. */
+  readonly compression: string | null;
   readonly inherited_count: number;
   readonly is_local: boolean;
   readonly acl: readonly AclTuple[] | null;
@@ -38,6 +42,10 @@ export function columnsSql(versionNum: number): string {
   const notNull = versionNum >= 180000
     ? `LEFT JOIN pg_constraint nn ON nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum`
     : '';
+  // attcompression (14+) is '' for the type's default; only pglz and lz4 exist.
+  const compression = versionNum >= 140000
+    ? `CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END`
+    : 'NULL::text';
   // Joins rather than a subquery per column: this query reads every column of the database (10,000 in the
   // benchmark) and is the slowest of them all.
   return `
@@ -61,6 +69,8 @@ SELECT 'pg_class:' || a.attrelid AS relation, 'pg_attrdef:' || ad.oid AS attrdef
        a.attgenerated::text AS generated,
        CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
        NULLIF(a.attstattarget, -1)::int AS statistics_target,
+       a.attoptions::text[] AS options,
+       ${compression} AS compression,
        a.attinhcount::int AS inherited_count, a.attislocal AS is_local,
        ${aclJson('a.attacl')} AS acl, ds.description AS comment
 FROM pg_attribute a
@@ -99,6 +109,9 @@ export function parseColumn(row: ColumnRow): Owned<Column> {
       generated: generated === null ? null : { kind: generated, expression: row.expression ?? '' },
       storage: row.storage,
       statisticsTarget: row.statistics_target,
+      // Only when set, so a column without them reads the same on every major.
+      ...(row.options === null || row.options.length === 0 ? {} : { options: [...row.options].sort() }),
+      ...(row.compression === null ? {} : { compression: row.compression }),
       inheritedCount: row.inherited_count,
       isLocal: row.is_local,
       acl: parseAcl(row.acl),

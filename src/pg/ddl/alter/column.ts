@@ -2,6 +2,7 @@
 import type { Column, TableObject, ViewObject } from '../../../model/schema.js';
 import type { DdlStatement } from '../types.js';
 import { quoteIdent, quoteLiteral } from '../../sql/quote.js';
+import { withOptions } from '../build-context.js';
 import { qualifiedName } from './object-name.js';
 import { sequenceOptionsSql } from './sequence-options.js';
 import { ddl } from './statement.js';
@@ -106,6 +107,25 @@ export function setColumnStorage(table: TableObject, name: string, storage: stri
 
 export function setColumnStatistics(table: TableObject, name: string, target: number | null): DdlStatement {
   return ddl(table.key, `${alterTable(table)} ALTER COLUMN ${quoteIdent(name)} SET STATISTICS ${String(target ?? -1)}`, 'post-data');
+}
+
+/** Per-column options (`n_distinct`, …) as `key=value`: SET what is new or changed, RESET what is gone. */
+export function setColumnOptions(table: TableObject, name: string, desired: readonly string[], actual: readonly string[]): DdlStatement[] {
+  const col = `${alterTable(table)} ALTER COLUMN ${quoteIdent(name)}`;
+  const keyOf = (o: string): string => (o.includes('=') ? o.slice(0, o.indexOf('=')) : o);
+  const set = desired.filter((o) => !actual.includes(o));
+  const desiredKeys = new Set(desired.map(keyOf));
+  const reset = [...new Set(actual.map(keyOf))].filter((k) => !desiredKeys.has(k));
+  const out: DdlStatement[] = [];
+  if (reset.length > 0) out.push(ddl(table.key, `${col} RESET (${reset.join(', ')})`, 'pre-data'));
+  if (set.length > 0) out.push(ddl(table.key, `${col} SET (${withOptions(set)})`, 'pre-data'));
+  return out;
+}
+
+/** 14+: null = the default method (`SET COMPRESSION default`). Pre-data, so rows copied in are compressed with it. */
+export function setColumnCompression(table: TableObject, name: string, compression: string | null): DdlStatement {
+  const method = compression === null ? 'default' : quoteIdent(compression);
+  return ddl(table.key, `${alterTable(table)} ALTER COLUMN ${quoteIdent(name)} SET COMPRESSION ${method}`, 'pre-data');
 }
 
 export function commentOnColumn(table: TableObject | ViewObject, name: string, comment: string | null): DdlStatement {
