@@ -1,10 +1,12 @@
 // Can a target of a given major take this model? Pure: the construct table (compat-constructs.ts) by major, plus
-// a lookup of what the target's catalogs have (built-in functions, types and collations that expressions and
-// columns name, and predefined roles), filled by the caller from the target. Plan errors name the object and
-// what in it is the problem; MAINTAIN grants and the like are dropped with a warning instead.
+// a lookup of what the target's catalogs have (built-in functions, operators, types and collations that
+// expressions and columns name, and predefined roles), which src/pg/catalog/schema/target-lookup.ts reads from
+// the target. Plan errors name the object and what in it is the problem; MAINTAIN grants and the like are
+// dropped with a warning instead.
 import type { AclEntry, ObjectKey, SchemaModel, SchemaObjectAny } from '../model/schema.js';
 import type { Diagnostic } from '../util/errors.js';
 import { type CompatAction, COMPAT_CONSTRUCTS, expressionsOf, PREDEFINED_ROLE_FIRST_MAJOR, withoutQuoted } from './compat-constructs.js';
+import { unqualifiedOperators } from './expression-operators.js';
 import { displayName } from './scope-diagnostics.js';
 
 export { COMPAT_CONSTRUCTS, type CompatConstruct, PREDEFINED_ROLE_FIRST_MAJOR } from './compat-constructs.js';
@@ -17,12 +19,14 @@ export interface TargetCatalogLookup {
   readonly types: ReadonlySet<string>;
   /** pg_catalog collation names (`C`, `POSIX`, `ucs_basic`, `unicode`, `pg_c_utf8`, …). */
   readonly collations: ReadonlySet<string>;
+  /** pg_catalog operator names (oprname); absent = not checked. */
+  readonly operators?: ReadonlySet<string>;
   /** Role names that exist (predefined roles included). */
   readonly roles?: ReadonlySet<string>;
 }
 
 export interface CompatFinding extends Diagnostic {
-  /** A construct id of COMPAT_CONSTRUCTS, or `missing-function`, `missing-type`, `missing-collation`, `missing-role`. */
+  /** A construct id of COMPAT_CONSTRUCTS, or `missing-function`, `missing-operator`, `missing-type`, `missing-collation`, `missing-role`. */
   readonly construct: string;
   readonly object: ObjectKey;
   readonly action: CompatAction;
@@ -94,6 +98,11 @@ function lookupFindings(o: SchemaObjectAny, targetMajor: number, lookup: TargetC
     if (o.kind === 'function') break;
     for (const name of unqualifiedCalls(e.text)) {
       if (!lookup.functions.has(name)) out.push(finding(o, 'missing-function', 'error', `${label(o)}: ${e.where} calls ${name}(), which PostgreSQL ${String(targetMajor)} does not have`));
+    }
+    const operators = lookup.operators;
+    if (operators === undefined) continue;
+    for (const name of unqualifiedOperators(e.text)) {
+      if (!operators.has(name)) out.push(finding(o, 'missing-operator', 'error', `${label(o)}: ${e.where} uses the operator ${name}, which PostgreSQL ${String(targetMajor)} does not have`));
     }
   }
   if (o.kind === 'table' || o.kind === 'view' || o.kind === 'matview') {

@@ -4,6 +4,7 @@
 // natively on the target (same deparsers on both sides of that comparison). 17 -> 15 with the full 17 fixture
 // must be refused with plan errors that name each object; with the part of the fixture 15 can take, it applies.
 import { afterAll, describe, expect, it } from 'vitest';
+import { readTargetCatalogLookup } from '../../src/pg/catalog/schema/target-lookup.js';
 import { checkTargetCompatibility, type TargetCatalogLookup } from '../../src/schema/compat.js';
 import { type Cluster, getCluster, type Major } from '../harness/index.js';
 import { loadSchemaFixture } from '../fixtures/schema/load.js';
@@ -23,15 +24,14 @@ async function scratch(cluster: Cluster, prefix: string): Promise<string> {
   return database;
 }
 
-/** What the target's catalogs hold, for checkTargetCompatibility (in production this query belongs in src/pg). */
+/** What the target's catalogs hold, read by the production query. */
 async function targetLookup(cluster: Cluster): Promise<TargetCatalogLookup> {
-  const [row] = await cluster.query<{ functions: string[]; types: string[]; collations: string[]; roles: string[] }>(`
-    SELECT (SELECT array_agg(DISTINCT proname::text) FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace) AS functions,
-           (SELECT array_agg(DISTINCT format_type(oid, NULL)) FROM pg_type WHERE typnamespace = 'pg_catalog'::regnamespace) AS types,
-           (SELECT array_agg(collname::text) FROM pg_collation WHERE collnamespace = 'pg_catalog'::regnamespace) AS collations,
-           (SELECT array_agg(rolname::text) FROM pg_roles) AS roles`);
-  if (row === undefined) throw new Error('no lookup row');
-  return { functions: new Set(row.functions), types: new Set(row.types), collations: new Set(row.collations), roles: new Set(row.roles) };
+  const client = await cluster.connect();
+  try {
+    return await readTargetCatalogLookup(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -107,6 +107,29 @@ describe('PostgreSQL 17 -> 15 with the full 17 fixture', () => {
     for (const e of report.errors) expect(e.message).toMatch(/first appear in PostgreSQL 1[67]; cannot be created on PostgreSQL 15$/);
     // The DDL builders refuse too, before a statement runs (a plan that skipped the check still cannot apply).
     await expect(planWrite(model, target, 'never_created', 'copy')).rejects.toThrow(/PostgreSQL 15 cannot take/);
+  });
+});
+
+describe('PostgreSQL 13 -> 15: an operator the target removed', () => {
+  it('the factorial ! (gone in 14) in a view and a CHECK is a plan error naming each object; the lookup lists what 15 has', async () => {
+    const [source, target] = await Promise.all([getCluster({ major: 13 }), getCluster({ major: 15 })]);
+    const sourceDb = await scratch(source, 'xm_src');
+    await source.query(`
+      CREATE TABLE public.nums (n bigint CHECK (n ! < 1000), m integer);
+      CREATE VIEW public.facts AS SELECT n, n ! AS f, m # 1 AS x FROM public.nums;`, [], sourceDb);
+    const model = await readModel(source, sourceDb);
+    const lookup = await targetLookup(target);
+    expect(lookup.operators?.has('!')).toBe(false);
+    expect(['#', '<', '->>', '@>', '&&'].filter((o) => lookup.operators?.has(o) !== true)).toEqual([]);
+    expect(lookup.functions.has('lower') && lookup.types.has('timestamp with time zone') && lookup.collations.has('C')).toBe(true);
+    expect(lookup.roles?.has('pg_read_all_data')).toBe(true);
+    const report = checkTargetCompatibility(model, 15, lookup);
+    expect(report.errors.map((e) => `${e.construct} ${e.object}: ${e.message}`)).toEqual([
+      'missing-operator table:public.nums: table public.nums: constraint nums_n_check uses the operator !, which PostgreSQL 15 does not have',
+      'missing-operator view:public.facts: view public.facts: definition uses the operator !, which PostgreSQL 15 does not have',
+    ]);
+    // 13 still has it: no finding there.
+    expect(checkTargetCompatibility(model, 13, await targetLookup(source)).errors).toEqual([]);
   });
 });
 

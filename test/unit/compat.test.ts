@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Column, FunctionObject, TableObject } from '../../src/model/schema.js';
 import { builtinTypeName, checkTargetCompatibility, COMPAT_CONSTRUCTS, type TargetCatalogLookup, unqualifiedCalls } from '../../src/schema/compat.js';
+import { unqualifiedOperators } from '../../src/schema/expression-operators.js';
 import { fn, model, schema, table, view } from './schema-scope-model.js';
 
 function column(name: string, extra: Partial<Column> = {}): Column {
@@ -117,6 +118,16 @@ describe('checkTargetCompatibility', () => {
     ]);
   });
 
+  it('with operators in the lookup: names an operator the target lacks, never a qualified one', () => {
+    const v = { ...view('app', 'facts', []), definition: ' SELECT (5 !) AS f, (1 + (- 2)) AS s, (a OPERATOR(app.===) b) AS u FROM app.t;' };
+    const lookup: TargetCatalogLookup = { ...ALL_BUILTINS, functions: new Set(), operators: new Set(['+', '-', '*']) };
+    expect(checkTargetCompatibility(model([v]), 15, lookup).errors.map((e) => `${e.construct} ${e.object}: ${e.message}`)).toEqual([
+      'missing-operator view:app.facts: view app.facts: definition uses the operator !, which PostgreSQL 15 does not have',
+    ]);
+    // Without operators in the lookup they are not checked.
+    expect(checkTargetCompatibility(model([v]), 15, { ...ALL_BUILTINS, functions: new Set() }).errors).toEqual([]);
+  });
+
   it('a predefined role newer than the target is an error', () => {
     const t = tableWith({ acl: [{ grantee: 'pg_maintain', grantor: 'app', privileges: ['SELECT'], grantable: [] }] });
     expect(checkTargetCompatibility(model([t]), 16).errors.map((e) => e.construct)).toEqual(['missing-role']);
@@ -139,6 +150,11 @@ describe('helpers', () => {
       .toEqual(['btrim', 'generate_series', 'upper']);
     expect(unqualifiedCalls('WITH c(a) AS (SELECT now()) SELECT a FROM c')).toEqual(['now']);
     expect(unqualifiedCalls('COALESCE(lower(btrim(x)), upper(y))')).toEqual(['btrim', 'lower', 'upper']);
+  });
+  it('unqualifiedOperators splits runs as the lexer does and skips literals, names, OPERATOR(…) and =>', () => {
+    expect(unqualifiedOperators("((a >= 0) AND (b <> '<<'::text) AND (\"x->y\" @> c) AND (d = -1) AND f(n => 1))")).toEqual(['-', '<>', '=', '>=', '@>']);
+    expect(unqualifiedOperators('(a OPERATOR(app.===) b) AND (p @-@ q) AND (j #>> k) AND (e ?| ARRAY[x])')).toEqual(['#>>', '?|', '@-@']);
+    expect(unqualifiedOperators('(x::integer * 2)')).toEqual(['*']);
   });
   it('builtinTypeName strips modifiers and arrays, and skips qualified types', () => {
     expect(builtinTypeName('character varying(10)[]')).toBe('character varying');
