@@ -13,6 +13,7 @@ export interface BuildPlanInput {
 }
 
 export function buildPlan(input: BuildPlanInput): Plan {
+  // Steps from planFromSchemaChanges carry their own numbering; the plan's order is the only one that counts.
   const steps = input.steps.map((s, i): PlanStep => ({ ...s, index: i + 1 }));
   return {
     format_version: PLAN_FORMAT_VERSION,

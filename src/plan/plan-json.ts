@@ -19,11 +19,21 @@ function redactOperation(op: Operation): Operation {
   return op.type === 'sql' ? { ...op, statements: op.statements.map((s) => ({ ...s, sql: redactSql(s.sql) })) } : op;
 }
 
-/** The plan as stable, indented JSON with a trailing newline. */
+/**
+ * The plan as indented JSON with a trailing newline. The plan's and each step's keys are written in one fixed order
+ * (the order the text shows them), whatever order the object was built in, so the file's shape never drifts.
+ */
 export function planToJson(plan: Plan): string {
   const safe: Plan = {
-    ...plan,
-    steps: plan.steps.map((s): PlanStep => ({ ...s, operations: s.operations.map(redactOperation), sqlPreview: s.sqlPreview.map(redactSql) })),
+    format_version: plan.format_version,
+    createdAt: plan.createdAt,
+    basedOn: plan.basedOn,
+    steps: plan.steps.map((s): PlanStep => ({
+      index: s.index, address: s.address, action: s.action, destructive: s.destructive, reason: s.reason, before: s.before, after: s.after,
+      sqlPreview: s.sqlPreview.map(redactSql), operations: s.operations.map(redactOperation),
+    })),
+    diagnostics: plan.diagnostics,
+    summary: plan.summary,
   };
   return `${JSON.stringify(safe, null, 2)}\n`;
 }

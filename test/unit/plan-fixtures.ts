@@ -19,7 +19,7 @@ const STEPS: readonly Omit<PlanStep, 'index'>[] = [
   {
     address: databaseAddress('my-app'), action: 'create', reason: 'database my-app is not on the target', destructive: false, before: null,
     after: { name: 'my_app', encoding: 'UTF8' }, sqlPreview: ["CREATE DATABASE my_app OWNER app ENCODING 'UTF8'"],
-    operations: [{ type: 'sql', side: 'target', stage: 'pre-data', order: 1, statements: [{ ...stmt("CREATE DATABASE my_app OWNER app ENCODING 'UTF8'"), transactional: false }] }],
+    operations: [{ type: 'sql', side: 'target', stage: 'pre-data', order: 1, statements: [{ ...stmt("CREATE DATABASE my_app OWNER app ENCODING 'UTF8'", 'pre-data', 'database:my_app'), transactional: false }] }],
   },
   {
     address: schemaObjectAddress('my-app', 'table', 'sales', 'orders'), action: 'update', reason: 'column note: type text -> character varying(200); comment changed',

@@ -22,6 +22,14 @@ describe('plan JSON', () => {
     expect(parsePlanJson(planToJson(emptyPlan())).summary).toEqual({ add: 0, change: 0, destroy: 0 });
   });
 
+  it('writes the plan's and each step's keys in one fixed order whatever order the object was built in', () => {
+    const plan = everyActionPlan();
+    const reversed = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).reverse()) as T;
+    const shuffled = reversed({ ...plan, steps: plan.steps.map(reversed) });
+    expect(Object.keys(shuffled)[0]).not.toBe('format_version');
+    expect(planToJson(shuffled)).toBe(planToJson(plan));
+  });
+
   it('summarise counts per ACTION_INFO', () => {
     expect(summarise([{ action: 'create' }, { action: 'update' }, { action: 'replace' }, { action: 'delete' }])).toEqual({ add: 2, change: 1, destroy: 2 });
   });
