@@ -22,7 +22,7 @@ describe('plan JSON', () => {
     expect(parsePlanJson(planToJson(emptyPlan())).summary).toEqual({ add: 0, change: 0, destroy: 0 });
   });
 
-  it('writes the plan's and each step's keys in one fixed order whatever order the object was built in', () => {
+  it('writes the keys of the plan and of each step in one fixed order whatever order the object was built in', () => {
     const plan = everyActionPlan();
     const reversed = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).reverse()) as T;
     const shuffled = reversed({ ...plan, steps: plan.steps.map(reversed) });
