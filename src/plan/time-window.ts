@@ -37,6 +37,10 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
  * `anchorIso` is an ISO 8601 time with an offset (`2026-11-26T09:00:00Z`) or PostgreSQL's text (`2026-11-26 09:00:00.123456+00`).
  */
 export function windowLowerBound(anchorIso: string, window: Pick<TimeWindow, 'amount' | 'unit'>): string {
+  if (!Number.isSafeInteger(window.amount) || window.amount < 1) {
+    // The spec's grammar allows only 1-999999999; anything else here is a caller's bug, not a window.
+    throw new PgreplError(`time window amount must be a positive whole number, not ${window.amount}`);
+  }
   const m = ANCHOR.exec(anchorIso);
   if (m === null) throw new PgreplError(`time window anchor ${JSON.stringify(anchorIso)} is not an ISO 8601 time with an offset`);
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];

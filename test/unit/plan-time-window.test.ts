@@ -33,6 +33,8 @@ describe('windowLowerBound', () => {
   it('refuses an anchor without an offset and a window before the year 1', () => {
     expect(() => windowLowerBound('2026-11-26 09:00:00', w(1, 'days'))).toThrow(/not an ISO 8601 time with an offset/);
     expect(() => windowLowerBound('2026-11-26 09:00:00+00', w(3000, 'years'))).toThrow(/before the year 1/);
+    expect(() => windowLowerBound('2026-11-26 09:00:00+00', w(0, 'days'))).toThrow(/positive whole number, not 0/);
+    expect(() => windowLowerBound('2026-11-26 09:00:00+00', w(1.5, 'days'))).toThrow(/positive whole number, not 1.5/);
   });
 });
 
