@@ -57,17 +57,22 @@ export async function acquireLock(statePath: string, options: AcquireLockOptions
   const deadline = Date.now() + timeoutMs;
   const info = ourLockInfo(options.command);
   fs.mkdirSync(path.dirname(lockPath), { recursive: true, mode: LOCK_DIR_MODE });
-  let takenOverFrom: LockInfo | null = null;
+  // A dead holder's lock removed by this run; reported only if this run then gets the lock (another run may
+  // create its lock in between, and then this one did not take anything over).
+  let removedStale: { readonly holder: LockInfo; readonly notice: string } | null = null;
   let waitingFor: string | null = null;
   for (;;) {
-    if (tryCreate(lockPath, info)) return { statePath, lockPath, info, takenOverFrom };
+    if (tryCreate(lockPath, info)) {
+      if (removedStale !== null) options.onTakeover?.(removedStale.holder, removedStale.notice);
+      return { statePath, lockPath, info, takenOverFrom: removedStale?.holder ?? null };
+    }
     const holder = readLockFile(lockPath);
     if (holder === null) continue; // released between our attempt and the read
+    removedStale = null;
     const verdict = judge(holder);
     if (verdict.stale) {
       if (removeIfStillHeldBy(lockPath, holder.id, info.id)) {
-        takenOverFrom = holder;
-        options.onTakeover?.(holder, `took over the lock of ${describeLockHolder(holder)}: ${verdict.reason}`);
+        removedStale = { holder, notice: `took over the lock of ${describeLockHolder(holder)}: ${verdict.reason}` };
       }
       continue;
     }
