@@ -83,8 +83,10 @@ async function readTextIfExists(file: string): Promise<string | null> {
   try {
     return await fsp.readFile(file, 'utf8');
   } catch (e: unknown) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    // A state that exists but cannot be read must not pass for "no state yet": that would start a new lineage.
+    throw new PgreplError(`cannot read state file ${file}: ${code ?? String(e)}`, { cause: e });
   }
 }
 

@@ -44,6 +44,12 @@ describe('local state backend', () => {
     expect(await readState(statePath)).toBeNull();
   });
 
+  it('refuses a state path it cannot read instead of taking it for no state', async () => {
+    fs.mkdirSync(statePath, { recursive: true });
+    const e = await refusal(readState(statePath));
+    expect(e.message).toBe(`cannot read state file ${statePath}: EISDIR`);
+  });
+
   it('writes serial 1 into a new 0700 directory as a 0600 file, and reads it back', async () => {
     const first = step(base, 'target.database.shop');
     expect(await writeState(statePath, first)).toEqual(first);
