@@ -203,6 +203,12 @@ export interface Index {
   readonly isReplicaIdentity: boolean;
   readonly clustered: boolean;
   readonly comment: string | null;
+  /**
+   * pg_index.indisvalid is false (a CREATE/REINDEX … CONCURRENTLY that failed, e.g. a UNIQUE index on duplicate
+   * rows): the server keeps it up to date but never uses it. Absent when valid. Never set for a partitioned
+   * table's index, which stays invalid by design until every partition has one attached (pg_dump dumps those).
+   */
+  readonly invalid?: true;
 }
 
 export interface Trigger {

@@ -25,7 +25,8 @@ export function expressionsOf(o: SchemaObjectAny): { readonly where: string; rea
       if (c.generated !== null) out.push({ where: `column ${c.name} generated`, text: c.generated.expression });
     }
     for (const c of o.constraints) out.push({ where: `constraint ${c.name}`, text: c.definition });
-    for (const i of o.indexes) out.push({ where: `index ${i.name}`, text: i.definition });
+    // An invalid index is left out of the write (create/invalid-indexes.ts), so the target need not take it.
+    for (const i of o.indexes) if (i.invalid !== true) out.push({ where: `index ${i.name}`, text: i.definition });
     for (const t of o.triggers) out.push({ where: `trigger ${t.name}`, text: t.definition });
     for (const p of o.policies) {
       if (p.using !== null) out.push({ where: `policy ${p.name}`, text: p.using });
@@ -34,7 +35,7 @@ export function expressionsOf(o: SchemaObjectAny): { readonly where: string; rea
     for (const r of o.rules) out.push({ where: `rule ${r.name}`, text: r.definition });
   } else if (o.kind === 'view' || o.kind === 'matview') {
     out.push({ where: 'definition', text: o.definition });
-    for (const i of o.indexes) out.push({ where: `index ${i.name}`, text: i.definition });
+    for (const i of o.indexes) if (i.invalid !== true) out.push({ where: `index ${i.name}`, text: i.definition });
     for (const c of o.columns) if (c.default !== null) out.push({ where: `column ${c.name} default`, text: c.default });
   } else if (o.kind === 'function') {
     out.push({ where: 'definition', text: o.definition });

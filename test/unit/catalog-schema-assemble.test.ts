@@ -55,8 +55,8 @@ const ROWS: CatalogRows = {
   ],
   constraints: [],
   indexes: [
-    { relation: 'pg_class:100', token: 'pg_class:120', name: 'z_idx', definition: 'CREATE INDEX z_idx …', constraint: null, parent_index: null, is_replica_identity: false, clustered: false, comment: null },
-    { relation: 'pg_class:100', token: 'pg_class:121', name: 'a_idx', definition: 'CREATE INDEX a_idx …', constraint: null, parent_index: null, is_replica_identity: false, clustered: false, comment: null },
+    { relation: 'pg_class:100', token: 'pg_class:120', name: 'z_idx', definition: 'CREATE INDEX z_idx …', constraint: null, parent_index: null, is_replica_identity: false, clustered: false, comment: null, invalid: false },
+    { relation: 'pg_class:100', token: 'pg_class:121', name: 'a_idx', definition: 'CREATE INDEX a_idx …', constraint: null, parent_index: null, is_replica_identity: false, clustered: false, comment: null, invalid: false },
   ],
   triggers: [],
   policies: [{

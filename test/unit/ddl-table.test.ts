@@ -224,6 +224,21 @@ describe('CREATE TABLE', () => {
     ]);
   });
 
+  it('leaves an invalid index out (with its comment), as pg_dump does, and says so', () => {
+    const t = table('public', 't', {
+      owner: null, columns: [column('a', 'integer')],
+      indexes: [
+        index('t_a_key', 'CREATE UNIQUE INDEX t_a_key ON public.t USING btree (a)', { invalid: true, comment: 'half built' }),
+        index('t_a_idx', 'CREATE INDEX t_a_idx ON public.t USING btree (a)'),
+      ],
+    });
+    const result = planCreateDdl(model([t]), OPTS);
+    expect(result.statements.map((s) => s.sql).filter((s) => s.includes('t_a_'))).toEqual(['CREATE INDEX t_a_idx ON public.t USING btree (a)']);
+    expect(result.warnings.map((w) => w.message)).toEqual([
+      'table:public.t: index t_a_key is invalid on the source (a failed CREATE INDEX CONCURRENTLY?) and is left out, as pg_dump does; rebuild it there (REINDEX INDEX CONCURRENTLY) or drop it',
+    ]);
+  });
+
   it('warns when a partition orders its columns otherwise than its parent', () => {
     const parent = table('public', 'p', { owner: null, partitionKey: 'LIST (a)', columns: [column('a', 'integer'), column('b', 'text')] });
     const child = table('public', 'c', { owner: null, partitionOf: { parent: parent.key, bound: 'DEFAULT' }, columns: [column('b', 'text'), column('a', 'integer')] });

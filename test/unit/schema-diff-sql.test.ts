@@ -60,6 +60,16 @@ describe('columns', () => {
       'ALTER TABLE sales.orders ALTER COLUMN price SET (n_distinct=100)', 'ALTER TABLE sales.orders ALTER COLUMN price SET COMPRESSION pglz',
     ]);
   });
+  it('an index invalid on the target only is dropped and built again; one invalid on the source is left alone', () => {
+    const invalid = withTable(baseModel(), ORDERS.key, (t) => ({ ...t, indexes: t.indexes.map((i) => (i.name === 'orders_status_idx' ? { ...i, invalid: true as const } : i)) }));
+    const status = ORDERS.indexes.find((i) => i.name === 'orders_status_idx')?.definition ?? '';
+    expect(diff(baseModel(), invalid).flatMap((c) => c.reasons)).toEqual(['index orders_status_idx is invalid on the target; built again']);
+    expect(sql(baseModel(), invalid)).toEqual(['DROP INDEX sales.orders_status_idx', status]);
+    // Not created (create DDL leaves it out, as pg_dump), not dropped where the target has it, valid or not.
+    expect(diff(invalid)).toEqual([]);
+    expect(diff(invalid, invalid)).toEqual([]);
+    expect(diff(invalid, withTable(baseModel(), ORDERS.key, (t) => ({ ...t, indexes: t.indexes.filter((i) => i.name !== 'orders_status_idx') })))).toEqual([]);
+  });
   it('per-column options: SET what is new or changed, RESET what is gone; absent and empty are the same', () => {
     const changed = withColumn(baseModel(), ORDERS.key, 'amount', (c) => ({ ...c, options: ['n_distinct=-0.5', 'n_distinct_inherited=7'] }));
     expect(sql(changed)).toEqual(['ALTER TABLE sales.orders ALTER COLUMN amount SET (n_distinct=-0.5, n_distinct_inherited=7)']);

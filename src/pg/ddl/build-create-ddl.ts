@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../util/errors.js';
 import type { BuildContext } from './build-context.js';
 import { databaseNodes } from './create/database.js';
 import { objectMetaNodes } from './create/object-meta.js';
+import { withoutInvalidIndexes } from './create/invalid-indexes.js';
 import { castNodes, operatorFamilyNodes, operatorNodes } from './create/operator-objects.js';
 import {
   collationNodes, extensionNodes, functionNodes, schemaNodes, sequenceNodes, statisticsNodes, viewNodes,
@@ -107,27 +108,29 @@ export function planCreateDdl(model: SchemaModel, opts: CreateDdlOptions): Creat
   // Predefined roles (pg_read_all_data, pg_database_owner, …) exist on every server.
   const mapRole = opts.roles === 'copy' ? (r: string): string => r : (r: string): string | null => (r === '' || r.startsWith('pg_') || existing.has(r) ? r : null);
   const warnings = new Map<string, Diagnostic>();
+  const warn = (object: ObjectKey, message: string): void => {
+    const text = `${object}: ${message}`;
+    warnings.set(text, { severity: 'warning', message: text });
+  };
   const refused: UnsupportedProblem[] = [];
-  const objects = new Map<ObjectKey, SchemaObjectAny>(model.objects.map((o) => [o.key, o]));
+  const modelObjects = model.objects.map((o) => withoutInvalidIndexes(o, warn));
+  const objects = new Map<ObjectKey, SchemaObjectAny>(modelObjects.map((o) => [o.key, o]));
   const ctx: BuildContext = {
     sourceMajor: Math.floor(model.serverVersionNum / 10_000),
     targetMajor: opts.targetMajor,
     roles: opts.roles,
     objects,
-    keysBeforeData: keysViewsNeed(model.objects, objects),
+    keysBeforeData: keysViewsNeed(modelObjects, objects),
     mapRole,
-    warn: (object, message) => {
-      const text = `${object}: ${message}`;
-      warnings.set(text, { severity: 'warning', message: text });
-    },
+    warn,
     refuse: (object, message) => { refused.push({ object, message }); },
   };
   const targetOwner = (_key: ObjectKey, owner: string): string => (opts.roles === 'skip' ? (opts.targetRole ?? owner) : owner);
   const nodes: DdlNode[] = [];
-  for (const o of model.objects) nodes.push(...objectNodes(o, ctx), ...objectMetaNodes(o, ctx, targetOwner));
+  for (const o of modelObjects) nodes.push(...objectNodes(o, ctx), ...objectMetaNodes(o, ctx, targetOwner));
   const database = opts.targetDatabase ?? model.database.name;
   nodes.push(...databaseNodes(model, database, targetOwner(`database:${database}`, model.database.owner), ctx));
-  if (opts.targetIsSuperuser === false) for (const o of model.objects) refuseSuperuserOnly(o, ctx);
+  if (opts.targetIsSuperuser === false) for (const o of modelObjects) refuseSuperuserOnly(o, ctx);
   if (refused.length > 0) throw new UnsupportedOnTargetError(opts.targetMajor, refused);
   return { statements: orderNodes(nodes), warnings: [...warnings.values()] };
 }

@@ -50,23 +50,27 @@ export function diffConstraints(d: TableObject, a: TableObject, out: ChangeBuild
 }
 
 function indexShape(i: Index): string {
-  return JSON.stringify([i.definition, i.parentIndex]);
+  return JSON.stringify([i.definition, i.parentIndex, i.invalid === true]);
 }
 
 /**
  * Indexes not backing a constraint (those come with the constraint). A partition's index attached to a parent's
- * is dropped with the parent's, never on its own (the server refuses that).
+ * is dropped with the parent's, never on its own (the server refuses that). An index invalid on the source is
+ * not managed (the create DDL leaves it out, as pg_dump does): the target's index of that name, if any, is left
+ * alone. One invalid on the target only is dropped and built again.
  */
 export function diffIndexes(d: Relation, a: Relation, desiredIndexNames: ReadonlySet<string>, out: ChangeBuilder): void {
-  const want = byName(d.indexes.filter((i) => i.constraint === null));
-  const have = byName(a.indexes.filter((i) => i.constraint === null));
+  const unmanaged = new Set(d.indexes.filter((i) => i.invalid === true).map((i) => i.name));
+  const want = byName(d.indexes.filter((i) => i.constraint === null && !unmanaged.has(i.name)));
+  const have = byName(a.indexes.filter((i) => i.constraint === null && !unmanaged.has(i.name)));
   for (const [name, i] of have) {
     const w = want.get(name);
     const goesWithParent = i.parentIndex !== null && !desiredIndexNames.has(i.parentIndex);
     if (w === undefined) {
       out.add(`index ${quoteIdent(name)} dropped`, [], goesWithParent ? [] : [dropIndex(a, name)]);
     } else if (indexShape(w) !== indexShape(i)) {
-      out.add(`index ${quoteIdent(name)} changed: ${i.definition} -> ${w.definition}`, createIndex(d, w), goesWithParent ? [] : [dropIndex(a, name)]);
+      const why = i.invalid === true && i.definition === w.definition ? 'is invalid on the target; built again' : `changed: ${i.definition} -> ${w.definition}`;
+      out.add(`index ${quoteIdent(name)} ${why}`, createIndex(d, w), goesWithParent ? [] : [dropIndex(a, name)]);
       if (w.comment !== null) out.add(`index ${quoteIdent(name)}: comment`, [commentOnIndex(d, name, w.comment)]);
     } else if (w.comment !== i.comment) {
       out.add(`index ${quoteIdent(name)}: comment changed`, [commentOnIndex(d, name, w.comment)]);

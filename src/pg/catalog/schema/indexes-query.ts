@@ -1,5 +1,6 @@
 // Indexes of tables and materialised views: pg_get_indexdef's CREATE INDEX text (partial, expression, ON ONLY for
-// partitioned parents), the constraint an index backs, the partitioned parent index it is attached to.
+// partitioned parents), the constraint an index backs, the partitioned parent index it is attached to, and whether
+// it is invalid (a failed CREATE INDEX CONCURRENTLY).
 import type { Index } from '../../../model/schema.js';
 import { quoteQualified } from '../../sql/quote.js';
 import type { Owned } from './parsed.js';
@@ -15,6 +16,8 @@ export interface IndexRow {
   readonly is_replica_identity: boolean;
   readonly clustered: boolean;
   readonly comment: string | null;
+  /** indisvalid is false on a table that is not partitioned (a partitioned one's is invalid until all are attached). */
+  readonly invalid: boolean;
 }
 
 export const INDEXES_SQL = `
@@ -26,6 +29,7 @@ SELECT 'pg_class:' || x.indrelid AS relation, 'pg_class:' || x.indexrelid AS tok
         JOIN pg_class pc ON pc.oid = i.inhparent JOIN pg_namespace pn ON pn.oid = pc.relnamespace
         WHERE i.inhrelid = x.indexrelid) AS parent_index,
        x.indisreplident AS is_replica_identity, x.indisclustered AS clustered,
+       NOT x.indisvalid AND c.relkind <> 'p' AS invalid,
        ${commentOf('pg_class', 'x.indexrelid')} AS comment
 FROM pg_index x
 JOIN pg_class ic ON ic.oid = x.indexrelid
@@ -42,6 +46,8 @@ export function parseIndex(row: IndexRow): Owned<Index> {
       name: row.name, definition: row.definition, constraint: row.constraint,
       parentIndex: row.parent_index === null ? null : quoteQualified(row.parent_index[0], row.parent_index[1]),
       isReplicaIdentity: row.is_replica_identity, clustered: row.clustered, comment: row.comment,
+      // Only the exception is written, so models without invalid indexes read as before.
+      ...(row.invalid ? { invalid: true as const } : {}),
     },
   };
 }
