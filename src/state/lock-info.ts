@@ -14,6 +14,8 @@ export interface LockInfo {
   readonly pid_namespace: string | null;
   /** null where /proc does not say (not Linux): then only the pid is checked. */
   readonly process_start: ProcessStart | null;
+  /** When the holder process started (wall clock, ISO 8601 UTC), for people; null where /proc does not say. */
+  readonly process_started_at: string | null;
   /** The pgrepl command holding the lock, e.g. `apply`. */
   readonly command: string;
   readonly user: string;
@@ -44,6 +46,7 @@ export function parseLockInfo(text: string): LockInfo | null {
     Number.isSafeInteger(r['pid']) &&
     (r['pid_namespace'] === null || typeof r['pid_namespace'] === 'string') &&
     startOk &&
+    (r['process_started_at'] === null || typeof r['process_started_at'] === 'string') &&
     typeof r['command'] === 'string' &&
     typeof r['user'] === 'string' &&
     typeof r['created_at'] === 'string' &&

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PgreplError } from '../util/errors.js';
 import { describeLockHolder, LOCK_FORMAT_VERSION, parseLockInfo, type LockInfo } from './lock-info.js';
-import { pidNamespace, processLiveness, processStart } from './process-identity.js';
+import { pidNamespace, processLiveness, processStart, processStartedAt } from './process-identity.js';
 
 /** How often a waiting run looks at the lock again. */
 export const LOCK_POLL_INTERVAL_MS = 200;
@@ -155,13 +155,15 @@ export function releaseLockOnSignals(lock: Lock): () => void {
 const exitGuards = new Map<string, () => void>();
 
 function ourLockInfo(command: string): LockInfo {
+  const start = processStart(process.pid);
   return {
     version: LOCK_FORMAT_VERSION,
     id: randomUUID(),
     host: os.hostname(),
     pid: process.pid,
     pid_namespace: pidNamespace(),
-    process_start: processStart(process.pid),
+    process_start: start,
+    process_started_at: start === null ? null : processStartedAt(start),
     command,
     user: currentUser(),
     created_at: new Date().toISOString(),

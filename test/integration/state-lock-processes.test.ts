@@ -178,7 +178,7 @@ describe('state lock across processes', () => {
   it('a dead holder\'s lock goes to exactly one of several processes taking it over at once', async () => {
     const pid = await deadPid();
     fs.writeFileSync(lockPathFor(statePath), JSON.stringify({
-      version: 1, id: randomUUID(), host: os.hostname(), pid, pid_namespace: pidNamespace(), process_start: null, command: 'apply', user: 'u', created_at: new Date().toISOString(),
+      version: 1, id: randomUUID(), host: os.hostname(), pid, pid_namespace: pidNamespace(), process_start: null, process_started_at: null, command: 'apply', user: 'u', created_at: new Date().toISOString(),
     }));
     const racers = [startHolder(), startHolder(), startHolder(), startHolder()];
     const outcomes = await Promise.all(racers.map((r) => r.next('acquired', 'failed')));
@@ -201,7 +201,7 @@ describe('state lock across processes', () => {
     const lockFor = (startTicks: number): void =>
       fs.writeFileSync(lockPathFor(statePath), JSON.stringify({
         version: 1, id: randomUUID(), host: os.hostname(), pid: otherPid, pid_namespace: pidNamespace(),
-        process_start: { boot_id: start?.boot_id ?? '', start_ticks: startTicks }, command: 'apply', user: 'u', created_at: new Date().toISOString(),
+        process_start: { boot_id: start?.boot_id ?? '', start_ticks: startTicks }, process_started_at: null, command: 'apply', user: 'u', created_at: new Date().toISOString(),
       }));
     lockFor((start?.start_ticks ?? 0) - 1);
     const notices: string[] = [];
@@ -216,7 +216,7 @@ describe('state lock across processes', () => {
     const pid = await deadPid();
     const id = randomUUID();
     fs.writeFileSync(lockPathFor(statePath), JSON.stringify({
-      version: 1, id, host: `not-${os.hostname()}`, pid, pid_namespace: null, process_start: null, command: 'sync', user: 'u', created_at: new Date().toISOString(),
+      version: 1, id, host: `not-${os.hostname()}`, pid, pid_namespace: null, process_start: null, process_started_at: null, command: 'sync', user: 'u', created_at: new Date().toISOString(),
     }));
     const a = startHolder(300);
     const failed = await a.next('failed');

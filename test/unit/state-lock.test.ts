@@ -49,6 +49,7 @@ function crafted(overrides: Partial<LockInfo>): LockInfo {
     pid: process.pid,
     pid_namespace: pidNamespace(),
     process_start: processStart(process.pid),
+    process_started_at: null,
     command: 'apply',
     user: 'alice',
     created_at: new Date().toISOString(),
@@ -67,6 +68,9 @@ describe('acquireLock and releaseLock', () => {
     expect(onDisk).toEqual(lock.info);
     expect(onDisk).toMatchObject({ version: 1, host: os.hostname(), pid: process.pid, command: 'apply', process_start: processStart(process.pid) });
     expect(onDisk?.process_start?.start_ticks).toBeGreaterThan(0);
+    // Boot time + field 22 gives this process's start: now minus its uptime (btime has 1 s resolution).
+    const startedMs = Date.parse(onDisk?.process_started_at ?? '');
+    expect(Math.abs(startedMs - (Date.now() - process.uptime() * 1000))).toBeLessThan(2500);
     expect(fs.statSync(lock.lockPath).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(dir)).toEqual(['state.json.lock']);
     expect(releaseLock(lock)).toBe(true);
@@ -206,7 +210,7 @@ describe('releaseLockOnSignals', () => {
 
 describe('describeLockHolder', () => {
   const info: LockInfo = {
-    version: 1, id: 'x', host: 'db-admin-1', pid: 1234, pid_namespace: null, process_start: null, command: 'apply', user: 'u', created_at: '2026-11-26T10:41:03.456Z',
+    version: 1, id: 'x', host: 'db-admin-1', pid: 1234, pid_namespace: null, process_start: null, process_started_at: null, command: 'apply', user: 'u', created_at: '2026-11-26T10:41:03.456Z',
   };
   it('shows the UTC time, and the date when it is not today', () => {
     expect(describeLockHolder(info, new Date('2026-11-26T23:00:00Z'))).toBe('pgrepl apply (pid 1234 on host db-admin-1, since 10:41:03 UTC)');
