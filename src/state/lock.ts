@@ -53,6 +53,8 @@ export function readLock(statePath: string): LockInfo | null {
 export async function acquireLock(statePath: string, options: AcquireLockOptions): Promise<Lock> {
   const lockPath = lockPathFor(statePath);
   const timeoutMs = options.timeoutMs ?? 0;
+  // NaN would make every deadline check false and wait forever.
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new RangeError(`lock timeout must be a finite number of ms from 0, not ${timeoutMs}`);
   const pollIntervalMs = options.pollIntervalMs ?? LOCK_POLL_INTERVAL_MS;
   const deadline = Date.now() + timeoutMs;
   const info = ourLockInfo(options.command);

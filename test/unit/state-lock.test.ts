@@ -105,6 +105,13 @@ describe('acquireLock and releaseLock', () => {
     expect(e.hints).toContain('waited 300ms (--lock-timeout)');
   });
 
+  it('rejects a timeout that is not a finite number of ms from 0', async () => {
+    for (const timeoutMs of [Number.NaN, -1, Number.POSITIVE_INFINITY]) {
+      await expect(acquireLock(statePath, { command: 'apply', timeoutMs })).rejects.toThrow(RangeError);
+    }
+    expect(readLock(statePath)).toBeNull();
+  });
+
   it('gets the lock once the holder releases it within the timeout', async () => {
     const first = await take();
     setTimeout(() => releaseLock(first), 150);
