@@ -175,6 +175,29 @@ describe('state lock across processes', () => {
     }
   });
 
+  it('a holder killed but not yet reaped by its parent (a zombie) counts as gone', async () => {
+    // libuv reaps only the children node spawned itself, so `sleep`, inherited by the exec'd node, stays a zombie.
+    const parent = spawn('sh', ['-c', `sleep 300 & echo $!; exec "${process.execPath}" -e "setInterval(() => {}, 1000)"`]);
+    children.push(parent);
+    const line = await new Promise<string>((resolve) => createInterface({ input: parent.stdout }).once('line', resolve));
+    const pid = Number(line);
+    const start = processStart(pid);
+    expect(start).not.toBeNull();
+    process.kill(pid, 'SIGKILL');
+    // /proc/<pid>/stat field 3 (after the parenthesised name) is the state; Z = zombie.
+    const procState = (): string => {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.charAt(stat.lastIndexOf(')') + 2);
+    };
+    await expect.poll(procState).toBe('Z');
+    fs.writeFileSync(lockPathFor(statePath), JSON.stringify({
+      version: 1, id: randomUUID(), host: os.hostname(), pid, pid_namespace: pidNamespace(), process_start: start, process_started_at: null, command: 'apply', user: 'u', created_at: new Date().toISOString(),
+    }));
+    const lock = await acquireLock(statePath, { command: 'apply' });
+    expect(lock.takenOverFrom?.pid).toBe(pid);
+    releaseLock(lock);
+  });
+
   it('a dead holder\'s lock goes to exactly one of several processes taking it over at once', async () => {
     const pid = await deadPid();
     fs.writeFileSync(lockPathFor(statePath), JSON.stringify({
