@@ -94,6 +94,11 @@ export const COMPAT_CONSTRUCTS: readonly CompatConstruct[] = [
     id: 'expression-statistics', description: 'extended statistics on expressions', firstMajor: 14, onOlder: 'error',
     detect: (o) => (o.kind === 'statistics' && /\bON\b[^]*\(/.test(withoutQuoted(o.definition).replace(/\bFROM\b[^]*$/, '')) ? ['expression'] : []),
   },
+  {
+    // The DDL builders refuse it too (create/table.ts, diff-columns.ts); named here so the plan says so up front.
+    id: 'column-compression', description: 'per-column compression (SET COMPRESSION)', firstMajor: 14, onOlder: 'error',
+    detect: (o) => (o.kind === 'table' ? o.columns.filter((c) => (c.compression ?? null) !== null).map((c) => `column ${c.name}`) : []),
+  },
   { id: 'nulls-not-distinct', description: 'UNIQUE … NULLS NOT DISTINCT', firstMajor: 15, onOlder: 'error', detect: byPattern(/\bNULLS NOT DISTINCT\b/) },
   {
     id: 'fk-set-column-list', description: 'ON DELETE SET NULL / SET DEFAULT with a column list', firstMajor: 15, onOlder: 'error',

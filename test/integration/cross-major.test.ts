@@ -144,6 +144,7 @@ describe('PostgreSQL 18 -> 12 with the full 18 fixture', () => {
     expect(found(report.errors)).toEqual([
       'before-row-trigger-on-partitioned-table table:fx.shards',
       'builtin-collation-provider collation:fx.builtin_c',
+      'column-compression table:public.plain',
       'expression-statistics statistics:fx.customers_expr_stats',
       'fk-set-column-list table:fx.tenant_child',
       'identity-on-partitioned-table table:fx.ident_parts',

@@ -118,6 +118,14 @@ describe('checkTargetCompatibility', () => {
     ]);
   });
 
+  it('per-column compression is an error naming the column below 14, nothing from 14', () => {
+    const t = tableWith({ columns: [column('body', { type: 'text', compression: 'pglz' }), column('plain', { type: 'text', compression: null })] });
+    expect(checkTargetCompatibility(model([t]), 13).errors.map((e) => `${e.construct}: ${e.message}`)).toEqual([
+      'column-compression: table app.t: per-column compression (SET COMPRESSION) (column body) first appear in PostgreSQL 14; cannot be created on PostgreSQL 13',
+    ]);
+    expect(checkTargetCompatibility(model([t]), 14).errors).toEqual([]);
+  });
+
   it('with operators in the lookup: names an operator the target lacks, never a qualified one', () => {
     const v = { ...view('app', 'facts', []), definition: ' SELECT (5 !) AS f, (1 + (- 2)) AS s, (a OPERATOR(app.===) b) AS u FROM app.t;' };
     const lookup: TargetCatalogLookup = { ...ALL_BUILTINS, functions: new Set(), operators: new Set(['+', '-', '*']) };
