@@ -7,7 +7,7 @@ import type { JsonValue } from './state-document.js';
 /**
  * From this length, or with any character outside [A-Za-z0-9_], a password found anywhere counts: such a string
  * does not turn up in an identifier by chance. A short plain word (`postgres`) is also a role, owner or database
- * name in most development setups, so it is looked for only where a password goes (see IN_CREDENTIAL_CONTEXT).
+ * name in most development setups, so it is looked for only where a password goes (see secretCheck).
  */
 const SECRET_ANYWHERE_MIN_CHARS = 12;
 
@@ -24,7 +24,7 @@ export function assertNoSecrets(doc: unknown, secrets: readonly string[]): void 
     const redact = (pointer: string): string =>
       secrets.filter((s) => s.length > 0).reduce((p, s) => p.split(s).join('<redacted>').split(encodeURIComponent(s)).join('<redacted>'), pointer);
     throw new PgreplError('refusing to write the state file: it would hold a password', {
-      hints: [...found.map((p) => `at ${redact(p)}`), 'the state file on disk was not changed; this is a pgrepl bug, please report it'],
+      hints: [...new Set(found.map((p) => `at ${redact(p)}`)), 'the state file on disk was not changed; this is a pgrepl bug, please report it'],
     });
   }
 }
