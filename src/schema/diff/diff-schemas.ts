@@ -18,16 +18,13 @@ import { remakeCallers } from './remake-users.js';
 import { qualifiedIndexNames } from './diff-relation-parts.js';
 import { buildDeps, teardownDeps, topologicalOrder } from './order.js';
 import type { ChangeAction, DiffOptions, SchemaChange } from './types.js';
+import { changeAddressName } from './address-name.js';
 
 /** Kinds whose replacement loses rows or values stored in them. */
 const HOLDS_DATA = new Set(['table', 'sequence', 'type', 'matview']);
 
 function majorOf(model: SchemaModel): number {
   return Math.floor(model.serverVersionNum / 10_000);
-}
-
-function addressName(obj: SchemaObjectAny): string {
-  return obj.kind === 'function' ? `${obj.name}(${obj.identityArguments})` : obj.name;
 }
 
 function relations(model: SchemaModel): (Extract<SchemaObjectAny, { kind: 'table' }> | ViewObject)[] {
@@ -183,7 +180,7 @@ export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel,
     const destructive = f.action === 'delete' || (f.action === 'replace' && HOLDS_DATA.has(obj.kind))
       || [...teardown, ...statements].some((s) => s.destructive === true);
     changes.set(key, {
-      key, kind: obj.kind, schema: obj.schema, addressName: addressName(obj), action: f.action, destructive,
+      key, kind: obj.kind, schema: obj.schema, addressName: changeAddressName(obj), action: f.action, destructive,
       before, after, teardown, statements, reasons: f.reasons,
     });
   }
