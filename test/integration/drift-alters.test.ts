@@ -68,6 +68,8 @@ ALTER TABLE public.plain ALTER COLUMN score RESET (n_distinct);
 ALTER TABLE public.plain ALTER COLUMN score SET (n_distinct_inherited = 5);
 ALTER TABLE public.plain ALTER COLUMN score SET COMPRESSION default;
 ALTER TABLE public.plain ALTER COLUMN label SET COMPRESSION pglz;
+ALTER TABLE ONLY fx.events ALTER COLUMN kind SET COMPRESSION pglz;
+ALTER TABLE fx.events_2024 ALTER COLUMN kind SET (n_distinct = 2);
 COMMENT ON TABLE fx.events IS 'partitioned by time';
 COMMENT ON COLUMN fx.orders.total IS 'gross';
 GRANT SELECT ON fx.items TO fx_reader;
@@ -139,10 +141,18 @@ describe.each([[15, 15], [15, 17], [17, 18]] as [Major, Major][])('many kinds of
       .toContain('ALTER TABLE "Sales Dept".customers ALTER COLUMN region TYPE character varying(40) USING region::character varying(40)');
     // Per-column options and compression, which ADD COLUMN and ALTER TYPE do not spell.
     expect(changes.find((c) => c.key === 'table:public.plain')?.statements.map((s) => s.sql)).toEqual([
-      'ALTER TABLE public.plain ALTER COLUMN label SET COMPRESSION pglz',
-      'ALTER TABLE public.plain ALTER COLUMN score RESET (n_distinct)',
-      'ALTER TABLE public.plain ALTER COLUMN score SET (n_distinct_inherited=5)',
-      'ALTER TABLE public.plain ALTER COLUMN score SET COMPRESSION default',
+      'ALTER TABLE ONLY public.plain ALTER COLUMN label SET COMPRESSION pglz',
+      'ALTER TABLE ONLY public.plain ALTER COLUMN score RESET (n_distinct)',
+      'ALTER TABLE ONLY public.plain ALTER COLUMN score SET (n_distinct_inherited=5)',
+      'ALTER TABLE ONLY public.plain ALTER COLUMN score SET COMPRESSION default',
+    ]);
+    // Each table has its own: ONLY on the parent (whose partitions keep the default compression), and the
+    // options set on the sub-partitioned 2024 stayed there (the server did not pass them on to its partitions).
+    expect(['fx.events', 'fx.events_2024', 'fx.events_2024_click', 'fx.events_2024_other', 'fx.events_2025']
+      .map((t) => changes.find((c) => c.key === `table:${t}`)?.statements.map((s) => s.sql).filter((s) => /COMPRESSION|n_distinct/.test(s)) ?? [])).toEqual([
+      ['ALTER TABLE ONLY fx.events ALTER COLUMN kind SET COMPRESSION pglz'],
+      ['ALTER TABLE ONLY fx.events_2024 ALTER COLUMN kind SET (n_distinct=2)'],
+      [], [], [],
     ]);
     // The database-level change names the target database and comes last.
     expect(changes.at(-1)?.statements.map((s) => s.sql)).toEqual([

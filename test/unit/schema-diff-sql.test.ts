@@ -57,7 +57,7 @@ describe('columns', () => {
     // ADD COLUMN does not spell per-column options and compression: they follow it.
     expect(sql(d)).toEqual([
       'ALTER TABLE sales.orders DROP COLUMN amount', 'ALTER TABLE sales.orders ADD COLUMN price numeric(10,2) DEFAULT 0',
-      'ALTER TABLE sales.orders ALTER COLUMN price SET (n_distinct=100)', 'ALTER TABLE sales.orders ALTER COLUMN price SET COMPRESSION pglz',
+      'ALTER TABLE ONLY sales.orders ALTER COLUMN price SET (n_distinct=100)', 'ALTER TABLE ONLY sales.orders ALTER COLUMN price SET COMPRESSION pglz',
     ]);
   });
   it('an index invalid on the target only is dropped and built again; one invalid on the source is left alone', () => {
@@ -72,16 +72,16 @@ describe('columns', () => {
   });
   it('per-column options: SET what is new or changed, RESET what is gone; absent and empty are the same', () => {
     const changed = withColumn(baseModel(), ORDERS.key, 'amount', (c) => ({ ...c, options: ['n_distinct=-0.5', 'n_distinct_inherited=7'] }));
-    expect(sql(changed)).toEqual(['ALTER TABLE sales.orders ALTER COLUMN amount SET (n_distinct=-0.5, n_distinct_inherited=7)']);
+    expect(sql(changed)).toEqual(['ALTER TABLE ONLY sales.orders ALTER COLUMN amount SET (n_distinct=-0.5, n_distinct_inherited=7)']);
     const none = withColumn(baseModel(), ORDERS.key, 'amount', (c) => ({ ...c, options: undefined }));
-    expect(sql(none)).toEqual(['ALTER TABLE sales.orders ALTER COLUMN amount RESET (n_distinct)']);
+    expect(sql(none)).toEqual(['ALTER TABLE ONLY sales.orders ALTER COLUMN amount RESET (n_distinct)']);
     expect(sql(none, withColumn(baseModel(), ORDERS.key, 'amount', (c) => ({ ...c, options: [] })))).toEqual([]);
   });
   it('compression: SET COMPRESSION, back to the default by name; refused before 14', () => {
     const lz4 = withColumn(baseModel(), ORDERS.key, 'amount', (c) => ({ ...c, compression: 'lz4' }));
-    expect(sql(lz4)).toEqual(['ALTER TABLE sales.orders ALTER COLUMN amount SET COMPRESSION lz4']);
+    expect(sql(lz4)).toEqual(['ALTER TABLE ONLY sales.orders ALTER COLUMN amount SET COMPRESSION lz4']);
     const none = withColumn(baseModel(), ORDERS.key, 'amount', (c) => ({ ...c, compression: null }));
-    expect(sql(none)).toEqual(['ALTER TABLE sales.orders ALTER COLUMN amount SET COMPRESSION default']);
+    expect(sql(none)).toEqual(['ALTER TABLE ONLY sales.orders ALTER COLUMN amount SET COMPRESSION default']);
     expect(sql(withColumn(none, ORDERS.key, 'amount', (c) => ({ ...c, compression: undefined })), none)).toEqual([]);
     const on13 = withColumn(baseModel(), ORDERS.key, 'amount', (c) => ({ ...c, compression: null }));
     expect(() => sql(lz4, on13, 13)).toThrow(/COMPRESSION lz4, first in PostgreSQL 14/);

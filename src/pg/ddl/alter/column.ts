@@ -109,9 +109,12 @@ export function setColumnStatistics(table: TableObject, name: string, target: nu
   return ddl(table.key, `${alterTable(table)} ALTER COLUMN ${quoteIdent(name)} SET STATISTICS ${String(target ?? -1)}`, 'post-data');
 }
 
-/** Per-column options (`n_distinct`, …) as `key=value`: SET what is new or changed, RESET what is gone. */
+/**
+ * Per-column options (`n_distinct`, …) as `key=value`: SET what is new or changed, RESET what is gone. ONLY, as
+ * pg_dump writes it: without it the change reaches every partition and child, each of which has its own.
+ */
 export function setColumnOptions(table: TableObject, name: string, desired: readonly string[], actual: readonly string[]): DdlStatement[] {
-  const col = `${alterTable(table)} ALTER COLUMN ${quoteIdent(name)}`;
+  const col = `ALTER TABLE ONLY ${qualifiedName(table)} ALTER COLUMN ${quoteIdent(name)}`;
   const keyOf = (o: string): string => (o.includes('=') ? o.slice(0, o.indexOf('=')) : o);
   const set = desired.filter((o) => !actual.includes(o));
   const desiredKeys = new Set(desired.map(keyOf));
@@ -122,10 +125,13 @@ export function setColumnOptions(table: TableObject, name: string, desired: read
   return out;
 }
 
-/** 14+: null = the default method (`SET COMPRESSION default`). Pre-data, so rows copied in are compressed with it. */
+/**
+ * 14+: null = the default method (`SET COMPRESSION default`). Pre-data, so rows copied in are compressed with it.
+ * ONLY, as for the options.
+ */
 export function setColumnCompression(table: TableObject, name: string, compression: string | null): DdlStatement {
   const method = compression === null ? 'default' : quoteIdent(compression);
-  return ddl(table.key, `${alterTable(table)} ALTER COLUMN ${quoteIdent(name)} SET COMPRESSION ${method}`, 'pre-data');
+  return ddl(table.key, `ALTER TABLE ONLY ${qualifiedName(table)} ALTER COLUMN ${quoteIdent(name)} SET COMPRESSION ${method}`, 'pre-data');
 }
 
 export function commentOnColumn(table: TableObject | ViewObject, name: string, comment: string | null): DdlStatement {
