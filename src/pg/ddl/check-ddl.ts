@@ -39,7 +39,8 @@ function afterAddValue(addValue: DdlStatement): string {
 /**
  * Run `statements` on the target inside BEGIN … ROLLBACK. Stops at the first statement the server refuses and
  * throws a DdlExecutionError (statement, object key, SQLSTATE, position; `committed` is always 0). Whatever
- * happens, the transaction is rolled back and the session's settings are as before.
+ * happens, the transaction is rolled back and the session's settings are as before. The session must not be in a
+ * transaction already (its ROLLBACK would end the caller's).
  */
 export async function checkDdlInRollback(
   client: pg.ClientBase, statements: readonly DdlStatement[], opts: CheckDdlOptions = {},
