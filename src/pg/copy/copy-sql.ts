@@ -1,0 +1,39 @@
+// SQL text of the copy engine. Pure; every name goes through the one quoting helper.
+import { quoteIdent, quoteLiteral, quoteQualified } from '../sql/quote.js';
+import type { CopyFormat, CopyTable } from './types.js';
+
+function columnList(columns: readonly string[]): string {
+  if (columns.length === 0) throw new Error('a COPY needs at least one column');
+  return columns.map(quoteIdent).join(', ');
+}
+
+function withFormat(format: CopyFormat): string {
+  // Text is COPY's default; saying nothing keeps the statement readable in logs.
+  return format === 'binary' ? ' WITH (FORMAT binary)' : '';
+}
+
+/** `FROM ONLY`: an inheritance parent's own rows; its children are tables of their own. */
+export function copyOutSql(t: CopyTable, format: CopyFormat): string {
+  const where = t.filter === null ? '' : ` WHERE (${t.filter})`;
+  return `COPY (SELECT ${columnList(t.columns)} FROM ONLY ${quoteQualified(t.schema, t.table)}${where}) TO STDOUT${withFormat(format)}`;
+}
+
+export function copyInSql(t: CopyTable, format: CopyFormat): string {
+  return `COPY ${quoteQualified(t.schema, t.table)} (${columnList(t.columns)}) FROM STDIN${withFormat(format)}`;
+}
+
+/** One statement for all, so referencing and referenced tables go together; never CASCADE. */
+export function truncateSql(tables: readonly CopyTable[]): string | null {
+  if (tables.length === 0) return null;
+  return `TRUNCATE TABLE ONLY ${tables.map((t) => quoteQualified(t.schema, t.table)).join(', ')}`;
+}
+
+export function importSnapshotSql(snapshotId: string): string {
+  // An exported snapshot id is like 00000003-0000001B-1; anything else is refused before it reaches SQL.
+  if (!/^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i.test(snapshotId)) throw new Error(`not a snapshot id: ${JSON.stringify(snapshotId)}`);
+  return `SET TRANSACTION SNAPSHOT ${quoteLiteral(snapshotId)}`;
+}
+
+export function tableAddress(t: Pick<CopyTable, 'schema' | 'table'>): string {
+  return `${t.schema}.${t.table}`;
+}

@@ -1,0 +1,193 @@
+// The snapshot copy: every table read inside one exported snapshot, streamed source COPY TO -> target COPY FROM
+// with backpressure (constant memory, no temp files), by a bounded number of workers, largest units first.
+// Each worker imports the snapshot once on its own source session and keeps it for all its tables. A unit (one
+// table, or a group: see CopyTable.group) loads in one target transaction with the optional TRUNCATE and the
+// trigger guard; any failure or cancel aborts every worker and closes every session, so the server rolls back
+// every open target transaction: the target keeps no half-copied unit.
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { PgreplError, asError } from '../../util/errors.js';
+import { connect } from '../connect.js';
+import { quoteQualified } from '../sql/quote.js';
+import { assertSessionSettings } from './assert-session.js';
+import { chooseFormat } from './choose-format.js';
+import { closeClient, killClient } from './close-client.js';
+import { CopyCancelledError, CopyError } from './copy-error.js';
+import { copyInSql, copyOutSql, importSnapshotSql, tableAddress, truncateSql } from './copy-sql.js';
+import { InjectedFaultError, midCopyFaultRows } from './fault.js';
+import { RowCounterStream } from './row-counter.js';
+import { guardTriggers } from './trigger-guard.js';
+import { runQueue } from './work-queue.js';
+import type { CopySummary, CopyTable, CopyTableResult, CopyTablesOptions } from './types.js';
+
+const PROGRESS_INTERVAL_MS = 500;
+
+interface Worker {
+  readonly source: pg.Client;
+  readonly target: pg.Client;
+}
+
+interface Unit {
+  readonly tables: readonly CopyTable[];
+  readonly bytes: number;
+}
+
+/** Groups as units, largest first (ties keep the caller's order). */
+export function planUnits(tables: readonly CopyTable[]): readonly Unit[] {
+  const groups = new Map<string, CopyTable[]>();
+  const units: CopyTable[][] = [];
+  for (const t of tables) {
+    if (t.group === undefined) {
+      units.push([t]);
+      continue;
+    }
+    const existing = groups.get(t.group);
+    if (existing === undefined) {
+      const fresh = [t];
+      groups.set(t.group, fresh);
+      units.push(fresh);
+    } else {
+      existing.push(t);
+    }
+  }
+  return units
+    .map((u) => ({ tables: u, bytes: u.reduce((sum, t) => sum + (t.estimatedBytes ?? 0), 0) }))
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
+export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> {
+  const started = performance.now();
+  const faultRows = opts.faultAfterRows ?? midCopyFaultRows();
+  const units = planUnits(opts.tables);
+  const results: CopyTableResult[] = [];
+  const clients = new Set<pg.Client>();
+  // One controller for the whole copy: the caller's signal and the first failure both stop every worker.
+  const stop = new AbortController();
+  let firstError: unknown;
+  const fail = (e: unknown): void => {
+    if (firstError === undefined) firstError = e;
+    if (!stop.signal.aborted) stop.abort(e);
+  };
+  const onCallerAbort = (): void => fail(new CopyCancelledError(opts.signal?.reason));
+  if (opts.signal?.aborted === true) throw new CopyCancelledError(opts.signal.reason);
+  opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  // On abort, sessions busy in a query are cut at once: their backends roll back; nothing waits on them.
+  stop.signal.addEventListener('abort', () => {
+    for (const c of clients) killClient(c);
+  }, { once: true });
+  const checkStop = (): void => {
+    if (stop.signal.aborted) throw firstError ?? new CopyCancelledError();
+  };
+
+  const open = async (): Promise<Worker> => {
+    checkStop();
+    const source = await connect(opts.source, { side: 'source', database: opts.sourceDatabase });
+    clients.add(source);
+    if (stop.signal.aborted) killClient(source);
+    checkStop();
+    const target = await connect(opts.target, { side: 'target', database: opts.targetDatabase }).catch(async (e: unknown) => {
+      await closeClient(source);
+      throw e;
+    });
+    clients.add(target);
+    if (stop.signal.aborted) killClient(target);
+    try {
+      checkStop();
+      await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await source.query(importSnapshotSql(opts.snapshotId));
+      await assertSessionSettings(source, 'source');
+      await assertSessionSettings(target, 'target');
+    } catch (e) {
+      await Promise.all([closeClient(source), closeClient(target)]);
+      if (stop.signal.aborted) throw firstError ?? e;
+      throw new PgreplError(`could not start a copy worker in snapshot ${opts.snapshotId}: ${asError(e).message}`, {
+        hints: ['the session that exported the snapshot must stay open until the copy ends'],
+        cause: e,
+      });
+    }
+    return { source, target };
+  };
+
+  const close = async (w: Worker): Promise<void> => {
+    await Promise.all([closeClient(w.source), closeClient(w.target)]);
+  };
+
+  const work = async (w: Worker, unit: Unit): Promise<void> => {
+    checkStop();
+    const unitResults: CopyTableResult[] = [];
+    await w.target.query('BEGIN');
+    const guard = await guardTriggers(w.target, unit.tables);
+    const truncate = truncateSql(unit.tables.filter((t) => t.truncateFirst));
+    if (truncate !== null) await w.target.query(truncate);
+    for (const t of unit.tables) {
+      checkStop();
+      unitResults.push(await copyOne(w, t, guard.kind));
+    }
+    for (const sql of guard.beforeCommit) await w.target.query(sql);
+    await w.target.query('COMMIT');
+    results.push(...unitResults);
+  };
+
+  const copyOne = async (w: Worker, t: CopyTable, triggerGuard: CopyTableResult['triggerGuard']): Promise<CopyTableResult> => {
+    const address = tableAddress(t);
+    const tableStarted = performance.now();
+    const { format } = await chooseFormat(w.source, quoteQualified(t.schema, t.table), t.columns, opts.format).catch((e: unknown) => {
+      throw new CopyError(address, 'source', e);
+    });
+    const report = (rows: number, bytes: number, done: boolean): void => {
+      const seconds = (performance.now() - tableStarted) / 1000;
+      opts.onProgress?.({ address, format, rows, bytes, seconds, bytesPerSecond: seconds > 0 ? bytes / seconds : 0, done });
+    };
+    let lastReport = 0;
+    const counter = new RowCounterStream({
+      format,
+      onChunk: (rows, bytes) => {
+        const now = performance.now();
+        if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+        lastReport = now;
+        report(rows, bytes, false);
+      },
+      ...(faultRows === undefined ? {} : { fault: { rows: faultRows, error: () => new InjectedFaultError(faultRows) } }),
+    });
+    const out = w.source.query(copyStreams.to(copyOutSql(t, format)));
+    const into = w.target.query(copyStreams.from(copyInSql(t, format)));
+    // Which side failed first decides what the error names; the other side's error is a consequence.
+    let side: 'source' | 'target' | 'local' | undefined;
+    out.once('error', () => (side ??= 'source'));
+    into.once('error', () => (side ??= 'target'));
+    counter.once('error', () => (side ??= 'local'));
+    try {
+      await pipeline(out, counter, into, { signal: stop.signal });
+    } catch (e) {
+      if (stop.signal.aborted && firstError !== undefined) throw firstError;
+      throw new CopyError(address, side ?? 'local', e);
+    }
+    const result: CopyTableResult = {
+      address, format, rows: into.rowCount, bytes: counter.bytes, seconds: (performance.now() - tableStarted) / 1000, triggerGuard,
+    };
+    report(result.rows, result.bytes, true);
+    return result;
+  };
+
+  try {
+    await runQueue(units, opts.workers, open, async (w, u) => {
+      try {
+        await work(w, u);
+      } catch (e) {
+        fail(e);
+        throw e;
+      }
+    }, close);
+  } catch (e) {
+    fail(e);
+  } finally {
+    opts.signal?.removeEventListener('abort', onCallerAbort);
+    // Every session is closed by its worker; a worker whose open() failed half-way closed its own.
+    await Promise.all([...clients].map((c) => closeClient(c)));
+  }
+  if (firstError !== undefined) throw firstError;
+  const rows = results.reduce((s, r) => s + r.rows, 0);
+  const bytes = results.reduce((s, r) => s + r.bytes, 0);
+  return { tables: results.length, rows, bytes, seconds: (performance.now() - started) / 1000, results };
+}

@@ -1,0 +1,146 @@
+// Counts rows and bytes of a COPY stream as it passes, without buffering it: live progress, and the point where a
+// `mid-copy:<rows>` fault fires. The server's command tag stays the authority for the final row count.
+import { Transform, type TransformCallback } from 'node:stream';
+import type { CopyFormat } from './types.js';
+
+// Binary COPY header: 11-byte signature, int32 flags, int32 header-extension length, then the extension.
+const BINARY_SIGNATURE_BYTES = 11;
+const NEWLINE = 0x0a;
+
+/**
+ * Counts complete rows in COPY binary data fed in arbitrary chunks: each tuple is an int16 field count (-1 ends the
+ * data) followed, per field, by an int32 length (-1 for NULL) and that many bytes.
+ */
+export class BinaryRowCounter {
+  rows = 0;
+  private phase: 'header' | 'extension' | 'fieldCount' | 'fieldLength' | 'fieldData' | 'trailer' = 'header';
+  private need = BINARY_SIGNATURE_BYTES + 8; // bytes of the current fixed-size item still to read
+  private readonly partial: number[] = [];
+  private fieldsLeft = 0;
+  private skip = 0;
+
+  feed(chunk: Uint8Array): void {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.phase === 'trailer') return;
+      if (this.phase === 'fieldData' || this.phase === 'extension') {
+        const take = Math.min(this.skip, chunk.length - i);
+        i += take;
+        this.skip -= take;
+        if (this.skip === 0) this.endSkip();
+        continue;
+      }
+      this.partial.push(chunk[i] as number);
+      i += 1;
+      if (this.partial.length === this.need) this.endFixed();
+    }
+  }
+
+  private readInt(bytes: readonly number[], from: number, size: 2 | 4): number {
+    let v = 0;
+    for (let k = 0; k < size; k += 1) v = v * 256 + (bytes[from + k] as number);
+    const range = size === 2 ? 0x10000 : 0x100000000;
+    return v >= range / 2 ? v - range : v;
+  }
+
+  private endFixed(): void {
+    const bytes = this.partial.splice(0);
+    switch (this.phase) {
+      case 'header':
+        this.skip = this.readInt(bytes, BINARY_SIGNATURE_BYTES + 4, 4);
+        this.phase = 'extension';
+        if (this.skip === 0) this.endSkip();
+        return;
+      case 'fieldCount': {
+        const count = this.readInt(bytes, 0, 2);
+        if (count === -1) {
+          this.phase = 'trailer';
+          return;
+        }
+        this.fieldsLeft = count;
+        this.nextField();
+        return;
+      }
+      case 'fieldLength': {
+        const length = this.readInt(bytes, 0, 4);
+        this.fieldsLeft -= 1;
+        if (length > 0) {
+          this.skip = length;
+          this.phase = 'fieldData';
+        } else {
+          this.nextField();
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private endSkip(): void {
+    if (this.phase === 'extension') {
+      this.phase = 'fieldCount';
+      this.need = 2;
+    } else {
+      this.nextField();
+    }
+  }
+
+  private nextField(): void {
+    if (this.fieldsLeft > 0) {
+      this.phase = 'fieldLength';
+      this.need = 4;
+    } else {
+      if (this.phase !== 'header') this.rows += 1;
+      this.phase = 'fieldCount';
+      this.need = 2;
+    }
+  }
+}
+
+export interface RowCounterOptions {
+  readonly format: CopyFormat;
+  /** Called with the running totals after each chunk. */
+  readonly onChunk?: (rows: number, bytes: number) => void;
+  /** Fail the stream with this error factory once `rows` complete rows passed. */
+  readonly fault?: { readonly rows: number; readonly error: () => Error };
+}
+
+/** A pass-through stream that counts; it holds no data beyond the chunk in hand (backpressure is unchanged). */
+export class RowCounterStream extends Transform {
+  bytes = 0;
+  private textRows = 0;
+  private readonly binary: BinaryRowCounter | undefined;
+  private readonly opts: RowCounterOptions;
+
+  constructor(opts: RowCounterOptions) {
+    super();
+    this.opts = opts;
+    this.binary = opts.format === 'binary' ? new BinaryRowCounter() : undefined;
+  }
+
+  get rows(): number {
+    return this.binary === undefined ? this.textRows : this.binary.rows;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.binary === undefined) {
+      // Text COPY escapes newlines inside values as \n, so every raw newline byte ends a row.
+      let at = chunk.indexOf(NEWLINE);
+      while (at !== -1) {
+        this.textRows += 1;
+        at = chunk.indexOf(NEWLINE, at + 1);
+      }
+    } else {
+      this.binary.feed(chunk);
+    }
+    this.opts.onChunk?.(this.rows, this.bytes);
+    const fault = this.opts.fault;
+    if (fault !== undefined && this.rows >= fault.rows) {
+      callback(fault.error());
+      return;
+    }
+    callback(null, chunk);
+  }
+}

@@ -1,0 +1,69 @@
+// Keeps the target's triggers (and FK checks) from firing while rows load: a re-copy into a table that already
+// has a BEFORE INSERT trigger would otherwise rewrite the copied rows.
+//
+// First choice: SET LOCAL session_replication_role = replica (superuser, or on 15+ a role granted SET on that
+// parameter). Ordinary triggers and FK triggers stay silent; triggers marked ENABLE REPLICA / ALWAYS still fire,
+// as they do under logical replication. Fallback, for the non-superuser owner of the tables: disable the user
+// triggers that are enabled, by name, and enable exactly those again before commit (ALTER TABLE is
+// transactional, so a rollback re-enables them too). FK checks are system triggers that the fallback cannot
+// disable: apply creates foreign keys after the data (post-data), as pg_dump does, so none exist yet.
+import type pg from 'pg';
+import { PgreplError, asError } from '../../util/errors.js';
+import { quoteIdent, quoteQualified } from '../sql/quote.js';
+import type { CopyTable, TriggerGuard } from './types.js';
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+const ENABLED_USER_TRIGGERS_SQL = `SELECT tgname, tgenabled::text AS tgenabled FROM pg_catalog.pg_trigger
+ WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname`;
+
+// Restore each trigger exactly as it was: O (origin), R (ENABLE REPLICA), A (ENABLE ALWAYS).
+const ENABLE_KEYWORD: Readonly<Record<string, string>> = { O: '', R: 'REPLICA ', A: 'ALWAYS ' };
+
+export interface GuardHandle {
+  readonly kind: TriggerGuard;
+  /** Statements to run before COMMIT (re-enable what the fallback disabled). */
+  readonly beforeCommit: readonly string[];
+}
+
+function sqlstate(e: unknown): string | undefined {
+  const code = (asError(e) as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Inside the target's open transaction. */
+export async function guardTriggers(client: pg.Client, tables: readonly CopyTable[]): Promise<GuardHandle> {
+  await client.query('SAVEPOINT pgrepl_srr');
+  try {
+    await client.query('SET LOCAL session_replication_role = replica');
+    await client.query('RELEASE SAVEPOINT pgrepl_srr');
+    return { kind: 'session_replication_role', beforeCommit: [] };
+  } catch (e) {
+    if (sqlstate(e) !== INSUFFICIENT_PRIVILEGE) throw e;
+    await client.query('ROLLBACK TO SAVEPOINT pgrepl_srr');
+  }
+  const beforeCommit: string[] = [];
+  for (const t of tables) {
+    const table = quoteQualified(t.schema, t.table);
+    const triggers = (await client.query<{ tgname: string; tgenabled: string }>(ENABLED_USER_TRIGGERS_SQL, [table])).rows;
+    for (const { tgname, tgenabled } of triggers) {
+      try {
+        await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ${quoteIdent(tgname)}`);
+      } catch (e) {
+        if (sqlstate(e) !== INSUFFICIENT_PRIVILEGE) throw e;
+        throw new PgreplError(
+          `cannot load ${t.schema}.${t.table} without firing its trigger ${tgname}: the target role may neither set ` +
+            'session_replication_role nor alter the table', {
+            hints: [
+              'run as a superuser, or (PostgreSQL 15+) GRANT SET ON PARAMETER session_replication_role TO <target role>',
+              'or make the target role the owner of the table so pgrepl can disable its triggers during the load',
+            ],
+            cause: e,
+          },
+        );
+      }
+      beforeCommit.push(`ALTER TABLE ${table} ENABLE ${ENABLE_KEYWORD[tgenabled] ?? ''}TRIGGER ${quoteIdent(tgname)}`);
+    }
+  }
+  return { kind: 'disable_trigger', beforeCommit };
+}

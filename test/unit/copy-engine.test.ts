@@ -1,0 +1,135 @@
+// Pure parts of the data-copy engine: its SQL, the format rule, unit planning, the row counter and the fault setting.
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { describe, expect, it } from 'vitest';
+import { copyInSql, copyOutSql, importSnapshotSql, truncateSql } from '../../src/pg/copy/copy-sql.js';
+import { formatForTypes, type WalkedType } from '../../src/pg/copy/choose-format.js';
+import { planUnits } from '../../src/pg/copy/copy-tables.js';
+import { midCopyFaultRows } from '../../src/pg/copy/fault.js';
+import { BinaryRowCounter, RowCounterStream } from '../../src/pg/copy/row-counter.js';
+import type { CopyTable } from '../../src/pg/copy/types.js';
+
+const table = (over: Partial<CopyTable> = {}): CopyTable => ({
+  schema: 'Sales', table: 'Order Lines', columns: ['id', 'user', 'Note'], filter: null, truncateFirst: false, ...over,
+});
+
+describe('copy SQL', () => {
+  it('reads FROM ONLY with the explicit column list, quoted by the quoting helper', () => {
+    expect(copyOutSql(table(), 'text')).toBe('COPY (SELECT id, "user", "Note" FROM ONLY "Sales"."Order Lines") TO STDOUT');
+    expect(copyOutSql(table({ filter: 'id % 2 = 0 OR true' }), 'binary')).toBe(
+      'COPY (SELECT id, "user", "Note" FROM ONLY "Sales"."Order Lines" WHERE (id % 2 = 0 OR true)) TO STDOUT WITH (FORMAT binary)',
+    );
+  });
+  it('writes into the same column list', () => {
+    expect(copyInSql(table(), 'binary')).toBe('COPY "Sales"."Order Lines" (id, "user", "Note") FROM STDIN WITH (FORMAT binary)');
+    expect(copyInSql(table(), 'text')).toBe('COPY "Sales"."Order Lines" (id, "user", "Note") FROM STDIN');
+  });
+  it('refuses an empty column list', () => {
+    expect(() => copyInSql(table({ columns: [] }), 'text')).toThrow(/at least one column/);
+  });
+  it('truncates all tables of a unit in one statement, ONLY and never CASCADE', () => {
+    expect(truncateSql([table(), table({ schema: 'public', table: 'orders' })])).toBe('TRUNCATE TABLE ONLY "Sales"."Order Lines", public.orders');
+    expect(truncateSql([])).toBeNull();
+  });
+  it('accepts only snapshot ids', () => {
+    expect(importSnapshotSql('00000003-0000001B-1')).toBe("SET TRANSACTION SNAPSHOT '00000003-0000001B-1'");
+    expect(() => importSnapshotSql("x'; DROP TABLE t; --")).toThrow(/not a snapshot id/);
+  });
+});
+
+describe('format rule', () => {
+  const builtin = (type: string, oid = 23): WalkedType => ({ type, oid: String(oid), typtype: 'b', oid_checked: false, has_binary: true });
+  it('is binary for built-in types, scalar enums and composites of built-in types', () => {
+    expect(formatForTypes([builtin('integer'), builtin('text', 25)]).format).toBe('binary');
+    expect(formatForTypes([{ type: 'mood', oid: '16390', typtype: 'e', oid_checked: false, has_binary: true }]).format).toBe('binary');
+    expect(formatForTypes([
+      { type: 'pair', oid: '16400', typtype: 'c', oid_checked: false, has_binary: true },
+      { type: 'integer', oid: '23', typtype: 'b', oid_checked: true, has_binary: true },
+    ]).format).toBe('binary');
+  });
+  it('is text for a user type whose OID the binary data carries (enum[], composite with an enum)', () => {
+    const choice = formatForTypes([{ type: 'mood', oid: '16390', typtype: 'e', oid_checked: true, has_binary: true }]);
+    expect(choice).toEqual({ format: 'text', reason: expect.stringContaining('OID of mood') as unknown });
+  });
+  it('is text for extension base types and types without binary I/O', () => {
+    expect(formatForTypes([{ type: 'hstore', oid: '17000', typtype: 'b', oid_checked: false, has_binary: true }]).format).toBe('text');
+    expect(formatForTypes([{ type: 'aclitem', oid: '1033', typtype: 'b', oid_checked: false, has_binary: false }]).format).toBe('text');
+  });
+});
+
+describe('planUnits', () => {
+  it('orders units largest first and keeps a group together, sized by its sum', () => {
+    const units = planUnits([
+      table({ table: 'small', estimatedBytes: 10 }),
+      table({ table: 'a', group: 'fk', estimatedBytes: 30 }),
+      table({ table: 'big', estimatedBytes: 50 }),
+      table({ table: 'b', group: 'fk', estimatedBytes: 40 }),
+      table({ table: 'unknown' }),
+    ]);
+    expect(units.map((u) => u.tables.map((t) => t.table))).toEqual([['a', 'b'], ['big'], ['small'], ['unknown']]);
+  });
+});
+
+describe('PGREPL_FAULT', () => {
+  it('reads mid-copy:<rows> and ignores other faults', () => {
+    expect(midCopyFaultRows({ PGREPL_FAULT: 'mid-copy:250' })).toBe(250);
+    expect(midCopyFaultRows({ PGREPL_FAULT: 'after-step:3' })).toBeUndefined();
+    expect(midCopyFaultRows({})).toBeUndefined();
+  });
+});
+
+/** COPY binary data as PostgreSQL writes it: signature, flags, extension, tuples, trailer. */
+function binaryCopy(rows: readonly (readonly (Buffer | null)[])[], extension = Buffer.alloc(0)): Buffer {
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')];
+  const int = (v: number, size: 2 | 4): Buffer => {
+    const b = Buffer.alloc(size);
+    if (size === 2) b.writeInt16BE(v);
+    else b.writeInt32BE(v);
+    return b;
+  };
+  parts.push(int(0, 4), int(extension.length, 4), extension);
+  for (const row of rows) {
+    parts.push(int(row.length, 2));
+    for (const field of row) parts.push(field === null ? int(-1, 4) : Buffer.concat([int(field.length, 4), field]));
+  }
+  parts.push(int(-1, 2));
+  return Buffer.concat(parts);
+}
+
+describe('row counter', () => {
+  const rows = Array.from({ length: 7 }, (_, i) => [Buffer.from(`value ${i}`), null, Buffer.alloc(0), Buffer.alloc(300 * i, 1)]);
+  const data = binaryCopy(rows, Buffer.from('ext'));
+  it('counts binary rows whatever the chunk boundaries', () => {
+    for (const size of [1, 2, 3, 5, 17, 1000, data.length]) {
+      const counter = new BinaryRowCounter();
+      for (let i = 0; i < data.length; i += size) counter.feed(data.subarray(i, i + size));
+      expect(counter.rows, `chunk size ${size}`).toBe(7);
+    }
+  });
+  it('counts partial binary data up to the last complete row', () => {
+    const counter = new BinaryRowCounter();
+    const cut = data.length - 2 - (4 + 300 * 6) + 10; // inside the last row's last field
+    counter.feed(data.subarray(0, cut));
+    expect(counter.rows).toBe(6);
+  });
+  it('counts text rows by newline bytes and passes data through unchanged', async () => {
+    const chunks: Buffer[] = [];
+    const stream = new RowCounterStream({ format: 'text' });
+    await pipeline(Readable.from([Buffer.from('1\ta\\nb\n2\t'), Buffer.from('\\N\n3\tc\n')]), stream, new Writable({
+      write(chunk: Buffer, _e, cb) {
+        chunks.push(chunk);
+        cb();
+      },
+    }));
+    expect(stream.rows).toBe(3);
+    expect(stream.bytes).toBe(Buffer.concat(chunks).length);
+    expect(Buffer.concat(chunks).toString()).toBe('1\ta\\nb\n2\t\\N\n3\tc\n');
+  });
+  it('fails the stream once the fault row count passed', async () => {
+    const stream = new RowCounterStream({ format: 'binary', fault: { rows: 3, error: () => new Error('boom') } });
+    const source = Readable.from(Array.from({ length: Math.ceil(data.length / 64) }, (_, i) => data.subarray(i * 64, i * 64 + 64)));
+    await expect(pipeline(source, stream, new Writable({ write: (_c, _e, cb) => cb() }))).rejects.toThrow('boom');
+    expect(stream.rows).toBeGreaterThanOrEqual(3);
+    expect(stream.rows).toBeLessThan(7);
+  });
+});
