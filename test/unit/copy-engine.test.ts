@@ -38,22 +38,15 @@ describe('copy SQL', () => {
 });
 
 describe('format rule', () => {
-  const builtin = (type: string, oid = 23): WalkedType => ({ type, oid: String(oid), typtype: 'b', oid_checked: false, has_binary: true });
-  it('is binary for built-in types, scalar enums and composites of built-in types', () => {
-    expect(formatForTypes([builtin('integer'), builtin('text', 25)]).format).toBe('binary');
-    expect(formatForTypes([{ type: 'mood', oid: '16390', typtype: 'e', oid_checked: false, has_binary: true }]).format).toBe('binary');
-    expect(formatForTypes([
-      { type: 'pair', oid: '16400', typtype: 'c', oid_checked: false, has_binary: true },
-      { type: 'integer', oid: '23', typtype: 'b', oid_checked: true, has_binary: true },
-    ]).format).toBe('binary');
+  const type = (name: string, oid: number, typtype = 'b', hasBinary = true, isArray = false): WalkedType =>
+    ({ type: name, oid: String(oid), typtype, is_array: isArray, has_binary: hasBinary });
+  it('is binary for built-in types, enums, composites, domains and ranges, also inside arrays', () => {
+    expect(formatForTypes([type('integer', 23), type('text', 25)])).toEqual({ format: 'binary' });
+    expect(formatForTypes([type('mood', 16390, 'e'), type('mood[]', 16389, 'b', true, true), type('pair', 16400, 'c'), type('dd', 16410, 'd')]).format).toBe('binary');
   });
-  it('is text for a user type whose OID the binary data carries (enum[], composite with an enum)', () => {
-    const choice = formatForTypes([{ type: 'mood', oid: '16390', typtype: 'e', oid_checked: true, has_binary: true }]);
-    expect(choice).toEqual({ format: 'text', reason: expect.stringContaining('OID of mood') as unknown });
-  });
-  it('is text for extension base types and types without binary I/O', () => {
-    expect(formatForTypes([{ type: 'hstore', oid: '17000', typtype: 'b', oid_checked: false, has_binary: true }]).format).toBe('text');
-    expect(formatForTypes([{ type: 'aclitem', oid: '1033', typtype: 'b', oid_checked: false, has_binary: false }]).format).toBe('text');
+  it('is text for an extension base type or a type without binary I/O, naming it', () => {
+    expect(formatForTypes([type('integer', 23), type('citext', 17000)])).toEqual({ format: 'text', reason: expect.stringContaining('citext is an extension type') as unknown });
+    expect(formatForTypes([type('aclitem', 1033, 'b', false)])).toEqual({ format: 'text', reason: 'type aclitem has no binary send/receive functions' });
   });
 });
 

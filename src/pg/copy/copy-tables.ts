@@ -56,6 +56,13 @@ export function planUnits(tables: readonly CopyTable[]): readonly Unit[] {
     .sort((a, b) => b.bytes - a.bytes);
 }
 
+const QUERY_CANCELED = '57014';
+
+/** The target's answer to the CopyFail pg-copy-streams sends when its stream is destroyed. */
+function isCopyFailEcho(side: 'source' | 'target' | 'local', error: unknown): boolean {
+  return side === 'target' && (asError(error) as { code?: unknown }).code === QUERY_CANCELED;
+}
+
 export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> {
   const started = performance.now();
   const faultRows = opts.faultAfterRows ?? midCopyFaultRows();
@@ -132,7 +139,7 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
   const copyOne = async (w: Worker, t: CopyTable, triggerGuard: CopyTableResult['triggerGuard']): Promise<CopyTableResult> => {
     const address = tableAddress(t);
     const tableStarted = performance.now();
-    const { format } = await chooseFormat(w.source, quoteQualified(t.schema, t.table), t.columns, opts.format).catch((e: unknown) => {
+    const { format, reason } = await chooseFormat(w.source, quoteQualified(t.schema, t.table), t.columns, opts.format).catch((e: unknown) => {
       throw new CopyError(address, 'source', e);
     });
     const report = (rows: number, bytes: number, done: boolean): void => {
@@ -152,19 +159,21 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
     });
     const out = w.source.query(copyStreams.to(copyOutSql(t, format)));
     const into = w.target.query(copyStreams.from(copyInSql(t, format)));
-    // Which side failed first decides what the error names; the other side's error is a consequence.
-    let side: 'source' | 'target' | 'local' | undefined;
-    out.once('error', () => (side ??= 'source'));
-    into.once('error', () => (side ??= 'target'));
-    counter.once('error', () => (side ??= 'local'));
+    // The side whose error is the cause names the failure: when one side fails, the pipeline cancels the other,
+    // whose error (the target's "COPY from stdin failed", 57014) is only a consequence.
+    const errors: { side: 'source' | 'target' | 'local'; error: unknown }[] = [];
+    out.once('error', (error) => errors.push({ side: 'source', error }));
+    into.once('error', (error) => errors.push({ side: 'target', error }));
+    counter.once('error', (error) => errors.push({ side: 'local', error }));
     try {
       await pipeline(out, counter, into, { signal: stop.signal });
     } catch (e) {
       if (stop.signal.aborted && firstError !== undefined) throw firstError;
-      throw new CopyError(address, side ?? 'local', e);
+      const cause = errors.find((x) => !isCopyFailEcho(x.side, x.error)) ?? errors[0] ?? { side: 'local' as const, error: e };
+      throw new CopyError(address, cause.side, cause.error);
     }
     const result: CopyTableResult = {
-      address, format, rows: into.rowCount, bytes: counter.bytes, seconds: (performance.now() - tableStarted) / 1000, triggerGuard,
+      address, format, ...(reason === undefined ? {} : { formatReason: reason }), rows: into.rowCount, bytes: counter.bytes, seconds: (performance.now() - tableStarted) / 1000, triggerGuard,
     };
     report(result.rows, result.bytes, true);
     return result;

@@ -54,6 +54,8 @@ export interface CopyProgress {
 export interface CopyTableResult {
   readonly address: string;
   readonly format: CopyFormat;
+  /** Why 'auto' chose text for this table (the type that has no portable binary form). */
+  readonly formatReason?: string;
   readonly rows: number;
   readonly bytes: number;
   readonly seconds: number;
