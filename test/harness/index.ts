@@ -15,6 +15,7 @@ export {
 export { freePort } from './free-port.js';
 export { createHostileDatabase, HOSTILE_DATABASE_SETTINGS, type HostileDatabase } from './hostile.js';
 export { ident, literal, percentEncode } from './sql.js';
+export { type ScratchFactory, useScratchDatabases } from './scratch-databases.js';
 
 interface Entry { readonly promise: Promise<ClusterImpl>; cluster?: ClusterImpl }
 interface HarnessState {

@@ -3,26 +3,16 @@
 // Oracle: the catalog listing of the written database equals the listing of the same fixture files loaded
 // natively on the target (same deparsers on both sides of that comparison). 17 -> 15 with the full 17 fixture
 // must be refused with plan errors that name each object; with the part of the fixture 15 can take, it applies.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readTargetCatalogLookup } from '../../src/pg/catalog/schema/target-lookup.js';
 import { checkTargetCompatibility, type TargetCatalogLookup } from '../../src/schema/compat.js';
-import { type Cluster, getCluster, type Major } from '../harness/index.js';
+import { type Cluster, getCluster, type Major, useScratchDatabases } from '../harness/index.js';
 import { loadSchemaFixture } from '../fixtures/schema/load.js';
 import { listCatalogs } from '../oracle/catalog-listing.js';
 import { describeDifference } from '../oracle/dump-report.js';
 import { applyStatements, planWrite, readModel } from './schema-oracle-write.js';
 
-const created: { cluster: Cluster; database: string }[] = [];
-
-afterAll(async () => {
-  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
-});
-
-async function scratch(cluster: Cluster, prefix: string): Promise<string> {
-  const database = await cluster.createDatabase(prefix);
-  created.push({ cluster, database });
-  return database;
-}
+const scratch = useScratchDatabases();
 
 /** What the target's catalogs hold, read by the production query. */
 async function targetLookup(cluster: Cluster): Promise<TargetCatalogLookup> {

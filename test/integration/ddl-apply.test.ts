@@ -3,35 +3,17 @@
 // executeDdl, and the target introspected again. Same major: the two models are equal but for the database's
 // name. Newer major: every object is there, and every table's columns, constraints and indexes match by name
 // and type (definitions may print differently across majors; the pg_dump and catalog oracles judge those).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SchemaModel, TableObject } from '../../src/model/schema.js';
-import { introspectSchema } from '../../src/pg/catalog/schema/index.js';
 import { planCreateDdl } from '../../src/pg/ddl/build-create-ddl.js';
 import { UnsupportedOnTargetError } from '../../src/pg/ddl/unsupported-error.js';
 import { buildRoleDdl } from '../../src/pg/ddl/build-role-ddl.js';
 import { executeDdl } from '../../src/pg/ddl/execute.js';
-import { type Cluster, getCluster, type Major } from '../harness/index.js';
+import { getCluster, type Major, useScratchDatabases } from '../harness/index.js';
 import { loadDatabaseLevel, loadSchemaFixture } from '../fixtures/schema/load.js';
+import { readModel } from './schema-oracle-write.js';
 
-const created: { cluster: Cluster; database: string }[] = [];
-afterAll(async () => {
-  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
-});
-
-async function scratch(cluster: Cluster, prefix: string): Promise<string> {
-  const database = await cluster.createDatabase(prefix);
-  created.push({ cluster, database });
-  return database;
-}
-
-async function introspect(cluster: Cluster, database: string): Promise<SchemaModel> {
-  const client = await cluster.connect({ database });
-  try {
-    return await introspectSchema(client);
-  } finally {
-    await client.end();
-  }
-}
+const scratch = useScratchDatabases();
 
 /** What must survive any major: names and types of every table part. */
 function tableShape(t: TableObject): unknown {
@@ -54,7 +36,7 @@ describe.each([[15, 15], [15, 17], [13, 17], [12, 15], [18, 18]] as [Major, Majo
     const sourceDb = await scratch(source, 'ddl_src');
     await loadSchemaFixture(source, sourceDb);
     await loadDatabaseLevel(source, sourceDb);
-    const model = await introspect(source, sourceDb);
+    const model = await readModel(source, sourceDb);
 
     const targetDb = await scratch(target, 'ddl_tgt');
     const existing = (await target.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname);
@@ -71,7 +53,7 @@ describe.each([[15, 15], [15, 17], [13, 17], [12, 15], [18, 18]] as [Major, Majo
     const applyMs = Math.round(performance.now() - started);
     console.log(`${from} -> ${to}: ${statements.length} statements for ${model.objects.length} objects applied in ${applyMs} ms; warnings: ${warnings.length}`);
 
-    const copy = await introspect(target, targetDb);
+    const copy = await readModel(target, targetDb);
     expect(copy.objects.map((o) => o.key)).toEqual(model.objects.map((o) => o.key));
     if (from === to) {
       // A partition's key made on the partition and then attached (as pg_dump does) keeps connoinherit = true,
@@ -99,7 +81,7 @@ describe('create DDL from PostgreSQL 17 for a 15 target', () => {
     const source = await getCluster({ major: 17 });
     const sourceDb = await scratch(source, 'ddl_src');
     await loadSchemaFixture(source, sourceDb);
-    const model = await introspect(source, sourceDb);
+    const model = await readModel(source, sourceDb);
     let error: unknown;
     try {
       planCreateDdl(model, { roles: 'copy', targetMajor: 15 });

@@ -2,27 +2,18 @@
 // on empty targets and leaves nothing behind (the independent catalog listing is the same before and after); DDL
 // the target refuses fails with the object named, and also leaves nothing; what cannot be checked in a rolled-back
 // transaction (non-transactional statements, uses of an enum value added in it) is reported as skipped.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { checkDdlInRollback } from '../../src/pg/ddl/check-ddl.js';
 import { DdlExecutionError } from '../../src/pg/ddl/execute.js';
 import type { DdlStatement } from '../../src/pg/ddl/types.js';
-import { type Cluster, getCluster, type Major } from '../harness/index.js';
+import { type Cluster, getCluster, type Major, useScratchDatabases } from '../harness/index.js';
 import { loadSchemaFixture } from '../fixtures/schema/load.js';
 import { listCatalogs } from '../oracle/catalog-listing.js';
 import { planWrite, readModel } from './schema-oracle-write.js';
 import { planCreateDdl } from '../../src/pg/ddl/build-create-ddl.js';
 
-const created: { cluster: Cluster; database: string }[] = [];
-afterAll(async () => {
-  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
-});
-
-async function scratch(cluster: Cluster, prefix: string): Promise<string> {
-  const database = await cluster.createDatabase(prefix);
-  created.push({ cluster, database });
-  return database;
-}
+const scratch = useScratchDatabases();
 
 async function withClient<T>(cluster: Cluster, database: string, f: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = await cluster.connect({ database });

@@ -1,46 +1,16 @@
 // Drift: the schema is written to a real target (buildRoleDdl + planCreateDdl + executeDdl), the source then moves
 // on (a column, an index, a default, an enum value, a table that uses the new value), and the diff gives exactly
 // the ALTERs needed; they apply on the target, and a second diff is empty. 15 -> 15 and 15 -> 17.
-import { afterAll, describe, expect, it } from 'vitest';
-import type { SchemaModel } from '../../src/model/schema.js';
-import { introspectSchema } from '../../src/pg/catalog/schema/index.js';
+import { describe, expect, it } from 'vitest';
 import { planCreateDdl } from '../../src/pg/ddl/build-create-ddl.js';
 import { buildRoleDdl } from '../../src/pg/ddl/build-role-ddl.js';
-import { executeDdl } from '../../src/pg/ddl/execute.js';
-import type { DdlStatement } from '../../src/pg/ddl/types.js';
 import { diffSchemas } from '../../src/schema/diff/diff-schemas.js';
 import { executionOrder } from '../../src/schema/diff/execution-order.js';
-import { type Cluster, getCluster, type Major } from '../harness/index.js';
+import { getCluster, type Major, useScratchDatabases } from '../harness/index.js';
+import { readModel, applyStatements } from './schema-oracle-write.js';
 import { loadSchemaFixture } from '../fixtures/schema/load.js';
 
-const created: { cluster: Cluster; database: string }[] = [];
-afterAll(async () => {
-  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
-});
-
-async function scratch(cluster: Cluster, prefix: string): Promise<string> {
-  const database = await cluster.createDatabase(prefix);
-  created.push({ cluster, database });
-  return database;
-}
-
-async function introspect(cluster: Cluster, database: string): Promise<SchemaModel> {
-  const client = await cluster.connect({ database });
-  try {
-    return await introspectSchema(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function run(cluster: Cluster, database: string, statements: readonly DdlStatement[]): Promise<void> {
-  const client = await cluster.connect({ database });
-  try {
-    await executeDdl(client, statements);
-  } finally {
-    await client.end();
-  }
-}
+const scratch = useScratchDatabases();
 
 const DRIFT = `
 ALTER TABLE fx.customers ADD COLUMN loyalty integer;
@@ -58,17 +28,17 @@ describe.each([[15, 15], [15, 17]] as [Major, Major][])('schema drift from Postg
     const target = await getCluster({ major: to });
     const sourceDb = await scratch(source, 'drift_src');
     await loadSchemaFixture(source, sourceDb);
-    const before = await introspect(source, sourceDb);
+    const before = await readModel(source, sourceDb);
 
     const targetDb = await scratch(target, 'drift_tgt');
     const existing = (await target.query<{ rolname: string }>('SELECT rolname FROM pg_roles')).map((r) => r.rolname);
-    await run(target, targetDb, buildRoleDdl(before.roles, existing, { canGrantSuperuser: true, canGrantReplication: true, canGrantBypassRls: true, targetMajor: to }).statements);
-    await run(target, targetDb, planCreateDdl(before, { roles: 'copy', targetMajor: to, targetDatabase: targetDb }).statements);
-    const written = await introspect(target, targetDb);
+    await applyStatements(target, targetDb, buildRoleDdl(before.roles, existing, { canGrantSuperuser: true, canGrantReplication: true, canGrantBypassRls: true, targetMajor: to }).statements);
+    await applyStatements(target, targetDb, planCreateDdl(before, { roles: 'copy', targetMajor: to, targetDatabase: targetDb }).statements);
+    const written = await readModel(target, targetDb);
     expect(diffSchemas(before, written, { targetMajor: to }).map((c) => `${c.action} ${c.key}: ${c.reasons.join('; ')}`)).toEqual([]);
 
     for (const chunk of DRIFT.split('-- @commit')) await source.query(chunk, [], sourceDb);
-    const after = await introspect(source, sourceDb);
+    const after = await readModel(source, sourceDb);
     const changes = diffSchemas(after, written, { targetMajor: to });
     expect(changes.map((c) => [c.action, c.key, c.destructive])).toEqual([
       ['update', 'type:fx.mood', false],
@@ -88,8 +58,8 @@ describe.each([[15, 15], [15, 17]] as [Major, Major][])('schema drift from Postg
     expect(statements.filter((s) => s.sql.startsWith('ALTER TYPE')).every((s) => s.commitAfter === true)).toBe(true);
     expect(statements.some((s) => s.object === 'table:fx.coupons' && s.sql.startsWith('CREATE TABLE fx.coupons'))).toBe(true);
 
-    await run(target, targetDb, statements);
-    const applied = await introspect(target, targetDb);
+    await applyStatements(target, targetDb, statements);
+    const applied = await readModel(target, targetDb);
     expect(diffSchemas(after, applied, { targetMajor: to }).map((c) => `${c.action} ${c.key}: ${c.reasons.join('; ')}`)).toEqual([]);
   });
 });

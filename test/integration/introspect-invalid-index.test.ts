@@ -3,27 +3,18 @@
 // (as pg_dump leaves it out of a dump; pg_dump 15 is the judge on 15) and the diff does not try to make it. An
 // index invalid on the target only is dropped and built again. A partitioned table's ON ONLY index is invalid by
 // design until its partitions have theirs: it is not marked and is written as usual.
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SchemaModel, TableObject } from '../../src/model/schema.js';
 import { planCreateDdl } from '../../src/pg/ddl/build-create-ddl.js';
 import { diffSchemas } from '../../src/schema/diff/diff-schemas.js';
 import { executionOrder } from '../../src/schema/diff/execution-order.js';
-import { type Cluster, getCluster, type Major } from '../harness/index.js';
+import { type Cluster, getCluster, type Major, useScratchDatabases } from '../harness/index.js';
 import { describeDifference } from '../oracle/dump-report.js';
 import { dumpSchema } from '../oracle/pg-dump.js';
 import { normalisePgDump } from '../oracle/pg-dump-normalise.js';
 import { applyStatements, readModel } from './schema-oracle-write.js';
 
-const created: { cluster: Cluster; database: string }[] = [];
-afterAll(async () => {
-  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
-});
-
-async function scratch(cluster: Cluster, prefix: string): Promise<string> {
-  const database = await cluster.createDatabase(prefix);
-  created.push({ cluster, database });
-  return database;
-}
+const scratch = useScratchDatabases();
 
 const SOURCE = `
 CREATE TABLE public.d (id integer PRIMARY KEY, x integer, z integer);

@@ -1,24 +1,14 @@
 // The pg_dump oracle's own check, apart from pgrepl's code: a database and its TEMPLATE copy dump identically
 // after normalising, and one changed column shows as exactly one differing statement. So an empty difference in
 // schema-oracle-pgdump.test.ts means something, and a failure there is not the oracle's noise.
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Cluster, getCluster } from '../harness/index.js';
+import { describe, expect, it } from 'vitest';
+import { getCluster, useScratchDatabases } from '../harness/index.js';
 import { loadSchemaFixture } from '../fixtures/schema/load.js';
 import { describeDifference } from '../oracle/dump-report.js';
 import { dumpSchema } from '../oracle/pg-dump.js';
 import { normalisePgDump } from '../oracle/pg-dump-normalise.js';
 
-const created: { cluster: Cluster; database: string }[] = [];
-
-async function scratch(cluster: Cluster, prefix: string, template?: string): Promise<string> {
-  const database = await cluster.createDatabase(prefix, template === undefined ? {} : { template });
-  created.push({ cluster, database });
-  return database;
-}
-
-afterAll(async () => {
-  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
-});
+const scratch = useScratchDatabases();
 
 describe('the pg_dump oracle can tell', () => {
   it('a database from its TEMPLATE copy: identical; after one added column: exactly that statement', async () => {

@@ -2,8 +2,8 @@
 // (introspectSchema -> buildCreateDdl -> executeDdl), and pg_dump 15's schema-only dumps of both must hold the
 // same statements (normalised: split, comment lines dropped, sorted). pg_dump, not pgrepl's model, is the judge.
 // pg_dump 15 reads 13, 14 and 15 servers; 16+ is the catalog oracle's job.
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Cluster, getCluster, type Major } from '../harness/index.js';
+import { describe, expect, it } from 'vitest';
+import { getCluster, type Major, useScratchDatabases } from '../harness/index.js';
 import { FIXTURE_ROLES, loadSchemaFixture } from '../fixtures/schema/load.js';
 import { describeDifference } from '../oracle/dump-report.js';
 import { dumpSchema } from '../oracle/pg-dump.js';
@@ -13,17 +13,7 @@ import { writeSchema } from './schema-oracle-write.js';
 
 const MAJORS: readonly Major[] = [13, 14, 15];
 
-const created: { cluster: Cluster; database: string }[] = [];
-
-async function scratch(cluster: Cluster, prefix: string): Promise<string> {
-  const database = await cluster.createDatabase(prefix);
-  created.push({ cluster, database });
-  return database;
-}
-
-afterAll(async () => {
-  for (const { cluster, database } of created.splice(0)) await cluster.dropDatabase(database);
-});
+const scratch = useScratchDatabases();
 
 describe.each(MAJORS)('pg_dump oracle on PostgreSQL %i -> same major', (major) => {
   // roles: copy writes to another cluster (the scram one of the same major), so the fixture roles must be created
