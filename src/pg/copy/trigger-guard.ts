@@ -3,9 +3,10 @@
 //
 // First choice: SET LOCAL session_replication_role = replica (superuser, or on 15+ a role granted SET on that
 // parameter). Ordinary triggers and FK triggers stay silent; triggers marked ENABLE REPLICA / ALWAYS still fire,
-// as they do under logical replication. Fallback, for the non-superuser owner of the tables: disable the user
-// triggers that are enabled, by name, and enable exactly those again before commit (ALTER TABLE is
-// transactional, so a rollback re-enables them too). FK checks are system triggers that the fallback cannot
+// as they do under logical replication. Fallback, for the non-superuser owner of the tables: disable, by name, the
+// ordinary enabled user triggers (tgenabled 'O', exactly those replica mode silences; ALWAYS ones keep firing,
+// REPLICA ones do not fire in this origin-mode session) and enable exactly those again before commit (ALTER
+// TABLE is transactional, so a rollback re-enables them too). FK checks are system triggers that the fallback cannot
 // disable: apply creates foreign keys after the data (post-data), as pg_dump does, so none exist yet.
 import type pg from 'pg';
 import { PgreplError, asError } from '../../util/errors.js';
@@ -14,11 +15,8 @@ import type { CopyTable, TriggerGuard } from './types.js';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
 
-const ENABLED_USER_TRIGGERS_SQL = `SELECT tgname, tgenabled::text AS tgenabled FROM pg_catalog.pg_trigger
- WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgenabled <> 'D' ORDER BY tgname`;
-
-// Restore each trigger exactly as it was: O (origin), R (ENABLE REPLICA), A (ENABLE ALWAYS).
-const ENABLE_KEYWORD: Readonly<Record<string, string>> = { O: '', R: 'REPLICA ', A: 'ALWAYS ' };
+const ENABLED_USER_TRIGGERS_SQL = `SELECT tgname FROM pg_catalog.pg_trigger
+ WHERE tgrelid = $1::regclass AND NOT tgisinternal AND tgenabled = 'O' ORDER BY tgname`;
 
 export interface GuardHandle {
   readonly kind: TriggerGuard;
@@ -45,8 +43,8 @@ export async function guardTriggers(client: pg.Client, tables: readonly CopyTabl
   const beforeCommit: string[] = [];
   for (const t of tables) {
     const table = quoteQualified(t.schema, t.table);
-    const triggers = (await client.query<{ tgname: string; tgenabled: string }>(ENABLED_USER_TRIGGERS_SQL, [table])).rows;
-    for (const { tgname, tgenabled } of triggers) {
+    const triggers = (await client.query<{ tgname: string }>(ENABLED_USER_TRIGGERS_SQL, [table])).rows;
+    for (const { tgname } of triggers) {
       try {
         await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ${quoteIdent(tgname)}`);
       } catch (e) {
@@ -62,7 +60,7 @@ export async function guardTriggers(client: pg.Client, tables: readonly CopyTabl
           },
         );
       }
-      beforeCommit.push(`ALTER TABLE ${table} ENABLE ${ENABLE_KEYWORD[tgenabled] ?? ''}TRIGGER ${quoteIdent(tgname)}`);
+      beforeCommit.push(`ALTER TABLE ${table} ENABLE TRIGGER ${quoteIdent(tgname)}`);
     }
   }
   return { kind: 'disable_trigger', beforeCommit };
