@@ -1,7 +1,8 @@
 // Every command module, in the order `pgrepl --help` lists them.
 import type { CommandModule } from 'yargs';
+import { forceUnlockCommand } from './force-unlock.js';
 import { validateCommand } from './validate.js';
 
 // yargs' CommandModule generics differ per command; the list only needs their common shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: ReadonlyArray<CommandModule<any, any>> = [validateCommand];
+export const commands: ReadonlyArray<CommandModule<any, any>> = [validateCommand, forceUnlockCommand];
