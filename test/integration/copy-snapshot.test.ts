@@ -145,6 +145,30 @@ describe('copyTables snapshot, cancel and faults (15 -> 17)', () => {
     expect(Number(now?.n)).toBeGreaterThan(Number(copied.n));
   });
 
+  it('copies in a replication slot\'s exported snapshot (EXPORT_SNAPSHOT) given as an id', async () => {
+    const targetDb = await freshTarget();
+    const slot = `pgrepl_t_copy_${process.pid}`;
+    const replication = await source.connect({ database: sourceDb, replication: true });
+    let slotCreated = false;
+    try {
+      const created = await replication.query<{ snapshot_name: string; consistent_point: string }>(
+        `CREATE_REPLICATION_SLOT ${slot} LOGICAL pgoutput EXPORT_SNAPSHOT`);
+      slotCreated = true;
+      const snapshotId = created.rows[0]?.snapshot_name ?? '';
+      // Rows written after the slot's snapshot must not be copied (they reach the target through the stream).
+      await source.query("INSERT INTO parent VALUES (-5, 'after the slot')", [], sourceDb);
+      await copyTables({
+        source: parse(source.url()), target: parse(target.url()), sourceDatabase: sourceDb, targetDatabase: targetDb,
+        snapshotId, tables: [table('parent', ['id', 'name'])], workers: 1, format: 'auto',
+      });
+      await source.query('DELETE FROM parent WHERE id = -5', [], sourceDb);
+    } finally {
+      await replication.end();
+      if (slotCreated) await source.query('SELECT pg_drop_replication_slot($1)', [slot]);
+    }
+    expect(await fingerprint(target, targetDb, 'parent')).toEqual(await fingerprint(source, sourceDb, 'parent'));
+  });
+
   it('a cancel stops the running COPYs, rolls the target back and leaves no session on either server', async () => {
     const targetDb = await freshTarget();
     const holder = await exportSnapshot(parse(source.url()), sourceDb);
