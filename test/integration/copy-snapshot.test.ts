@@ -169,6 +169,27 @@ describe('copyTables snapshot, cancel and faults (15 -> 17)', () => {
     expect(await fingerprint(target, targetDb, 'parent')).toEqual(await fingerprint(source, sourceDb, 'parent'));
   });
 
+  it('the snapshot session outlives an idle_in_transaction_session_timeout set on the source database', async () => {
+    const targetDb = await freshTarget();
+    await source.query(`ALTER DATABASE ${sourceDb} SET idle_in_transaction_session_timeout = '200ms'`);
+    try {
+      const holder = await exportSnapshot(parse(source.url()), sourceDb);
+      try {
+        // Idle in its transaction for three times the timeout; the workers still import the snapshot.
+        await new Promise((r) => setTimeout(r, 600));
+        await copyTables({
+          source: parse(source.url()), target: parse(target.url()), sourceDatabase: sourceDb, targetDatabase: targetDb,
+          snapshotId: holder.snapshotId, tables: [table('parent', ['id', 'name'])], workers: 1, format: 'auto',
+        });
+      } finally {
+        await holder.release();
+      }
+    } finally {
+      await source.query(`ALTER DATABASE ${sourceDb} RESET idle_in_transaction_session_timeout`);
+    }
+    expect(await fingerprint(target, targetDb, 'parent')).toEqual(await fingerprint(source, sourceDb, 'parent'));
+  });
+
   it('a cancel stops the running COPYs, rolls the target back and leaves no session on either server', async () => {
     const targetDb = await freshTarget();
     const holder = await exportSnapshot(parse(source.url()), sourceDb);

@@ -179,6 +179,20 @@ describe.each([[15, 15], [15, 17]] as const)('copyTables %i -> %i', (sourceMajor
     expect(await target.query('SELECT count(*)::int AS n FROM ext_kinds', [], targetDb)).toEqual([{ n: 0 }]);
   });
 
+  it('a source failure mid-stream names the table and the server error, and keeps nothing of the unit', async () => {
+    const targetDb = await freshTarget();
+    const error = await copyWithSnapshot({
+      source: parse(source.url()), target: parse(target.url()), sourceDatabase: sourceDb, targetDatabase: targetDb,
+      // Fails at id 1500, after about 500 rows went out.
+      tables: tables().filter((t) => t.table === 'events').map((t) => ({ ...t, filter: 'id % 3 = 0 AND 100 / (id - 1500) > -1000' })),
+      workers: 1, format: 'auto',
+    }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(CopyError);
+    expect(error).toMatchObject({ address: 'public.events', side: 'source', sqlstate: '22012' });
+    expect((error as CopyError).message).toBe('copying public.events failed on the source: division by zero (SQLSTATE 22012)');
+    expect(await target.query('SELECT count(*)::int AS n FROM events', [], targetDb)).toEqual([{ n: 0 }]);
+  });
+
   it('a target-side failure shows the server error fields and the failing row', async () => {
     const targetDb = await freshTarget();
     await target.query('ALTER TABLE events ADD CONSTRAINT no_big CHECK (id < 2000)', [], targetDb);
