@@ -190,6 +190,21 @@ describe('copyTables snapshot, cancel and faults (15 -> 17)', () => {
     expect(await fingerprint(target, targetDb, 'parent')).toEqual(await fingerprint(source, sourceDb, 'parent'));
   });
 
+  it('a snapshot whose holder is gone fails with a message saying so, leaving no session', async () => {
+    const targetDb = await freshTarget();
+    const holder = await exportSnapshot(parse(source.url()), sourceDb);
+    await holder.release();
+    const error = await copyTables({
+      source: parse(source.url()), target: parse(target.url()), sourceDatabase: sourceDb, targetDatabase: targetDb,
+      snapshotId: holder.snapshotId, tables: [table('parent', ['id', 'name']), table('child', ['id', 'parent_id', 'note'])],
+      workers: 2, format: 'auto',
+    }).then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).toMatch(/^could not start a copy worker in snapshot .*: invalid snapshot identifier/);
+    expect((error as { hints?: readonly string[] }).hints).toContain('the session that exported the snapshot must stay open until the copy ends');
+    expect(await waitNoSessions(target, targetDb)).toBe(0);
+    expect(await waitNoSessions(source, sourceDb)).toBe(0);
+  });
+
   it('a cancel stops the running COPYs, rolls the target back and leaves no session on either server', async () => {
     const targetDb = await freshTarget();
     const holder = await exportSnapshot(parse(source.url()), sourceDb);
