@@ -30,6 +30,16 @@ export class BinaryRowCounter {
         if (this.skip === 0) this.endSkip();
         continue;
       }
+      // Fast path: a whole int16/int32 in this chunk is read at once. Byte-at-a-time reading cost about 0.5 s of
+      // CPU per million pgbench rows, half of node's share of a copy (bench/copy.bench.ts).
+      if (this.partial.length === 0 && (this.phase === 'fieldCount' || this.phase === 'fieldLength') && i + this.need <= chunk.length) {
+        const value = this.need === 2
+          ? (((chunk[i] as number) << 24) | ((chunk[i + 1] as number) << 16)) >> 16
+          : ((chunk[i] as number) << 24) | ((chunk[i + 1] as number) << 16) | ((chunk[i + 2] as number) << 8) | (chunk[i + 3] as number);
+        i += this.need;
+        this.endValue(value);
+        continue;
+      }
       this.partial.push(chunk[i] as number);
       i += 1;
       if (this.partial.length === this.need) this.endFixed();
@@ -51,8 +61,22 @@ export class BinaryRowCounter {
         this.phase = 'extension';
         if (this.skip === 0) this.endSkip();
         return;
+      case 'fieldCount':
+        this.endValue(this.readInt(bytes, 0, 2));
+        return;
+      case 'fieldLength':
+        this.endValue(this.readInt(bytes, 0, 4));
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A complete field count (phase fieldCount) or field length (phase fieldLength). */
+  private endValue(value: number): void {
+    switch (this.phase) {
       case 'fieldCount': {
-        const count = this.readInt(bytes, 0, 2);
+        const count = value;
         if (count === -1) {
           this.phase = 'trailer';
           return;
@@ -62,7 +86,7 @@ export class BinaryRowCounter {
         return;
       }
       case 'fieldLength': {
-        const length = this.readInt(bytes, 0, 4);
+        const length = value;
         this.fieldsLeft -= 1;
         if (length > 0) {
           this.skip = length;
