@@ -2,10 +2,11 @@
 // a plan whose summary or indexes disagree with its steps (parsePlanJson refuses such a file).
 import type { Diagnostic } from '../util/errors.js';
 import { summarise } from './summarise.js';
-import { PLAN_FORMAT_VERSION, type Plan, type PlanBasis, type PlanStep } from './types.js';
+import { PLAN_FORMAT_VERSION, type Plan, type PlanBasis, type PlanDatabase, type PlanStep } from './types.js';
 
 export interface BuildPlanInput {
   readonly basedOn: PlanBasis;
+  readonly databases?: readonly PlanDatabase[];
   readonly steps: readonly Omit<PlanStep, 'index'>[];
   readonly diagnostics: readonly Diagnostic[];
   /** Injected clock (tests fix it). */
@@ -18,6 +19,7 @@ export function buildPlan(input: BuildPlanInput): Plan {
   return {
     format_version: PLAN_FORMAT_VERSION,
     basedOn: input.basedOn,
+    databases: input.databases ?? [],
     steps,
     summary: summarise(steps),
     diagnostics: input.diagnostics,

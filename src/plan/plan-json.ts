@@ -28,6 +28,7 @@ export function planToJson(plan: Plan): string {
     format_version: plan.format_version,
     createdAt: plan.createdAt,
     basedOn: plan.basedOn,
+    databases: plan.databases.map((d) => ({ key: d.key, target: d.target })),
     steps: plan.steps.map((s): PlanStep => ({
       index: s.index, address: s.address, action: s.action, destructive: s.destructive, reason: s.reason, before: s.before, after: s.after,
       sqlPreview: s.sqlPreview.map(redactSql), operations: s.operations.map(redactOperation),
@@ -80,7 +81,7 @@ function tableName(v: unknown, path: string): void {
 const OPERATION_CHECKS: Readonly<Record<Operation['type'], (o: Obj, path: string) => void>> = {
   sql: (o, p) => {
     oneOf(o.side, ['source', 'target'], `${p}.side`);
-    oneOf(o.stage, ['teardown', 'pre-data', 'post-data'], `${p}.stage`);
+    oneOf(o.stage, ['cluster', 'teardown', 'pre-data', 'post-data'], `${p}.stage`);
     num(o.order, `${p}.order`);
     arr(o.statements, `${p}.statements`).forEach((s, i) => {
       const st = obj(s, `${p}.statements[${i}]`);
@@ -95,9 +96,11 @@ const OPERATION_CHECKS: Readonly<Record<Operation['type'], (o: Obj, path: string
     strings(o.columns, `${p}.columns`);
     if (o.filter !== null) str(o.filter, `${p}.filter`);
     arr(o.truncateFirst, `${p}.truncateFirst`).forEach((t, i) => tableName(t, `${p}.truncateFirst[${i}]`));
+    if (o.group !== null) str(o.group, `${p}.group`);
     const e = obj(o.estimate, `${p}.estimate`);
     for (const k of ['rows', 'bytes', 'seconds'] as const) num(e[k], `${p}.estimate.${k}`);
   },
+  'sequence-values': (o, p) => arr(o.sequences, `${p}.sequences`).forEach((t, i) => tableName(t, `${p}.sequences[${i}]`)),
   'create-slot': (o, p) => {
     str(o.slot, `${p}.slot`);
     oneOf(o.plugin, ['pgoutput'], `${p}.plugin`);
@@ -171,6 +174,11 @@ export function parsePlanJson(text: string): Plan {
     num(state.serial, 'basedOn.state.serial');
   }
   str(basedOn.actual, 'basedOn.actual');
+  arr(plan.databases, 'databases').forEach((d, i) => {
+    const db = obj(d, `databases[${i}]`);
+    str(db.key, `databases[${i}].key`);
+    str(db.target, `databases[${i}].target`);
+  });
   const steps = arr(plan.steps, 'steps');
   steps.forEach(checkStep);
   arr(plan.diagnostics, 'diagnostics').forEach(checkDiagnostic);

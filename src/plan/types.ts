@@ -12,6 +12,8 @@ export type Action = 'create' | 'update' | 'replace' | 'delete';
 
 export const PLAN_FORMAT_VERSION = '1';
 
+export type SqlStage = 'cluster' | 'teardown' | 'pre-data' | 'post-data';
+
 /**
  * SQL the engine runs on one side, in the database the step's address names. A schema change contributes up to three
  * of these, one per stage; across a database's steps the engine runs all `teardown` operations, then `pre-data`, then
@@ -23,7 +25,11 @@ export const PLAN_FORMAT_VERSION = '1';
 export interface SqlOperation {
   readonly type: 'sql';
   readonly side: Side;
-  readonly stage: 'teardown' | 'pre-data' | 'post-data';
+  /**
+   * `cluster` runs on the server's maintenance connection (the database the URL names), before every database's
+   * stages, in step order: CREATE ROLE, CREATE DATABASE, DROP DATABASE. The others run in the step's database.
+   */
+  readonly stage: SqlStage;
   readonly order: number;
   readonly statements: readonly DdlStatement[];
 }
@@ -47,7 +53,21 @@ export interface DataCopyOperation {
   readonly columns: readonly string[];
   readonly filter: string | null;
   readonly truncateFirst: readonly { readonly schema: string; readonly name: string }[];
+  /**
+   * Copies sharing a group load in one worker and one target transaction with one `TRUNCATE a, b, …` (an FK closure
+   * that is re-copied, see src/pg/copy/types.ts CopyTable.group); null = its own unit.
+   */
+  readonly group: string | null;
   readonly estimate: CopyEstimate;
+}
+
+/**
+ * Sequence values set on the target from the source's `last_value`/`is_called`, read inside the copy's snapshot,
+ * after the copies of the database (pg_dump's SEQUENCE SET). Names are the same on both sides.
+ */
+export interface SequenceValuesOperation {
+  readonly type: 'sequence-values';
+  readonly sequences: readonly { readonly schema: string; readonly name: string }[];
 }
 
 /** A logical slot made on a replication connection (`CREATE_REPLICATION_SLOT … LOGICAL pgoutput`), the copy's snapshot when `exportSnapshot`. */
@@ -78,7 +98,7 @@ export interface CreateSubscriptionOperation {
   readonly storesPassword: boolean;
 }
 
-export type Operation = SqlOperation | DataCopyOperation | CreateSlotOperation | DropSlotOperation | CreateSubscriptionOperation;
+export type Operation = SqlOperation | DataCopyOperation | SequenceValuesOperation | CreateSlotOperation | DropSlotOperation | CreateSubscriptionOperation;
 
 export type OperationType = Operation['type'];
 
@@ -115,9 +135,17 @@ export interface PlanBasis {
   readonly actual: string;
 }
 
+/** A database the plan touches: the spec's key (address segment) and the target database's name. */
+export interface PlanDatabase {
+  readonly key: string;
+  readonly target: string;
+}
+
 export interface Plan {
   readonly format_version: typeof PLAN_FORMAT_VERSION;
   readonly basedOn: PlanBasis;
+  /** The databases in the order apply processes them (spec order); steps name them by key in their addresses. */
+  readonly databases: readonly PlanDatabase[];
   readonly steps: readonly PlanStep[];
   readonly summary: PlanSummary;
   readonly diagnostics: readonly Diagnostic[];

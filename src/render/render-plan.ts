@@ -39,6 +39,7 @@ const OPERATION_LINES: { readonly [T in Operation['type']]: (op: Extract<Operati
     `  from ${quoteQualified(op.table.schema, op.table.name)} (${op.columns.map(quoteIdent).join(', ')})${op.filter === null ? '' : ` where ${op.filter}`}`,
     ...(op.truncateFirst.length === 0 ? [] : [`  emptied first: ${op.truncateFirst.map((t) => quoteQualified(t.schema, t.name)).join(', ')}`]),
   ],
+  'sequence-values': (op) => [`sequence values from the source: ${op.sequences.map((q) => quoteQualified(q.schema, q.name)).join(', ')}`],
   'create-slot': (op) => [`slot: ${op.slot} (${op.plugin}${op.exportSnapshot ? ', exports the snapshot the copy reads' : ''})`],
   'drop-slot': (op) => [`slot: ${op.slot} dropped`],
   'create-subscription': (op) => {

@@ -54,7 +54,7 @@ const STEPS: readonly Omit<PlanStep, 'index'>[] = [
     after: { filter: "created_at >= '2026-08-28 10:00:00+00'::timestamp with time zone" }, sqlPreview: [],
     operations: [{
       type: 'data-copy', table: { schema: 'Sales', name: 'Order Lines' }, columns: ['id', 'created_at', 'qty'],
-      filter: "created_at >= '2026-08-28 10:00:00+00'::timestamp with time zone", truncateFirst: [{ schema: 'Sales', name: 'Order Lines' }],
+      filter: "created_at >= '2026-08-28 10:00:00+00'::timestamp with time zone", truncateFirst: [{ schema: 'Sales', name: 'Order Lines' }], group: null,
       estimate: { rows: 1_234_567, bytes: 356_515_840, seconds: 12.4 },
     }],
   },

@@ -1,0 +1,105 @@
+// What `plan` knows about the live servers: one frozen, JSON-serialisable snapshot read from both (read-only), so the
+// planner (src/plan/planner/) is a pure function of (Spec, ActualState, StateDocument, options) and unit tests can
+// feed it JSON fixtures. src/introspect/read-actual.ts fills it; nothing here holds a password.
+import type { SchemaModel } from '../model/schema.js';
+import type { TargetCatalogLookup } from '../schema/compat.js';
+import type { Diagnostic } from '../util/errors.js';
+
+/** A database on a server (pg_database, templates and datallowconn = false left out). */
+export interface ServerDatabase {
+  readonly name: string;
+  readonly owner: string;
+  readonly encoding: string;
+  readonly collate: string;
+  readonly ctype: string;
+  /** 'c' libc, 'i' icu, 'b' builtin; null before 15. */
+  readonly localeProvider: 'c' | 'i' | 'b' | null;
+  /** ICU / builtin locale (15+ daticulocale, 17+ datlocale); null for libc. */
+  readonly locale: string | null;
+}
+
+export interface ServerActual {
+  /** displayName() of the connection: redacted, the one form servers appear in output. */
+  readonly display: string;
+  /** server_version_num, e.g. 150018. */
+  readonly versionNum: number;
+  readonly major: number;
+  /** The role pgrepl connects as (current_user) and what it may do. */
+  readonly user: string;
+  readonly superuser: boolean;
+  readonly createdb: boolean;
+  readonly createrole: boolean;
+  /** Every role on the server (pg_roles.rolname), sorted; predefined roles included. */
+  readonly roles: readonly string[];
+  /** Roles current_user is a member of (transitively, pg_has_role … 'MEMBER'), sorted: may it create a database OWNER x. */
+  readonly memberOf: readonly string[];
+  /** Connectable, non-template databases, sorted by name. */
+  readonly databases: readonly ServerDatabase[];
+  /** libc locales the server knows (pg_collation collcollate of provider c, plus every database's datcollate), sorted. */
+  readonly libcLocales: readonly string[];
+  /** `now()` read on this server, as PostgreSQL prints a timestamptz under TimeZone=UTC (`2026-11-26 09:00:00.123456+00`). */
+  readonly now: string;
+}
+
+/** Sizes from the catalogs (never counted): for estimates and largest-first ordering only. */
+export interface TableSize {
+  /** pg_table_size of the table (for a partitioned table: of all its leaves). */
+  readonly bytes: number;
+  /** reltuples (summed over leaves), -1 or 0 when never analysed. */
+  readonly rowEstimate: number;
+}
+
+/** A table on the target that a selected table's name also names. Keyed by ObjectKey (`table:sales.orders`). */
+export interface TargetTableFacts {
+  readonly oid: number;
+  /** `EXISTS (SELECT 1 FROM ONLY t)` (any leaf for a partitioned table): non-empty targets need consent. */
+  readonly hasRows: boolean;
+}
+
+export interface SourceDatabaseActual {
+  /** The whole source database's schema (not cut to scope: the planner selects and cuts). */
+  readonly model: SchemaModel;
+  /** Sizes of every ordinary and partitioned table, by ObjectKey. Volatile: left out of the plan fingerprint. */
+  readonly sizes: Readonly<Record<string, TableSize>>;
+  /** pg_largeobject_metadata rows: the plan warns when large objects exist and the spec does not copy them. */
+  readonly largeObjects: number;
+}
+
+export interface TargetDatabaseActual {
+  /** The whole target database's schema. */
+  readonly model: SchemaModel;
+  readonly lookup: TargetCatalogLookup;
+  /**
+   * Facts of the target tables whose keys the source's selectable tables (and their leaf partitions) also have,
+   * whatever the spec selects (the planner decides scope), by ObjectKey.
+   */
+  readonly tables: Readonly<Record<string, TargetTableFacts>>;
+}
+
+export interface DatabaseActual {
+  /** The spec's database key (the source database's name). */
+  readonly key: string;
+  readonly targetDatabase: string;
+  /** null when the source has no such database (the planner reports it). */
+  readonly source: SourceDatabaseActual | null;
+  /** null when the target database does not exist yet. */
+  readonly target: TargetDatabaseActual | null;
+}
+
+/** Copy throughput the estimates use: measured by earlier applies (state) or by a short read on the source now. */
+export interface Throughput {
+  readonly bytesPerSecond: number;
+  /** For the plan's reason line, e.g. `measured by the last apply` or `sampled from the source (2.1 MB in 0.2 s)`. */
+  readonly basis: string;
+}
+
+export interface ActualState {
+  readonly source: ServerActual;
+  readonly target: ServerActual;
+  /** One entry per database the spec selects on the source (listed and rule-selected), in spec order. */
+  readonly databases: readonly DatabaseActual[];
+  /** Sampled on the source when no earlier apply measured one; null when there was nothing to sample. */
+  readonly sampledThroughput: Throughput | null;
+  /** What reading found worth saying (e.g. a database the spec lists that the source lacks). */
+  readonly diagnostics: readonly Diagnostic[];
+}
