@@ -1,0 +1,44 @@
+// The fingerprint of the live state a saved plan records (CONTRACTS.md, Plans): what decides the plan (which objects
+// exist, their definitions and options, which target tables hold rows, roles and databases on each server, the state
+// serial), never what moves on a busy server without changing the plan: table sizes and row estimates, each
+// server's now(), the sampled throughput, the number of large objects (only "any or none" matters to the plan), and
+// the statistics/LSN/sequence-value fields stripVolatile() knows by name. Pure.
+import type { ActualState, DatabaseActual, ServerActual } from '../introspect/types.js';
+import type { StateDocument } from '../state/state-document.js';
+import { fingerprint, stripVolatile } from './fingerprint.js';
+
+/** Sets become sorted arrays and Maps objects: canonicalJson would otherwise see them as `{}` and miss every change. */
+function plain(value: unknown): unknown {
+  if (value instanceof Set) return [...(value as Set<unknown>)].map(plain).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  if (value instanceof Map) return Object.fromEntries([...(value as Map<unknown, unknown>)].map(([k, v]) => [String(k), plain(v)]));
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+  return out;
+}
+
+function server(s: ServerActual): unknown {
+  const { now: _now, ...rest } = s;
+  return rest;
+}
+
+function database(d: DatabaseActual): unknown {
+  return {
+    key: d.key,
+    targetDatabase: d.targetDatabase,
+    source: d.source === null ? null : { model: d.source.model, hasLargeObjects: d.source.largeObjects > 0 },
+    target: d.target,
+  };
+}
+
+/** `sha256:<hex>` over the plan-relevant part of `actual` and the state serial (null without a state). */
+export function actualFingerprint(actual: ActualState, state: StateDocument | null): string {
+  const relevant = {
+    source: server(actual.source),
+    target: server(actual.target),
+    databases: actual.databases.map(database),
+    diagnostics: actual.diagnostics,
+  };
+  return fingerprint({ actual: stripVolatile(plain(relevant)), stateSerial: state?.serial ?? null });
+}
