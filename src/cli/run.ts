@@ -24,12 +24,25 @@ export function printError(e: unknown): void {
     lines.push(chalk.red(`Error: ${err.message}`));
     for (const d of err.diagnostics) lines.push(formatDiagnostic(d));
   } else if (err instanceof PgreplError) {
-    lines.push(chalk.red(`Error: ${err.message}`));
-    for (const h of err.hints) lines.push(`  ${h}`);
+    // A PgreplError that carries a server's fields and no hints of its own (DdlExecutionError) is shown whole.
+    const described = err.hints.length === 0 ? describeServerError(err) : null;
+    if (described) lines.push(chalk.red('Error: ') + described);
+    else {
+      lines.push(chalk.red(`Error: ${err.message}`));
+      const address = addressOf(err);
+      if (address !== null && !err.message.includes(address)) lines.push(`  resource: ${address}`);
+      for (const h of err.hints) lines.push(`  ${h}`);
+    }
   } else {
     const described = describeServerError(err);
     if (described) lines.push(chalk.red('Error: ') + described);
     else lines.push(chalk.red(`Error: ${err.message}`), ...(process.env['PGREPL_DEBUG'] ? [err.stack ?? ''] : []));
   }
   process.stderr.write(lines.join('\n') + '\n');
+}
+
+/** The resource (or object) an engine error names, so the printed error always says where it happened. */
+function addressOf(err: Error): string | null {
+  const address = (err as { address?: unknown }).address;
+  return typeof address === 'string' && address !== '' ? address : null;
 }
