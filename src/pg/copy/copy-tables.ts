@@ -15,7 +15,7 @@ import { chooseFormat } from './choose-format.js';
 import { closeClient, killClient } from './close-client.js';
 import { CopyCancelledError, CopyError } from './copy-error.js';
 import { copyInSql, copyOutSql, importSnapshotSql, tableAddress, truncateSql } from './copy-sql.js';
-import { InjectedFaultError, midCopyFaultRows } from './fault.js';
+import { InjectedFaultError, killMidCopyFaultRows, killSelf, midCopyFaultRows } from './fault.js';
 import { RowCounterStream } from './row-counter.js';
 import { guardTriggers } from './trigger-guard.js';
 import { runQueue } from './work-queue.js';
@@ -66,6 +66,8 @@ function isCopyFailEcho(side: 'source' | 'target' | 'local', error: unknown): bo
 export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> {
   const started = performance.now();
   const faultRows = opts.faultAfterRows ?? midCopyFaultRows();
+  // kill -9 tests: the process dies inside the stream, so the target's COPY is really in flight.
+  const killRows = killMidCopyFaultRows();
   const units = planUnits(opts.tables);
   const results: CopyTableResult[] = [];
   const clients = new Set<pg.Client>();
@@ -155,7 +157,8 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
         lastReport = now;
         report(rows, bytes, false);
       },
-      ...(faultRows === undefined ? {} : { fault: { rows: faultRows, error: () => new InjectedFaultError(faultRows) } }),
+      ...(faultRows !== undefined ? { fault: { rows: faultRows, error: () => new InjectedFaultError(faultRows) } }
+        : killRows !== undefined ? { fault: { rows: killRows, error: killSelf } } : {}),
     });
     const out = w.source.query(copyStreams.to(copyOutSql(t, format)));
     const into = w.target.query(copyStreams.from(copyInSql(t, format)));

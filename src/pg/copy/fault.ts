@@ -1,5 +1,9 @@
-// Fault injection for tests: PGREPL_FAULT=mid-copy:<rows> fails a table copy once that many rows streamed, so
-// tests prove that the target keeps nothing half-copied without depending on timing.
+// Fault injection for tests (PGREPL_FAULT), so resume tests kill or fail apply at exact points instead of racing
+// a timer:
+//   mid-copy:<rows>       a table copy fails (throws) once that many rows streamed: the unit rolls back.
+//   kill-mid-copy:<rows>  the process SIGKILLs itself once a table's stream passed that many rows, while the COPY
+//                         is really in flight (kill -9 of apply in the middle of a large COPY).
+//   after-step:<N>        the apply engine SIGKILLs the process right after recording plan step N (src/apply).
 
 export const FAULT_ENV = 'PGREPL_FAULT';
 
@@ -10,11 +14,32 @@ export class InjectedFaultError extends Error {
   }
 }
 
-/** The row count of a `mid-copy:<rows>` fault, or undefined. Other faults (e.g. `after-step:3`) are not ours. */
-export function midCopyFaultRows(env: NodeJS.ProcessEnv = process.env): number | undefined {
+function faultNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const value = env[FAULT_ENV];
   if (value === undefined) return undefined;
-  const m = /^mid-copy:(\d+)$/.exec(value.trim());
+  const m = new RegExp(`^${name}:(\\d+)$`).exec(value.trim());
   if (m === null) return undefined;
   return Number(m[1]);
+}
+
+/** The row count of a `mid-copy:<rows>` fault, or undefined. Other faults are not this one's. */
+export function midCopyFaultRows(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  return faultNumber(env, 'mid-copy');
+}
+
+/** The row count of a `kill-mid-copy:<rows>` fault, or undefined. */
+export function killMidCopyFaultRows(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  return faultNumber(env, 'kill-mid-copy');
+}
+
+/** The step index of an `after-step:<N>` fault, or undefined. */
+export function afterStepFault(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  return faultNumber(env, 'after-step');
+}
+
+/** kill -9 of this very process: no exit handler, no finally block, no flush runs (what a real kill -9 does). */
+export function killSelf(): never {
+  process.kill(process.pid, 'SIGKILL');
+  // SIGKILL to oneself is delivered before kill() returns on Linux; this only satisfies the type checker.
+  throw new Error('SIGKILL was not delivered');
 }
