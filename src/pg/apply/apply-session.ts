@@ -1,0 +1,90 @@
+// One session of the apply engine (the target's maintenance database, one target database, or the source read of
+// sequence values), so src/apply never touches the driver. A cancel cuts the socket: the server rolls back the
+// open transaction at once, even in the middle of a long CREATE INDEX.
+import type pg from 'pg';
+import { connect } from '../connect.js';
+import type { ConnInfo } from '../conninfo/types.js';
+import { closeClient, killClient } from '../copy/close-client.js';
+import { importSnapshotSql } from '../copy/copy-sql.js';
+import { executeDdl, type ExecuteDdlOptions, type ExecuteDdlResult } from '../ddl/execute.js';
+import type { DdlStatement } from '../ddl/types.js';
+import { analyzeSql, type QualifiedName, readSequencesSql, regclassText, SET_SEQUENCES_SQL, TABLE_OIDS_SQL } from './apply-sql.js';
+
+export interface SequenceValue {
+  readonly sequence: QualifiedName;
+  /** bigint as text: last_value may exceed 2^53. */
+  readonly lastValue: string;
+  readonly isCalled: boolean;
+}
+
+export interface ApplySession {
+  runDdl(statements: readonly DdlStatement[], opts?: ExecuteDdlOptions): Promise<ExecuteDdlResult>;
+  /** setval of every sequence, one round trip. */
+  setSequences(values: readonly SequenceValue[]): Promise<void>;
+  /** The oid of each table (null when it does not exist), in the order given; one query. */
+  tableOids(tables: readonly QualifiedName[]): Promise<readonly (number | null)[]>;
+  analyze(table: QualifiedName): Promise<void>;
+  /** Cuts the session now (cancel): the server rolls back what was open; pending queries reject. */
+  kill(): void;
+  /** Graceful close with a bounded wait; idempotent. */
+  close(): Promise<void>;
+}
+
+function session(client: pg.Client): ApplySession {
+  let closed = false;
+  return {
+    runDdl: (statements, opts) => executeDdl(client, statements, opts),
+    async setSequences(values) {
+      if (values.length === 0) return;
+      await client.query(SET_SEQUENCES_SQL, [
+        values.map((v) => regclassText(v.sequence)), values.map((v) => v.lastValue), values.map((v) => v.isCalled),
+      ]);
+    },
+    async tableOids(tables) {
+      if (tables.length === 0) return [];
+      const rows = (await client.query<{ i: number; oid: string | null }>(TABLE_OIDS_SQL, [tables.map(regclassText)])).rows;
+      return rows.map((r) => (r.oid === null ? null : Number(r.oid)));
+    },
+    async analyze(table) {
+      await client.query(analyzeSql(table));
+    },
+    kill() {
+      if (closed) return;
+      killClient(client);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await closeClient(client);
+    },
+  };
+}
+
+/** A target session (side 'target'), on `database` or, without it, the ConnInfo's own (maintenance) database. */
+export async function openApplySession(ci: ConnInfo, database?: string): Promise<ApplySession> {
+  return session(await connect(ci, { side: 'target', ...(database === undefined ? {} : { database }) }));
+}
+
+/**
+ * last_value/is_called of `sequences` read on a source session that imports `snapshotId` (the copy's snapshot),
+ * in one query. `signal` cuts the session.
+ */
+export async function readSequenceValues(
+  source: ConnInfo, database: string, snapshotId: string, sequences: readonly QualifiedName[], signal?: AbortSignal,
+): Promise<readonly SequenceValue[]> {
+  if (sequences.length === 0) return [];
+  const client = await connect(source, { side: 'source', database });
+  const onAbort = (): void => killClient(client);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (signal?.aborted === true) throw signal.reason ?? new Error('aborted');
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(importSnapshotSql(snapshotId));
+    const rows = (await client.query<{ i: number; last_value: string; is_called: boolean }>(readSequencesSql(sequences))).rows;
+    await client.query('ROLLBACK');
+    return rows.map((r) => ({ sequence: sequences[r.i] as QualifiedName, lastValue: r.last_value, isCalled: r.is_called }));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await closeClient(client);
+  }
+}

@@ -1,0 +1,40 @@
+// SQL text the apply engine needs around the copy: sequence values, the target tables' oids, ANALYZE. Pure; every
+// name goes through the one quoting helper.
+import { quoteQualified } from '../sql/quote.js';
+
+export interface QualifiedName {
+  readonly schema: string;
+  readonly name: string;
+}
+
+/**
+ * last_value and is_called of every sequence in ONE query (pg_dump reads each sequence relation the same way; a
+ * sequence relation always shows its latest state, so the snapshot only keeps the session consistent). `i` is the
+ * position in `sequences`.
+ */
+export function readSequencesSql(sequences: readonly QualifiedName[]): string {
+  if (sequences.length === 0) throw new Error('readSequencesSql needs at least one sequence');
+  return sequences
+    .map((s, i) => `SELECT ${i} AS i, last_value::text AS last_value, is_called FROM ${quoteQualified(s.schema, s.name)}`)
+    .join('\nUNION ALL\n') + '\nORDER BY i';
+}
+
+/** setval of many sequences in one round trip: $1 regclass texts, $2 values (bigint as text), $3 is_called. */
+export const SET_SEQUENCES_SQL = `SELECT pg_catalog.setval(u.seq::regclass, u.value, u.called)
+  FROM unnest($1::text[], $2::bigint[], $3::boolean[]) WITH ORDINALITY AS u(seq, value, called, i)
+ ORDER BY u.i`;
+
+/** Oids of tables by qualified name ($1: quoteQualified texts); NULL for a table that does not exist. */
+export const TABLE_OIDS_SQL = `SELECT u.i::int AS i, pg_catalog.to_regclass(u.name)::oid::bigint AS oid
+  FROM unnest($1::text[]) WITH ORDINALITY AS u(name, i)
+ ORDER BY u.i`;
+
+/** The regclass text of a table or sequence, as SET_SEQUENCES_SQL and TABLE_OIDS_SQL take it. */
+export function regclassText(n: QualifiedName): string {
+  return quoteQualified(n.schema, n.name);
+}
+
+/** One ANALYZE per table: a failure names its table, and cancellation stops between tables. */
+export function analyzeSql(table: QualifiedName): string {
+  return `ANALYZE ${quoteQualified(table.schema, table.name)}`;
+}
