@@ -14,22 +14,22 @@
 // Run: npx vitest run --config bench/copy.vitest.config.ts
 //   PGREPL_BENCH_SCALE (default 10; the issue's target is 50), PGREPL_BENCH_ROUNDS (default 3),
 //   PGREPL_BENCH_WARMUP=0 to skip the uncounted warm-up round of every method.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+// bench/clone.bench.ts (npm run bench:clone) is the full benchmark of issue 4 (more datasets, pgcopydb, the real CLI);
+// this one keeps the engine-only figure on pgbench, sharing its helpers.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { copyTables, exportSnapshot, type CopySummary, type CopyTable } from '../src/pg/copy/index.js';
-import { parseConnString } from '../src/pg/conninfo/parse.js';
+import type { CopySummary } from '../src/pg/copy/index.js';
 import { getCluster, type Cluster } from '../test/harness/index.js';
+import { cleanEnv, sh as shOut, serverCpuS, toolsCpuS } from './lib/proc.js';
+import { median, seconds } from './lib/stats.js';
+import { engineClone, TABLES_SQL, type TableRow } from './clone/copy-engine.js';
 
 const SCALE = Number(process.env['PGREPL_BENCH_SCALE'] ?? '10');
 const ROUNDS = Number(process.env['PGREPL_BENCH_ROUNDS'] ?? '3');
 const WARMUP = process.env['PGREPL_BENCH_WARMUP'] !== '0';
-const WORKERS = 2;
 const RSS_SAMPLE_MS = 20;
-const CLK_TCK = 100;
 const MIB = 1024 * 1024;
 
 type MethodName = 'pg_dump -Fd -j2 + pg_restore -j2' | 'pg_dump -Fc | pg_restore' | 'pg_dump | psql' | 'pgrepl';
@@ -58,10 +58,7 @@ interface Ctx {
 // no password anywhere; PGPASSWORD from the caller's environment is dropped).
 
 function toolEnv(ctx: Ctx): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PG')) env[k] = v;
-  return {
-    ...env,
+  return cleanEnv({
     BIN: ctx.source.binDir,
     PGHOST: '127.0.0.1',
     PGUSER: ctx.source.superuser.user,
@@ -71,102 +68,15 @@ function toolEnv(ctx: Ctx): NodeJS.ProcessEnv {
     SRC_DB: ctx.sourceDb,
     TGT_DB: ctx.targetDb,
     DUMP_DIR: join(ctx.workDir, 'dump'),
-  };
-}
-
-function sh(script: string, env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-o', 'pipefail', '-c', script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`exit ${String(code)}: ${script}\n${stderr.slice(-2000)}`));
-    });
   });
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// CPU accounting from /proc: a server's CPU is its postmaster's own + its reaped children's (cutime/cstime: exited
-// backends) + its live children's. The tools' CPU is this process's reaped children's.
-
-function procTimes(pid: number): { ppid: number; self: number; children: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(f[1]), self: Number(f[11]) + Number(f[12]), children: Number(f[13]) + Number(f[14]) };
-}
-
-function serverCpuS(cluster: Cluster): number {
-  const pm = Number(readFileSync(join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  // A backend reaped while /proc is scanned would be counted twice or not at all (it moves from the live children
-  // into the postmaster's cutime): rescan until the postmaster's reaped-children total did not move meanwhile.
-  for (;;) {
-    const before = procTimes(pm);
-    if (!before) return 0;
-    let ticks = before.self + before.children;
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const t = procTimes(Number(entry));
-      if (t?.ppid === pm) ticks += t.self + t.children;
-    }
-    if (procTimes(pm)?.children === before.children) return ticks / CLK_TCK;
-  }
-}
-
-function toolsCpuS(): number {
-  return (procTimes(process.pid)?.children ?? 0) / CLK_TCK;
+async function sh(script: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await shOut(script, env);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// pgrepl's method.
-
-interface TableRow { schema: string; table: string; bytes: string; columns: string[] }
-interface PostDataRow { sql: string; bytes: string; late: boolean }
-
-const TABLES_SQL = `
-SELECT n.nspname AS schema, c.relname AS table, pg_relation_size(c.oid)::text AS bytes,
-       array_agg(a.attname::text ORDER BY a.attnum) AS columns
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
-GROUP BY 1, 2, 3
-ORDER BY 1, 2`;
-
-// Constraints with an index (p, u, x) and plain indexes first, foreign keys last (they need the referenced keys).
-const POST_DATA_SQL = `
-SELECT format('ALTER TABLE ONLY %I.%I ADD CONSTRAINT %I %s', n.nspname, r.relname, c.conname, pg_get_constraintdef(c.oid)) AS sql,
-       pg_relation_size(r.oid)::text AS bytes, c.contype = 'f' AS late
-FROM pg_constraint c
-JOIN pg_class r ON r.oid = c.conrelid
-JOIN pg_namespace n ON n.oid = r.relnamespace
-WHERE c.contype IN ('p', 'u', 'x', 'f') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
-UNION ALL
-SELECT pg_get_indexdef(i.indexrelid), pg_relation_size(r.oid)::text, false
-FROM pg_index i
-JOIN pg_class r ON r.oid = i.indrelid
-JOIN pg_namespace n ON n.oid = r.relnamespace
-WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))`;
-
-async function runOnSessions(target: Cluster, database: string, statements: readonly string[], sessions: number): Promise<void> {
-  const queue = [...statements];
-  await Promise.all(Array.from({ length: Math.min(sessions, queue.length) }, async () => {
-    const client = new pg.Client(target.clientConfig({ database }));
-    await client.connect();
-    try {
-      for (let sql = queue.shift(); sql !== undefined; sql = queue.shift()) await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }));
-}
+// pgrepl's method: the engine driven by hand (bench/clone/copy-engine.ts).
 
 let pgreplCopy: CopySummary | undefined;
 const phaseCpu: Record<string, number> = {};
@@ -187,27 +97,7 @@ async function pgreplClone(ctx: Ctx, phases: Record<string, number>): Promise<vo
     targetCpu = cpu;
     nodeCpu = process.cpuUsage();
   };
-  await sh('PGPORT=$SRC_PORT "$BIN/pg_dump" --section=pre-data "$SRC_DB" | PGPORT=$TGT_PORT "$BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$TGT_DB" >/dev/null', toolEnv(ctx));
-  lap('pre-data');
-  const sourceCi = parseConnString(ctx.source.url(), { env: {}, passfile: null });
-  const holder = await exportSnapshot(sourceCi, ctx.sourceDb);
-  try {
-    const rows = await ctx.source.query<TableRow>(TABLES_SQL, [], ctx.sourceDb);
-    const tables: CopyTable[] = rows.map((r) => ({
-      schema: r.schema, table: r.table, columns: r.columns, filter: null, truncateFirst: false, estimatedBytes: Number(r.bytes),
-    }));
-    pgreplCopy = await copyTables({
-      source: sourceCi, target: parseConnString(ctx.target.url(), { env: {}, passfile: null }),
-      sourceDatabase: ctx.sourceDb, targetDatabase: ctx.targetDb, snapshotId: holder.snapshotId, tables, workers: WORKERS, format: 'auto',
-    });
-  } finally {
-    await holder.release();
-  }
-  lap('copy');
-  const post = (await ctx.source.query<PostDataRow>(POST_DATA_SQL, [], ctx.sourceDb)).sort((a, b) => Number(b.bytes) - Number(a.bytes));
-  await runOnSessions(ctx.target, ctx.targetDb, post.filter((p) => !p.late).map((p) => p.sql), WORKERS);
-  await runOnSessions(ctx.target, ctx.targetDb, post.filter((p) => p.late).map((p) => p.sql), WORKERS);
-  lap('post-data');
+  pgreplCopy = await engineClone({ ...ctx, env: toolEnv(ctx) }, lap);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -236,16 +126,6 @@ const METHODS: Readonly<Record<MethodName, (ctx: Ctx, phases: Record<string, num
 
 // ---------------------------------------------------------------------------------------------------------------
 // Figures.
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m] ?? 0 : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
-}
-
-function seconds(ms: number): string {
-  return (ms / 1000).toFixed(2);
-}
 
 function report(results: ReadonlyMap<MethodName, RoundResult[]>, sizes: string): string {
   const lines = [`clone benchmark: pgbench -s ${String(SCALE)} (${sizes}), PostgreSQL 15 -> 15, ${String(ROUNDS)} rounds` +
