@@ -1,0 +1,32 @@
+// What the demo runs after the servers and the spec are ready, in order. Each `cli` step runs the real pgrepl
+// CLI as a child process, so the user sees exactly what they would see; `rows` is the demo's own check of the
+// result. Later commands join by adding a line, e.g. `cli(['status'])` once continuous sync exists and
+// `cli(['verify'])` once verify does.
+
+export type DemoStep =
+  | {
+      readonly kind: 'cli';
+      /** Arguments after `pgrepl`; the first is the command name. */
+      readonly args: readonly string[];
+      /** Exit codes that count as success (default: 0). */
+      readonly okExitCodes: readonly number[];
+    }
+  | { readonly kind: 'rows'; readonly title: string };
+
+function cli(args: readonly string[], okExitCodes: readonly number[] = [0]): DemoStep {
+  return { kind: 'cli', args, okExitCodes };
+}
+
+export const DEMO_STEPS: readonly DemoStep[] = [
+  cli(['validate']),
+  cli(['plan']),
+  cli(['apply', '--auto-approve']),
+  { kind: 'rows', title: 'rows per table, source vs target' },
+  // The proof of convergence: exit code 2 would mean the plan still has changes.
+  cli(['plan', '--detailed-exitcode']),
+];
+
+/** The header line of a step, without the `==>` marker. */
+export function stepTitle(step: DemoStep): string {
+  return step.kind === 'cli' ? `pgrepl ${step.args.join(' ')}` : step.title;
+}
