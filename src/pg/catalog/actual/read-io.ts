@@ -1,0 +1,119 @@
+// The I/O of introspection (src/introspect/read-actual.ts decides what to read; this file reads it). Each function
+// opens its own session through connect() (pgrepl's session settings; source sessions READ ONLY), reads in one
+// READ ONLY transaction where it reads more than one statement, and always closes the session. Nothing here
+// writes: the only statements are catalog SELECTs, `SELECT 1 … LIMIT 1` probes and set_config(…, true).
+import type { ServerActual } from '../../../introspect/types.js';
+import type { SchemaModel } from '../../../model/schema.js';
+import type { TargetCatalogLookup } from '../../../schema/compat.js';
+import { PgreplError, asError } from '../../../util/errors.js';
+import { displayName } from '../../conninfo/display.js';
+import type { ConnInfo } from '../../conninfo/types.js';
+import { withClient, type Side } from '../../session.js';
+import { introspectSchema } from '../schema/introspect-schema.js';
+import { readTargetCatalogLookup } from '../schema/target-lookup.js';
+import { factCandidates } from './fact-candidates.js';
+import { parseServerRow, SERVER_SQL, type ServerRow } from './server-query.js';
+import { parseSizes, SIZES_SQL, type SizesRow, type SourceSizes } from './sizes-query.js';
+import { parseTableFacts, TABLE_FACTS_SQL, tableFactsParams, type ParsedTableFacts, type TableFactsRow } from './table-facts-query.js';
+
+/** How long the row probes wait for a table another session holds locked (e.g. ACCESS EXCLUSIVE by a running TRUNCATE). */
+export const TARGET_LOCK_TIMEOUT_MS = 30_000;
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** A failure while reading, naming the server and database; connect() failures already name the server. */
+function readError(e: unknown, side: Side, ci: ConnInfo, database: string | null): PgreplError {
+  if (e instanceof PgreplError) return e;
+  const err = asError(e);
+  const code = (err as { code?: unknown }).code;
+  const where = `reading the ${side} server ${displayName(ci)}${database === null ? '' : `, database ${JSON.stringify(database)}`}`;
+  const hints = code === LOCK_NOT_AVAILABLE ? ['a table is locked by another session (e.g. a running TRUNCATE or ALTER TABLE); try again when it is done'] : [];
+  return new PgreplError(`${where}: ${err.message}${typeof code === 'string' ? ` (SQLSTATE ${code})` : ''}`, { hints, cause: err });
+}
+
+/** ServerActual of one server in one statement, read from its connection database. */
+export async function readServer(ci: ConnInfo, side: Side, opts: { now?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServerActual> {
+  try {
+    return await withClient(ci, { side, ...(opts.env ? { env: opts.env } : {}) }, async (client) => {
+      const { rows } = await client.query<ServerRow & Record<string, unknown>>(SERVER_SQL);
+      const row = rows[0];
+      if (row === undefined) throw new PgreplError(`the ${side} server ${displayName(ci)} did not find its current_user in pg_roles`);
+      return parseServerRow(row, displayName(ci), opts.now);
+    });
+  } catch (e) {
+    throw readError(e, side, ci, null);
+  }
+}
+
+export interface SourceDatabaseRead extends SourceSizes {
+  readonly model: SchemaModel;
+}
+
+const BEGIN_READ_ONLY = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
+async function inReadOnlyTransaction<T>(client: { query: (sql: string) => Promise<unknown> }, fn: () => Promise<T>): Promise<T> {
+  await client.query(BEGIN_READ_ONLY);
+  try {
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** One source database: its schema and its tables' sizes from one snapshot (2 + 25 statements whatever its size). */
+export async function readSourceDatabase(ci: ConnInfo, database: string, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<SourceDatabaseRead> {
+  try {
+    return await withClient(ci, { side: 'source', database, ...(opts.env ? { env: opts.env } : {}) }, (client) =>
+      inReadOnlyTransaction(client, async () => {
+        const model = await introspectSchema(client, { inTransaction: true });
+        const { rows } = await client.query<SizesRow & Record<string, unknown>>(SIZES_SQL);
+        const row = rows[0];
+        if (row === undefined) throw new Error('the sizes query returned no row');
+        return { model, ...parseSizes(row) };
+      }),
+    );
+  } catch (e) {
+    throw readError(e, 'source', ci, database);
+  }
+}
+
+export interface TargetDatabaseRead {
+  readonly model: SchemaModel;
+  readonly lookup: TargetCatalogLookup;
+  readonly facts: ParsedTableFacts;
+}
+
+/**
+ * One existing target database: its schema, the catalog lookup, and facts of the tables the source's tables
+ * name (see fact-candidates.ts), from one snapshot; a fixed number of statements whatever the number of tables.
+ * The keys may be a promise: the transaction waits for them after reading the schema.
+ */
+export async function readTargetDatabase(
+  ci: ConnInfo,
+  database: string,
+  sourceTableKeys: ReadonlySet<string> | Promise<ReadonlySet<string>>,
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<TargetDatabaseRead> {
+  try {
+    return await withClient(ci, { side: 'target', database, ...(opts.env ? { env: opts.env } : {}) }, (client) =>
+      inReadOnlyTransaction(client, async () => {
+        const model = await introspectSchema(client, { inTransaction: true });
+        const lookup = await readTargetCatalogLookup(client);
+        // Awaited only now, so the source can be read at the same time (the keys come from its sizes).
+        const candidates = factCandidates(model, await sourceTableKeys);
+        let facts: ParsedTableFacts = { tables: {}, unreadable: [] };
+        if (candidates.length > 0) {
+          await client.query(`SELECT pg_catalog.set_config('lock_timeout', '${String(TARGET_LOCK_TIMEOUT_MS)}ms', true)`);
+          const { rows } = await client.query<TableFactsRow & Record<string, unknown>>(TABLE_FACTS_SQL, tableFactsParams(candidates));
+          facts = parseTableFacts(rows);
+        }
+        return { model, lookup, facts };
+      }),
+    );
+  } catch (e) {
+    throw readError(e, 'target', ci, database);
+  }
+}
