@@ -1,0 +1,144 @@
+// Reads both servers (read-only) into one frozen, JSON-serialisable ActualState: both servers' facts in
+// parallel, then the databases the spec selects, two at a time, each source database and its target read in
+// parallel from one snapshot per side. What to read is decided here; src/pg/catalog/actual/ reads it.
+import { deepFreeze } from '../pg/catalog/schema/deep-freeze.js';
+import { readServer, readSourceDatabase, readTargetDatabase, type SourceDatabaseRead } from '../pg/catalog/actual/read-io.js';
+import type { UnreadableTable } from '../pg/catalog/actual/table-facts-query.js';
+import { parseConnString } from '../pg/conninfo/parse.js';
+import type { ConnInfo } from '../pg/conninfo/types.js';
+import { quoteIdent, quoteQualified } from '../pg/sql/quote.js';
+import type { DatabaseSpec, Spec } from '../spec/model.js';
+import { selectDatabases } from '../spec/scope.js';
+import type { Diagnostic } from '../util/errors.js';
+import { jsonLookup } from './json-set.js';
+import { mapLimit } from './map-limit.js';
+import { nowOverride } from './now-override.js';
+import { sampleThroughput } from './sample.js';
+import type { ActualState, DatabaseActual, ServerActual, Throughput } from './types.js';
+
+/** Databases read at once (each takes one source and at most one target session). */
+export const DATABASE_PARALLELISM = 2;
+
+export interface ReadActualOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Sample copy throughput on the source (a short COPY of the largest table); else sampledThroughput is null. */
+  readonly sampleThroughput?: boolean;
+}
+
+export async function readActualState(spec: Spec, opts: ReadActualOptions = {}): Promise<ActualState> {
+  const env = opts.env ?? process.env;
+  const now = nowOverride(env); // before any connection: a bad PGREPL_NOW is an input error, not a server one
+  const ci = {
+    source: parseConnString(spec.source.url, { env, defaultDatabase: 'postgres' }),
+    target: parseConnString(spec.target.url, { env, defaultDatabase: 'postgres' }),
+  };
+  const io = { env };
+  const [source, target] = await Promise.all([
+    readServer(ci.source, 'source', { ...io, ...(now === undefined ? {} : { now }) }),
+    readServer(ci.target, 'target', io),
+  ]);
+
+  const diagnostics: Diagnostic[] = [];
+  const choice = selectDatabases(
+    spec,
+    source.databases.map((d) => d.name),
+  );
+  for (const u of choice.unmatched) {
+    diagnostics.push({
+      severity: 'error',
+      message: `${u.source} entry ${JSON.stringify(u.name)} matches no database on the source that accepts connections${
+        u.suggestions.length > 0 ? `; did you mean ${u.suggestions.join(', ')}?` : ''
+      }`,
+      path: u.source === 'databases' ? `databases.${u.name}` : u.source,
+      ...(u.position ? { position: u.position } : {}),
+      ...(u.suggestions.length > 0 ? { hints: u.suggestions.map((s) => `did you mean ${s}?`) } : {}),
+    });
+  }
+  for (const c of choice.conflicts) diagnostics.push({ severity: 'warning', message: c.message, path: 'include_databases' });
+
+  const order = databaseOrder(spec, choice.databases);
+  const onSource = new Set(source.databases.map((d) => d.name));
+  const onTarget = new Set(target.databases.map((d) => d.name));
+  const reads = await mapLimit(order, DATABASE_PARALLELISM, (db) => readDatabase(db, ci, io, onSource.has(db.key), onTarget.has(db.targetDatabase)));
+
+  const databases: DatabaseActual[] = [];
+  for (const r of reads) {
+    databases.push(r.actual);
+    diagnostics.push(...r.diagnostics.map((d) => unreadableDiagnostic(d, r.spec, target)));
+  }
+
+  let sampledThroughput: Throughput | null = null;
+  if (opts.sampleThroughput === true) {
+    const sampled = await sampleThroughput(ci.source, reads.flatMap((r) => (r.source === null ? [] : [{ database: r.spec.key, read: r.source }])), env);
+    sampledThroughput = sampled.throughput;
+    if (sampled.warning !== undefined) diagnostics.push({ severity: 'warning', message: sampled.warning });
+  }
+
+  return deepFreeze({ source, target, databases, sampledThroughput, diagnostics });
+}
+
+/**
+ * Spec order: every listed database in file order (also one the source lacks: its entry has source null and the
+ * planner reports it), then those chosen by include_databases / exclude_databases.
+ */
+export function databaseOrder(spec: Spec, chosen: readonly DatabaseSpec[]): DatabaseSpec[] {
+  const listed = new Set(spec.databases.map((d) => d.key));
+  return [...spec.databases, ...chosen.filter((d) => !listed.has(d.key))];
+}
+
+interface DatabaseRead {
+  readonly spec: DatabaseSpec;
+  readonly actual: DatabaseActual;
+  readonly source: SourceDatabaseRead | null;
+  readonly diagnostics: readonly UnreadableTable[];
+}
+
+async function readDatabase(
+  db: DatabaseSpec,
+  ci: { readonly source: ConnInfo; readonly target: ConnInfo },
+  io: { readonly env: NodeJS.ProcessEnv },
+  sourceExists: boolean,
+  targetExists: boolean,
+): Promise<DatabaseRead> {
+  // Source and target are read at the same time; the target's transaction waits for the source's table keys
+  // (its facts cover the tables the source also has) after reading its own schema. allSettled: both sessions are
+  // closed before a failure reaches the caller.
+  const sourceRead = sourceExists ? readSourceDatabase(ci.source, db.key, io) : Promise.resolve(null);
+  const keys = sourceRead.then((s) => new Set(Object.keys(s?.sizes ?? {})));
+  keys.catch(() => undefined); // the source's failure is reported from sourceRead; this copy must not go unhandled
+  const targetRead = targetExists ? readTargetDatabase(ci.target, db.targetDatabase, keys, io) : Promise.resolve(null);
+  const [s, t] = await Promise.allSettled([sourceRead, targetRead]);
+  if (s.status === 'rejected') throw s.reason;
+  if (t.status === 'rejected') throw t.reason;
+  const source = s.value;
+  const target = t.value;
+  return {
+    spec: db,
+    source,
+    actual: {
+      key: db.key,
+      targetDatabase: db.targetDatabase,
+      source: source === null ? null : { model: source.model, sizes: source.sizes, largeObjects: source.largeObjects },
+      target: target === null ? null : { model: target.model, lookup: jsonLookup(target.lookup), tables: target.facts.tables },
+    },
+    diagnostics: target?.facts.unreadable ?? [],
+  };
+}
+
+/** A target table pgrepl could not look into: it counts as holding rows; say what would let pgrepl look. */
+export function unreadableDiagnostic(t: UnreadableTable, db: DatabaseSpec, target: ServerActual): Diagnostic {
+  const role = quoteIdent(target.user);
+  const table = quoteQualified(t.schema, t.name);
+  const hints: string[] = [];
+  if (t.reasons.includes('no-usage')) hints.push(`GRANT USAGE ON SCHEMA ${quoteIdent(t.schema)} TO ${role};`);
+  if (t.reasons.includes('no-select')) hints.push(`GRANT SELECT ON TABLE ${table} TO ${role};`);
+  if (t.reasons.includes('row-security')) hints.push(`row-level security hides rows from ${target.user}: ALTER ROLE ${role} BYPASSRLS; (or connect as the table's owner)`);
+  const why = t.reasons.includes('no-usage') || t.reasons.includes('no-select') ? `role ${target.user} may not read it` : 'row-level security may hide its rows';
+  return {
+    severity: 'warning',
+    message: `target table ${table} in database ${JSON.stringify(db.targetDatabase)}: ${why}, so pgrepl counts it as holding rows (emptying it needs consent)`,
+    path: `databases.${db.key}`,
+    ...(db.position ? { position: db.position } : {}),
+    hints,
+  };
+}
