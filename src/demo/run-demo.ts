@@ -47,6 +47,11 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
+/** Two spaces before every non-empty line. */
+function indent(text: string): string {
+  return text.replace(/^(?=.)/gm, '  ');
+}
+
 class StepFailed extends Error {}
 
 export async function runDemo(opts: DemoOptions): Promise<number> {
@@ -89,7 +94,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     const path = schemaPath();
     servers.writeSpec(demoSpecText({ sourceUrl: source.url(), targetUrl: target.url(), ...(path === undefined ? {} : { schemaPath: path }) }));
     out(chalk.dim(`${servers.specPath}:\n`));
-    out(demoSpecText({ sourceUrl: source.url(), targetUrl: target.url() }).replace(/^/gm, '  '));
+    out(indent(demoSpecText({ sourceUrl: source.url(), targetUrl: target.url() })));
 
     for (const step of opts.steps ?? DEMO_STEPS) {
       checkInterrupted();
