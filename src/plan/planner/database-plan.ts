@@ -1,0 +1,179 @@
+// One database's part of the plan: which tables the spec selects (src/spec selectTables over the source model), the
+// schema scope they need (computeSchemaScope), whether the target can take it (checkTargetCompatibility), the schema
+// diff against the target cut to the same scope (objects the spec does not manage are never touched), the target
+// database itself (created from template0 when missing), and the rows to copy (rows-steps.ts).
+import { databaseAddress } from '../../model/address.js';
+import { objectKey } from '../../model/object-key.js';
+import type { ObjectKey, SchemaModel } from '../../model/schema.js';
+import type { DatabaseActual, ServerActual, Throughput } from '../../introspect/types.js';
+import { createDatabaseStatement } from '../../pg/ddl/create/create-database.js';
+import { UnsupportedOnTargetError } from '../../pg/ddl/unsupported-error.js';
+import { checkTargetCompatibility } from '../../schema/compat.js';
+import { diffSchemas } from '../../schema/diff/diff-schemas.js';
+import { computeSchemaScope } from '../../schema/scope.js';
+import { selectedTableKeys } from '../../schema/scope-selection.js';
+import type { DatabaseSpec } from '../../spec/model.js';
+import { selectTables } from '../../spec/select-tables.js';
+import type { StateDocument } from '../../state/state-document.js';
+import { findResource } from '../../state/state-edits.js';
+import type { Diagnostic } from '../../util/errors.js';
+import { planFromSchemaChanges } from '../from-schema-changes.js';
+import type { Action, PlanStep, SqlOperation } from '../types.js';
+import { catalogTables } from './catalog-tables.js';
+import { cutModel, emptyModel } from './cut-model.js';
+import { planRowsSteps } from './rows-steps.js';
+import { databaseRecord } from './state-records.js';
+import type { DatabaseAttributes } from './types.js';
+
+export interface DatabaseScope {
+  readonly db: DatabaseSpec;
+  readonly actual: DatabaseActual;
+  readonly source: SchemaModel;
+  /** The source model cut to the scope. */
+  readonly desired: SchemaModel;
+  readonly scopeKeys: ReadonlySet<ObjectKey>;
+  readonly rowsTables: readonly ObjectKey[];
+  readonly schemaOnly: readonly ObjectKey[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Selection and scope of one database (first pass: the role steps need every database's desired model). */
+export function scopeDatabase(db: DatabaseSpec, actual: DatabaseActual, source: SchemaModel): DatabaseScope {
+  const diagnostics: Diagnostic[] = [];
+  const sel = selectTables(db, catalogTables(source));
+  for (const u of sel.unmatched) {
+    diagnostics.push({
+      severity: u.fromDefaults === true ? 'warning' : 'error',
+      message: `database ${db.key}: ${u.role} entry ${u.pattern.raw} matches no table${u.note === undefined ? '' : ` (${u.note})`}`,
+      ...(u.suggestions.length > 0 ? { hints: [`did you mean ${u.suggestions.join(', ')}?`] } : {}),
+      ...(u.pattern.position === undefined ? {} : { position: u.pattern.position }),
+    });
+  }
+  const key = (t: { schema: string; table: string }): ObjectKey => objectKey('table', t.schema, t.table);
+  const scope = computeSchemaScope(source, selectedTableKeys({ selected: sel.selected, schemaOnly: sel.schemaOnly }));
+  diagnostics.push(...scope.errors.map((d) => ({ ...d, message: `database ${db.key}: ${d.message}` })));
+  diagnostics.push(...scope.warnings.map((d) => ({ ...d, message: `database ${db.key}: ${d.message}` })));
+  const scopeKeys = new Set(scope.objects);
+  return {
+    db, actual, source, desired: cutModel(source, scopeKeys), scopeKeys,
+    rowsTables: sel.selected.map(key), schemaOnly: sel.schemaOnly.map(key), diagnostics,
+  };
+}
+
+export interface DatabasePlanInput {
+  readonly scope: DatabaseScope;
+  readonly target: ServerActual;
+  readonly state: StateDocument | null;
+  /** Roles the plan creates before any database step. */
+  readonly plannedRoles: readonly string[];
+  readonly sourceNow: string;
+  readonly refreshWindows: boolean;
+  readonly throughput: Throughput | null;
+}
+
+export interface DatabasePlan {
+  readonly steps: Omit<PlanStep, 'index'>[];
+  readonly diagnostics: Diagnostic[];
+  readonly desiredRows: ReadonlySet<string>;
+}
+
+/** Owner, encoding and locale of a database pgrepl creates: the source's where the target allows them. */
+function createDatabase(scope: DatabaseScope, target: ServerActual, warn: (m: string) => void): { op: SqlOperation; owner: string } {
+  const info = scope.source.database;
+  const db = scope.db;
+  let owner: string | null = null;
+  if (db.roles === 'copy' && info.owner !== target.user) {
+    if (target.superuser || target.memberOf.includes(info.owner)) owner = info.owner;
+    else warn(`database ${db.targetDatabase} will be owned by ${target.user}, not ${info.owner} as on the source: ${target.user} may not create databases for ${info.owner}`);
+  }
+  const known = new Set(target.libcLocales);
+  let collate: string | null = info.collate;
+  let ctype: string | null = info.ctype;
+  if (!known.has(info.collate) || !known.has(info.ctype)) {
+    const fallback = info.encoding === 'UTF8' ? null : 'C';
+    warn(`the target has no locale ${info.collate}${info.ctype === info.collate ? '' : `/${info.ctype}`}: database ${db.targetDatabase} is created with ${fallback ?? "the target's default locale"} instead (text may sort differently)`);
+    collate = fallback;
+    ctype = fallback;
+  }
+  const statement = createDatabaseStatement({
+    name: db.targetDatabase, owner, encoding: info.encoding, collate, ctype, provider: info.localeProvider, locale: info.locale, targetMajor: target.major,
+  });
+  return { op: { type: 'sql', side: 'target', stage: 'cluster', order: 0, statements: [statement] }, owner: owner ?? target.user };
+}
+
+export function planDatabase(input: DatabasePlanInput): DatabasePlan {
+  const { scope, target } = input;
+  const { db, actual } = scope;
+  const diagnostics: Diagnostic[] = [];
+  const warn = (message: string): void => { diagnostics.push({ severity: 'warning', message }); };
+  const record = databaseRecord(input.state === null ? undefined : findResource(input.state, databaseAddress(db.key)));
+  const missing = actual.target === null;
+
+  const compat = checkTargetCompatibility(scope.desired, target.major, actual.target?.lookup);
+  diagnostics.push(...compat.errors.map((d) => ({ ...d, message: `database ${db.key}: ${d.message}` })));
+  diagnostics.push(...compat.warnings.map((d) => ({ ...d, message: `database ${db.key}: ${d.message}` })));
+
+  const created = missing ? createDatabase(scope, target, warn) : null;
+  const createOp = created?.op ?? null;
+  const owner = created?.owner ?? target.user;
+  const actualModel = actual.target === null
+    ? emptyModel(target.versionNum, { name: db.targetDatabase, owner, encoding: scope.source.database.encoding, collate: scope.source.database.collate, ctype: scope.source.database.ctype })
+    : cutModel(actual.target.model, scope.scopeKeys);
+
+  let schemaSteps: Omit<PlanStep, 'index'>[] = [];
+  const tableActions = new Map<ObjectKey, Action>();
+  try {
+    const changes = diffSchemas(scope.desired, actualModel, {
+      targetMajor: target.major,
+      create: {
+        roles: db.roles, targetRole: target.user, existingRoles: [...target.roles, ...input.plannedRoles], targetDatabase: db.targetDatabase,
+        targetIsSuperuser: target.superuser,
+      },
+    });
+    for (const c of changes) if (c.kind === 'table') tableActions.set(c.key, c.action);
+    schemaSteps = planFromSchemaChanges(db.key, changes);
+  } catch (e: unknown) {
+    if (!(e instanceof UnsupportedOnTargetError)) throw e;
+    diagnostics.push(...e.problems.map((p) => ({ severity: 'error' as const, message: `database ${db.key}: ${p.object}: ${p.message}` })));
+  }
+
+  // The database-level change (settings, grants, comment) from the diff joins the database's own step.
+  const address = databaseAddress(db.key);
+  const dbChange = schemaSteps.find((s) => s.address === address);
+  schemaSteps = schemaSteps.filter((s) => s !== dbChange);
+  const attributes: DatabaseAttributes = { name: db.targetDatabase, created: missing || record?.created === true };
+  const steps: Omit<PlanStep, 'index'>[] = [];
+  if (createOp !== null) {
+    const ops = [createOp, ...(dbChange?.operations ?? [])];
+    steps.push({
+      address, action: 'create', destructive: false,
+      reason: `database ${db.targetDatabase} does not exist on the target${dbChange === undefined ? '' : `; ${dbChange.reason}`}`,
+      before: null, after: attributes, operations: ops, sqlPreview: [...createOp.statements.map((s) => s.sql), ...(dbChange?.sqlPreview ?? [])],
+    });
+  } else if (dbChange !== undefined) {
+    steps.push({ ...dbChange, before: { ...attributes }, after: attributes });
+  }
+
+  const rows = planRowsSteps({
+    db, desired: scope.desired, rowsTables: scope.rowsTables, schemaOnly: scope.schemaOnly, sizes: actual.source?.sizes ?? {},
+    target: actual.target === null ? null : { tables: actual.target.tables, model: actual.target.model },
+    tableActions, state: input.state, databaseOwned: attributes.created, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows,
+    throughput: input.throughput,
+  });
+  diagnostics.push(...rows.diagnostics);
+  steps.push(...schemaSteps, ...rows.steps);
+
+  if (actual.target !== null && steps.length > 0) {
+    const others = actual.target.model.objects.filter((o) => !scope.scopeKeys.has(o.key));
+    if (others.length > 0) {
+      const names = others.slice(0, 10).map((o) => o.key.replace(':', ' '));
+      warn(`target database ${db.targetDatabase} holds ${others.length} object(s) this spec does not manage, left alone: ${names.join(', ')}${others.length > 10 ? ', …' : ''}`);
+    }
+  }
+  if (db.sync && steps.some((s) => s.address.startsWith('target.rows'))) {
+    warn(`database ${db.key} has sync: true, but continuous sync is not built yet: this apply copies a snapshot only (set sync: false to silence this)`);
+  }
+  const lo = actual.source?.largeObjects ?? 0;
+  if (lo > 0 && !db.largeObjects) warn(`database ${db.key} has ${lo} large object(s); they are not copied (large_objects is off)`);
+  return { steps, diagnostics, desiredRows: rows.desired };
+}

@@ -1,0 +1,327 @@
+// `target.rows.<key>.<schema>.<name>` steps of one database: which tables' rows (and which sequences' values) to
+// copy, compared with the state record (CONTRACTS.md, Plans: filter, status, target table identity; plan never counts
+// rows), with the consent rule for rows pgrepl did not copy, the foreign-key rules for filters, and the closure of a
+// re-copy (a table emptied for a re-copy empties every copied table that references it, in ONE TRUNCATE; a table
+// outside the spec that references it makes the plan refuse, since pgrepl never truncates with CASCADE).
+import { rowsAddress } from '../../model/address.js';
+import type { Column, ObjectKey, SchemaModel, TableObject } from '../../model/schema.js';
+import type { TableSize, TargetTableFacts, Throughput } from '../../introspect/types.js';
+import { quoteQualified } from '../../pg/sql/quote.js';
+import type { DatabaseSpec } from '../../spec/model.js';
+import type { StateDocument } from '../../state/state-document.js';
+import { findResource } from '../../state/state-edits.js';
+import type { Diagnostic } from '../../util/errors.js';
+import type { Action, DataCopyOperation, Operation, PlanStep, SequenceValuesOperation } from '../types.js';
+import { leafTables } from './catalog-tables.js';
+import { foreignKeys, mapFilterThroughKey, normaliseSql, type ForeignKey } from './foreign-keys.js';
+import { splitQualifiedName } from './qualified-name.js';
+import { rowFilter, type RowFilter } from './row-filter.js';
+import { rowsRecord } from './state-records.js';
+import type { RowsAttributes, RowsRecord } from './types.js';
+
+export interface RowsPlanInput {
+  readonly db: DatabaseSpec;
+  /** The source model cut to the scope (partitions of selected tables included). */
+  readonly desired: SchemaModel;
+  /** Root tables whose rows are copied, and tables copied as structure only. */
+  readonly rowsTables: readonly ObjectKey[];
+  readonly schemaOnly: readonly ObjectKey[];
+  readonly sizes: Readonly<Record<string, TableSize>>;
+  /** null when the target database does not exist yet. */
+  readonly target: { readonly tables: Readonly<Record<string, TargetTableFacts>>; readonly model: SchemaModel } | null;
+  /** Schema change actions this plan has for tables (create and replace leave an empty table). */
+  readonly tableActions: ReadonlyMap<ObjectKey, Action>;
+  readonly state: StateDocument | null;
+  /** The target database was created by pgrepl (recorded) or is created by this plan: its tables are pgrepl's. */
+  readonly databaseOwned: boolean;
+  readonly sourceNow: string;
+  readonly refreshWindows: boolean;
+  readonly throughput: Throughput | null;
+}
+
+export interface RowsPlan {
+  readonly steps: Omit<PlanStep, 'index'>[];
+  /** Every rows address the spec wants in this database (planned or already up to date): the others in the state are stale. */
+  readonly desired: ReadonlySet<string>;
+  readonly diagnostics: Diagnostic[];
+}
+
+interface Planned {
+  readonly table: TableObject;
+  readonly leaves: readonly TableObject[];
+  readonly filter: RowFilter;
+  readonly record: RowsRecord | null;
+  action: Action;
+  destructive: boolean;
+  reasons: string[];
+  truncate: boolean;
+}
+
+const display = (t: TableObject): string => quoteQualified(t.schema as string, t.name);
+
+/** Columns both COPY ends name: every column except generated ones, in the source's order. */
+function copyColumns(t: TableObject): string[] {
+  return t.columns.filter((c: Column) => c.generated === null).map((c) => c.name);
+}
+
+function identitySequences(t: TableObject): { schema: string; name: string }[] {
+  return t.columns.flatMap((c) => (c.identity === null ? [] : [splitQualifiedName(c.identity.sequence)].filter((s): s is { schema: string; name: string } => s !== null)));
+}
+
+function estimateOf(size: TableSize | undefined, throughput: Throughput | null): DataCopyOperation['estimate'] {
+  const bytes = Math.max(0, size?.bytes ?? 0);
+  const rows = Math.max(0, Math.round(size?.rowEstimate ?? 0));
+  return { rows, bytes, seconds: throughput === null || throughput.bytesPerSecond <= 0 ? 0 : Math.round((bytes / throughput.bytesPerSecond) * 10) / 10 };
+}
+
+/** Root key of a table (itself unless a partition). */
+function rootOf(key: ObjectKey, byKey: ReadonlyMap<ObjectKey, TableObject>): ObjectKey {
+  let k = key;
+  for (let t = byKey.get(k); t?.partitionOf; t = byKey.get(k)) k = t.partitionOf.parent;
+  return k;
+}
+
+export function planRowsSteps(input: RowsPlanInput): RowsPlan {
+  const { db, desired } = input;
+  const diagnostics: Diagnostic[] = [];
+  const byKey = new Map(desired.objects.filter((o): o is TableObject => o.kind === 'table').map((t) => [t.key, t]));
+  const rowsSet = new Set(input.rowsTables);
+  const schemaOnlySet = new Set(input.schemaOnly);
+  const planned = new Map<ObjectKey, Planned>();
+  const unchanged = new Map<ObjectKey, { table: TableObject; filter: RowFilter; record: RowsRecord }>();
+
+  for (const key of input.rowsTables) {
+    const table = byKey.get(key);
+    if (table === undefined) continue;
+    const address = rowsAddress(db.key, table.schema as string, table.name);
+    const record = rowsRecord(input.state === null ? undefined : findResource(input.state, address));
+    let filter: RowFilter;
+    try {
+      filter = rowFilter(db, table, record?.window ?? null, input.sourceNow, input.refreshWindows);
+    } catch (e: unknown) {
+      diagnostics.push({ severity: 'error', message: `${display(table)}: ${e instanceof Error ? e.message : String(e)}` });
+      continue;
+    }
+    const leaves = leafTables(table, desired);
+    const recreated = [table, ...leaves].some((t) => {
+      const a = input.tableActions.get(t.key);
+      return a === 'create' || a === 'replace';
+    });
+    const facts = input.target?.tables[key];
+    const exists = facts !== undefined && !recreated;
+    const hasRows = exists && facts.hasRows;
+    const owned = record !== null || input.databaseOwned;
+    const same = record !== null && record.filter === filter.filter && record.where === filter.where && record.target_database === db.targetDatabase;
+    if (record !== null && record.status === 'copied' && same && exists && facts.oid === record.target_oid) {
+      unchanged.set(key, { table, filter, record });
+      continue;
+    }
+    const p: Planned = { table, leaves, filter, record, action: 'create', destructive: false, reasons: [], truncate: hasRows };
+    if (record === null) {
+      if (hasRows && !owned) {
+        p.action = 'replace';
+        p.destructive = true;
+        p.reasons.push(`the target table ${display(table)} has rows pgrepl did not copy: they are emptied and replaced by the source's`);
+      } else {
+        p.reasons.push(`rows of ${display(table)} not copied yet${filter.filter === null ? '' : ` (where ${filter.filter})`}`);
+      }
+    } else if (record.status === 'copying') {
+      p.reasons.push(`the copy of database ${db.key} was interrupted: its tables are copied again from the start`);
+    } else if (record.target_database !== db.targetDatabase) {
+      p.reasons.push(`the target database changed: ${record.target_database} -> ${db.targetDatabase}`);
+      if (hasRows) { p.action = 'replace'; p.destructive = true; }
+    } else if (!same) {
+      p.action = 'replace';
+      p.destructive = true;
+      p.reasons.push(`filter changed: ${record.filter ?? '(every row)'} -> ${filter.filter ?? '(every row)'}`);
+    } else {
+      p.reasons.push(recreated
+        ? `the table ${display(table)} is made again by this plan, so its rows are copied again`
+        : `the target table ${display(table)} was dropped or made again since the copy`);
+      if (hasRows) {
+        p.action = 'replace';
+        p.destructive = true;
+        p.reasons.push('the table now holds rows pgrepl did not copy');
+      }
+    }
+    planned.set(key, p);
+  }
+
+  const fks = foreignKeys(desired).map((fk) => ({ ...fk, child: rootOf(fk.child, byKey), parent: rootOf(fk.parent, byKey) }));
+  checkFilterRules(fks, byKey, rowsSet, schemaOnlySet, planned, unchanged, diagnostics);
+  closeTruncation(input, fks, byKey, schemaOnlySet, planned, unchanged, diagnostics);
+  const groups = truncateGroups(fks, planned);
+
+  const steps: Omit<PlanStep, 'index'>[] = [];
+  for (const key of [...planned.keys()].sort()) {
+    const p = planned.get(key) as Planned;
+    const tableCreated = p.record?.table_created ?? (input.databaseOwned || input.tableActions.get(key) === 'create');
+    const after: RowsAttributes = { kind: 'table', target_database: db.targetDatabase, where: p.filter.where, window: p.filter.window, filter: p.filter.filter, table_created: tableCreated };
+    const ops: Operation[] = p.leaves.map((leaf): DataCopyOperation => ({
+      type: 'data-copy',
+      table: { schema: leaf.schema as string, name: leaf.name },
+      columns: copyColumns(leaf),
+      filter: p.filter.filter,
+      truncateFirst: p.truncate ? [{ schema: leaf.schema as string, name: leaf.name }] : [],
+      group: p.truncate ? groups.get(key) ?? null : null,
+      estimate: estimateOf(input.sizes[leaf.key], input.throughput),
+    }));
+    const sequences = identitySequences(p.table);
+    if (sequences.length > 0) ops.push({ type: 'sequence-values', sequences } satisfies SequenceValuesOperation);
+    steps.push({
+      address: rowsAddress(db.key, p.table.schema as string, p.table.name),
+      action: p.action,
+      reason: p.reasons.join('; '),
+      destructive: p.destructive,
+      before: p.record === null ? null : recordAttributes(p.record),
+      after,
+      operations: ops,
+      sqlPreview: [],
+    });
+  }
+  steps.push(...sequenceSteps(input, planned.size > 0));
+  const desiredAddresses = new Set([
+    ...[...planned.values(), ...unchanged.values()].map((p) => rowsAddress(db.key, p.table.schema as string, p.table.name)),
+    ...desired.objects.filter((o) => o.kind === 'sequence').map((o) => rowsAddress(db.key, o.schema as string, o.name)),
+  ]);
+  return { steps, diagnostics, desired: desiredAddresses };
+}
+
+function recordAttributes(r: RowsRecord): RowsAttributes {
+  return { kind: r.kind, target_database: r.target_database, where: r.where, window: r.window, filter: r.filter, table_created: r.table_created };
+}
+
+/**
+ * A filter on a referenced table may drop rows that copied child rows point at: the foreign key made after the copy
+ * would fail. Allowed when the child's filter is the parent's with the key columns mapped through the FK; a
+ * schema-only parent of a copied child is refused the same way.
+ */
+function checkFilterRules(fks: readonly ForeignKey[], byKey: ReadonlyMap<ObjectKey, TableObject>, rowsSet: ReadonlySet<ObjectKey>,
+  schemaOnly: ReadonlySet<ObjectKey>, planned: ReadonlyMap<ObjectKey, Planned>, unchanged: ReadonlyMap<ObjectKey, { filter: RowFilter }>, out: Diagnostic[]): void {
+  const filterOf = (k: ObjectKey): RowFilter | undefined => planned.get(k)?.filter ?? unchanged.get(k)?.filter;
+  for (const fk of fks) {
+    if (fk.child === fk.parent || !rowsSet.has(fk.child)) continue;
+    const child = byKey.get(fk.child);
+    const parent = byKey.get(fk.parent);
+    if (child === undefined || parent === undefined) continue;
+    if (schemaOnly.has(fk.parent)) {
+      out.push({
+        severity: 'error',
+        message: `${display(child)} is copied with rows but references ${display(parent)}, which is schema-only: foreign key ${fk.name} would fail on the target`,
+        hints: [`make ${display(child)} schema-only too, or copy the rows of ${display(parent)}`],
+      });
+      continue;
+    }
+    const pf = filterOf(fk.parent);
+    if (pf === undefined || pf.filter === null) continue;
+    const cf = filterOf(fk.child);
+    const expected = pf.window === null && pf.where !== null ? mapFilterThroughKey(pf.where, fk) : null;
+    if (expected !== null && cf?.where !== null && cf?.where !== undefined && cf.window === null && normaliseSql(cf.where) === expected) continue;
+    out.push({
+      severity: 'error',
+      message: `the filter on ${display(parent)} (${pf.filter}) can leave rows of ${display(child)} pointing at rows that are not copied: foreign key ${fk.name} would fail on the target`,
+      hints: expected === null
+        ? [`filter ${display(child)} so that it keeps only rows whose parents are copied, or leave ${display(parent)} unfiltered`]
+        : [`give ${display(child)} the matching filter: where: "${expected}"`, `or leave ${display(parent)} unfiltered`],
+    });
+  }
+}
+
+/** Emptying a table empties every copied table referencing it (forced re-copy); anything else referencing it is an error. */
+function closeTruncation(input: RowsPlanInput, fks: readonly ForeignKey[], byKey: ReadonlyMap<ObjectKey, TableObject>, schemaOnly: ReadonlySet<ObjectKey>,
+  planned: Map<ObjectKey, Planned>, unchanged: Map<ObjectKey, { table: TableObject; filter: RowFilter; record: RowsRecord }>, out: Diagnostic[]): void {
+  const scope = new Set(input.desired.objects.map((o) => o.key));
+  const targetFks = input.target === null ? [] : foreignKeys(input.target.model);
+  const reported = new Set<string>();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [key, p] of planned) {
+      if (!p.truncate) continue;
+      const emptied = new Set([key, ...p.leaves.map((l) => l.key)]);
+      for (const fk of fks) {
+        if (fk.parent !== key || fk.child === key) continue;
+        const child = planned.get(fk.child);
+        if (child !== undefined) {
+          if (!child.truncate && input.target?.tables[fk.child] !== undefined) { child.truncate = true; changed = true; }
+          continue;
+        }
+        const kept = unchanged.get(fk.child);
+        if (kept !== undefined) {
+          unchanged.delete(fk.child);
+          planned.set(fk.child, {
+            table: kept.table, leaves: leafTables(kept.table, input.desired), filter: kept.filter, record: kept.record, action: 'replace',
+            destructive: p.destructive, truncate: true,
+            reasons: [`references ${display(p.table)} (foreign key ${fk.name}), which is emptied and copied again`],
+          });
+          changed = true;
+        } else if (schemaOnly.has(fk.child) && input.target?.tables[fk.child] !== undefined) {
+          const child2 = byKey.get(fk.child);
+          const id = `so:${fk.child}:${key}`;
+          if (!reported.has(id) && child2 !== undefined) {
+            reported.add(id);
+            out.push({ severity: 'error', message: `${display(p.table)} must be emptied to be copied again, but the schema-only table ${display(child2)} references it (foreign key ${fk.name}); pgrepl never truncates with CASCADE`, hints: [`copy the rows of ${display(child2)} too, or empty it yourself`] });
+          }
+        }
+      }
+      for (const fk of targetFks) {
+        if (!emptied.has(fk.parent) || scope.has(fk.child)) continue;
+        const id = `out:${fk.child}:${fk.name}`;
+        if (reported.has(id)) continue;
+        reported.add(id);
+        out.push({
+          severity: 'error',
+          message: `the target table ${fk.child.slice(fk.child.indexOf(':') + 1)} is not managed by this spec and references ${display(p.table)} (foreign key ${fk.name}): ${display(p.table)} cannot be emptied for a copy, and pgrepl never truncates with CASCADE`,
+          hints: [`drop that foreign key on the target, or add ${fk.child.slice(fk.child.indexOf(':') + 1)} to the spec`],
+        });
+      }
+    }
+  }
+}
+
+/** Union of tables emptied together (FK-connected among the emptied ones): each group is ONE TRUNCATE in one transaction. */
+function truncateGroups(fks: readonly ForeignKey[], planned: ReadonlyMap<ObjectKey, Planned>): Map<ObjectKey, string> {
+  const parent = new Map<ObjectKey, ObjectKey>();
+  const find = (k: ObjectKey): ObjectKey => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r) as ObjectKey;
+    return r;
+  };
+  for (const [k, p] of planned) if (p.truncate) parent.set(k, k);
+  for (const fk of fks) {
+    if (!parent.has(fk.child) || !parent.has(fk.parent) || fk.child === fk.parent) continue;
+    const [a, b] = [find(fk.child), find(fk.parent)];
+    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+  }
+  const members = new Map<ObjectKey, ObjectKey[]>();
+  for (const k of parent.keys()) members.set(find(k), [...(members.get(find(k)) ?? []), k]);
+  const out = new Map<ObjectKey, string>();
+  for (const [root, keys] of members) {
+    const multi = keys.length > 1 || (planned.get(root)?.leaves.length ?? 0) > 1;
+    if (multi) for (const k of keys) out.set(k, `truncate:${root}`);
+  }
+  return out;
+}
+
+/** Sequence values come from the copy's snapshot: set when never set, or again whenever this database copies rows. */
+function sequenceSteps(input: RowsPlanInput, copying: boolean): Omit<PlanStep, 'index'>[] {
+  const out: Omit<PlanStep, 'index'>[] = [];
+  for (const s of input.desired.objects) {
+    if (s.kind !== 'sequence') continue;
+    const address = rowsAddress(input.db.key, s.schema as string, s.name);
+    const record = rowsRecord(input.state === null ? undefined : findResource(input.state, address));
+    const fresh = record === null || record.status !== 'copied' || record.target_database !== input.db.targetDatabase;
+    if (!fresh && !copying) continue;
+    const after: RowsAttributes = { kind: 'sequence', target_database: input.db.targetDatabase, where: null, window: null, filter: null, table_created: false };
+    out.push({
+      address,
+      action: record === null ? 'create' : 'update',
+      reason: fresh ? `value of sequence ${quoteQualified(s.schema as string, s.name)} not set yet` : 'tables of this database are copied, so the sequence value is taken again from the same snapshot',
+      destructive: false,
+      before: record === null ? null : recordAttributes(record),
+      after,
+      operations: [{ type: 'sequence-values', sequences: [{ schema: s.schema as string, name: s.name }] }],
+      sqlPreview: [],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,195 @@
+// The planner on JSON fixtures: a fresh target gets role, database, schema and rows steps; the state a full apply
+// leaves plans nothing (also a day later with a time window); each recorded difference gives exactly its step, with
+// the consent and foreign-key rules of issue 4.
+import { describe, expect, it } from 'vitest';
+import { objectKey } from '../../src/model/object-key.js';
+import type { DataCopyOperation, Plan, SqlOperation } from '../../src/plan/types.js';
+import type { ActualState, DatabaseActual } from '../../src/introspect/types.js';
+import { ADDR, convergedActual, freshActual, plan, sourceModel, specText, stateAfter } from './planner-fixtures.js';
+
+const copies = (p: Plan, address: string): DataCopyOperation[] =>
+  (p.steps.find((s) => s.address === address)?.operations ?? []).filter((o): o is DataCopyOperation => o.type === 'data-copy');
+const errors = (p: Plan): string[] => p.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+
+function withTargetTables(actual: ActualState, change: (t: Record<string, { oid: number; hasRows: boolean }>) => void): ActualState {
+  const db = actual.databases[0] as DatabaseActual;
+  const tables = { ...db.target?.tables };
+  change(tables);
+  return { ...actual, databases: [{ ...db, target: db.target === null ? null : { ...db.target, tables } }] };
+}
+
+describe('planner on a fresh target', () => {
+  const spec = specText();
+  const p = plan(spec, freshActual(), null);
+
+  it('creates the owner role, the database, the schema, then copies the rows and the sequence value', () => {
+    expect(errors(p)).toEqual([]);
+    expect(p.databases).toEqual([{ key: 'shop', target: 'shop' }]);
+    const addresses = p.steps.map((s) => `${s.action} ${s.address}`);
+    expect(addresses.slice(0, 2)).toEqual(['create target.role.app_owner', 'create target.database.shop']);
+    expect(addresses).toContain('create target.table.shop.sales.orders');
+    expect(addresses.filter((a) => a.includes('target.rows.'))).toEqual([
+      `create ${ADDR.customers}`, `create ${ADDR.lines}`, `create ${ADDR.orders}`, `create ${ADDR.seq}`,
+    ]);
+    expect(p.steps.every((s) => !s.destructive)).toBe(true);
+  });
+
+  it('creates the database from template0 with the source encoding and owner, in the cluster stage', () => {
+    const step = p.steps.find((s) => s.address === ADDR.db);
+    const op = step?.operations[0] as SqlOperation;
+    expect(op.stage).toBe('cluster');
+    expect(op.statements[0]?.sql).toBe("CREATE DATABASE shop OWNER app_owner TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'");
+    expect(op.statements[0]?.transactional).toBe(false);
+    expect(step?.after).toEqual({ name: 'shop', created: true });
+  });
+
+  it('copies every column but the generated one, sets the identity sequence, estimates from the sampled rate', () => {
+    const ops = p.steps.find((s) => s.address === ADDR.customers)?.operations ?? [];
+    expect(ops).toEqual([
+      { type: 'data-copy', table: { schema: 'sales', name: 'customers' }, columns: ['id', 'name'], filter: null, truncateFirst: [], group: null, estimate: { rows: 100, bytes: 81_920, seconds: 0.1 } },
+      { type: 'sequence-values', sequences: [{ schema: 'sales', name: 'customers_id_seq' }] },
+    ]);
+  });
+
+  it('plans nothing once the state records the copy and the target matches', () => {
+    const actual = convergedActual();
+    const again = plan(spec, actual, stateAfter(p, actual));
+    expect(again.steps.map((s) => `${s.action} ${s.address}: ${s.reason}`)).toEqual([]);
+    expect(errors(again)).toEqual([]);
+  });
+});
+
+describe('time windows', () => {
+  const spec = specText('shop: { sync: false, time_filters: [{ table: sales.orders, column: created_at, last: 90 days }] }');
+
+  it('anchors at the source now() and renders a literal in the column type', () => {
+    const p = plan(spec, freshActual(), null);
+    expect(copies(p, ADDR.orders)[0]?.filter).toBe("created_at >= '2026-08-28 09:00:00+00'::timestamp with time zone");
+    expect(p.steps.find((s) => s.address === ADDR.orders)?.after).toMatchObject({ window: { column: 'created_at', last: '90 days', anchor: '2026-11-26 09:00:00+00', bound: '2026-08-28 09:00:00+00' } });
+  });
+
+  it('stays empty a day later, and moves only with --refresh-windows or a new `last`', () => {
+    const first = plan(spec, freshActual(), null);
+    const actual = convergedActual();
+    const state = stateAfter(first, actual);
+    const dayLater = { ...actual, source: { ...actual.source, now: '2026-11-27 09:00:00+00' } };
+    expect(plan(spec, dayLater, state).steps).toEqual([]);
+    const refreshed = plan(spec, dayLater, state, { refreshWindows: true });
+    expect(refreshed.steps.map((s) => `${s.action} ${s.address}`)).toEqual([`replace ${ADDR.lines}`, `replace ${ADDR.orders}`, `update ${ADDR.seq}`]);
+    expect(copies(refreshed, ADDR.orders)[0]?.filter).toBe("created_at >= '2026-08-29 09:00:00+00'::timestamp with time zone");
+  });
+});
+
+describe('re-copies, consent and foreign keys', () => {
+  const spec = specText();
+  const first = plan(spec, freshActual(), null);
+  const actual = convergedActual();
+  const state = stateAfter(first, actual);
+
+  it('a changed filter replaces the rows (destructive), empties the table and every copied table referencing it in one group', () => {
+    const filtered = specText('shop: { sync: false, table_filters: [{ table: sales.orders, where: "id > 10" }, { table: sales.order_lines, where: "order_id > 10" }] }');
+    const p = plan(filtered, actual, state);
+    expect(errors(p)).toEqual([]);
+    expect(p.steps.map((s) => `${s.action} ${s.address} ${s.destructive}`)).toEqual([
+      `replace ${ADDR.lines} true`, `replace ${ADDR.orders} true`, `update ${ADDR.seq} false`,
+    ]);
+    const groups = [ADDR.orders, ADDR.lines].map((a) => copies(p, a)[0]?.group);
+    expect(new Set(groups).size).toBe(1);
+    expect(groups[0]).toMatch(/^truncate:/);
+    expect(copies(p, ADDR.lines)[0]?.truncateFirst).toEqual([{ schema: 'sales', name: 'order_lines' }]);
+    expect(copies(p, ADDR.orders)[0]?.filter).toBe('id > 10');
+  });
+
+  it('emptying a parent for a re-copy copies again the copied tables that reference it', () => {
+    const interrupted = { ...state, resources: state.resources.map((r) => (r.address === ADDR.orders ? { ...r, attributes: { ...r.attributes, status: 'copying' } } : r)) };
+    const p = plan(spec, actual, interrupted);
+    expect(p.steps.map((s) => `${s.action} ${s.address} ${s.destructive}`)).toEqual([
+      `replace ${ADDR.lines} false`, `create ${ADDR.orders} false`, `update ${ADDR.seq} false`,
+    ]);
+    expect(p.steps.find((s) => s.address === ADDR.lines)?.reason).toContain('references sales.orders');
+    expect(copies(p, ADDR.lines)[0]?.group).toBe(copies(p, ADDR.orders)[0]?.group);
+  });
+
+  it('refuses a parent filter whose children are not filtered to match, and names the matching filter', () => {
+    const p = plan(specText('shop: { sync: false, table_filters: [{ table: sales.customers, where: "id % 2 = 0" }] }'), freshActual(), null);
+    expect(errors(p)).toEqual([expect.stringContaining('the filter on sales.customers (id % 2 = 0) can leave rows of sales.orders pointing at rows that are not copied')]);
+    expect(p.diagnostics.find((d) => d.severity === 'error')?.hints).toContain('give sales.orders the matching filter: where: "customer_id % 2 = 0"');
+    const ok = plan(specText('shop: { sync: false, table_filters: [{ table: sales.customers, where: "id % 2 = 0" }, { table: sales.orders, where: "customer_id % 2 = 0" }] }'), freshActual(), null);
+    // orders is filtered too now, so order_lines must follow orders.
+    expect(errors(ok)).toEqual([expect.stringContaining('the filter on sales.orders')]);
+  });
+
+  it('a schema-only parent of a copied child is refused', () => {
+    const p = plan(specText('shop: { sync: false, schema_only: [sales.customers] }'), freshActual(), null);
+    expect(errors(p)).toEqual([expect.stringContaining('sales.orders is copied with rows but references sales.customers, which is schema-only')]);
+  });
+
+  it('rows already on the target that pgrepl did not copy need consent', () => {
+    const p = plan(spec, convergedActual(), null);
+    const step = p.steps.find((s) => s.address === ADDR.orders);
+    expect(step).toMatchObject({ action: 'replace', destructive: true });
+    expect(step?.reason).toContain('has rows pgrepl did not copy');
+    expect(copies(p, ADDR.orders)[0]?.truncateFirst).toEqual([{ schema: 'sales', name: 'orders' }]);
+  });
+
+  it('empty target tables that pgrepl did not copy are filled without consent', () => {
+    const p = plan(spec, convergedActual(sourceModel(), false), null);
+    expect(p.steps.filter((s) => s.address.startsWith('target.rows')).every((s) => s.action === 'create' && !s.destructive)).toBe(true);
+    expect(copies(p, ADDR.orders)[0]?.truncateFirst).toEqual([]);
+  });
+
+  it('an interrupted copy is resumed without consent: copying records are copied again', () => {
+    const interrupted = { ...state, resources: state.resources.map((r) => (r.kind === 'rows' && r.address !== ADDR.seq ? { ...r, attributes: { ...r.attributes, status: 'copying' } } : r)) };
+    const partial = withTargetTables(actual, (t) => { t[objectKey('table', 'sales', 'order_lines')] = { oid: 16_402, hasRows: false }; });
+    const p = plan(spec, partial, interrupted);
+    expect(p.steps.map((s) => `${s.action} ${s.address} ${s.destructive}`)).toEqual([
+      `create ${ADDR.customers} false`, `create ${ADDR.lines} false`, `create ${ADDR.orders} false`, `update ${ADDR.seq} false`,
+    ]);
+    expect(p.steps[0]?.reason).toContain('interrupted');
+    expect(copies(p, ADDR.lines)[0]?.truncateFirst).toEqual([{ schema: 'sales', name: 'order_lines' }]);
+  });
+
+  it('a target table made again since the copy (new oid) is copied again', () => {
+    const remade = withTargetTables(convergedActual(sourceModel(), false), (t) => { t[objectKey('table', 'sales', 'order_lines')] = { oid: 99_999, hasRows: false }; });
+    const p = plan(spec, remade, state);
+    expect(p.steps.map((s) => `${s.action} ${s.address}`)).toEqual([`create ${ADDR.lines}`, `update ${ADDR.seq}`]);
+  });
+
+  it('refuses to empty a table that a target table outside the spec references', () => {
+    const base = convergedActual();
+    const db = base.databases[0] as DatabaseActual;
+    const targetModel = db.target?.model ?? sourceModel();
+    const outside = { ...targetModel.objects.find((o) => o.key === objectKey('table', 'sales', 'order_lines')), key: objectKey('table', 'public', 'audit'), schema: 'public', name: 'audit' };
+    const withOutside = { ...base, databases: [{ ...db, target: db.target === null ? null : { ...db.target, model: { ...targetModel, objects: [...targetModel.objects, outside as never] } } }] };
+    const p = plan(specText('shop: { sync: false, table_filters: [{ table: sales.orders, where: "id > 10" }, { table: sales.order_lines, where: "order_id > 10" }] }'), withOutside, state);
+    expect(errors(p)).toEqual([expect.stringContaining('the target table public.audit is not managed by this spec and references sales.orders')]);
+  });
+
+  it('forgets rows the spec no longer selects, without touching them', () => {
+    const p = plan(specText('shop: { sync: false, exclude_tables: [sales.order_lines] }'), actual, state);
+    const step = p.steps.find((s) => s.address === ADDR.lines);
+    expect(step).toMatchObject({ action: 'delete', destructive: false, operations: [] });
+  });
+});
+
+describe('plan --destroy', () => {
+  it('drops the database pgrepl created and forgets its rows', () => {
+    const first = plan(specText(), freshActual(), null);
+    const actual = convergedActual();
+    const state = stateAfter(first, actual);
+    const p = plan(specText(), actual, state, { destroy: true });
+    const db = p.steps.find((s) => s.address === ADDR.db);
+    expect(db).toMatchObject({ action: 'delete', destructive: true, sqlPreview: ['DROP DATABASE shop'] });
+    expect(p.steps.filter((s) => s.address.startsWith('target.rows')).every((s) => s.action === 'delete' && s.operations.length === 0)).toBe(true);
+    expect(p.diagnostics.map((d) => d.message)).toContain('roles pgrepl created are kept (other databases may use them): app_owner; drop them by hand when nothing needs them');
+  });
+
+  it('empties the copied tables of a database it did not create, in one TRUNCATE', () => {
+    const actual = convergedActual(sourceModel(), false);
+    const first = plan(specText(), actual, null);
+    const state = stateAfter(first, actual);
+    const p = plan(specText(), actual, state, { destroy: true });
+    expect(p.steps.flatMap((s) => s.sqlPreview)).toEqual(['TRUNCATE TABLE ONLY sales.customers, ONLY sales.order_lines, ONLY sales.orders']);
+    expect(p.steps.find((s) => s.address === ADDR.db)).toMatchObject({ action: 'delete', destructive: false, operations: [] });
+  });
+});
