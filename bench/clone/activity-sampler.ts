@@ -32,7 +32,7 @@ export function classify(row: ActivityRow): string | null {
     if (/^(CREATE|ALTER|COMMENT|GRANT|REVOKE|SET|SELECT pg_catalog\.set_config)/i.test(q)) return 'other DDL/SET';
     if (/^(SELECT|WITH)/i.test(q)) return 'SELECT';
     if (/^(BEGIN|COMMIT|ROLLBACK|START)/i.test(q)) return 'BEGIN/COMMIT';
-    return 'other';
+    return `other (${q.split(' ')[0] ?? ''})`;
   })();
   // A lock wait is worth seeing apart: it is time the statement did not work.
   return row.wait === 'Lock' ? `${kind} (lock wait)` : kind;
