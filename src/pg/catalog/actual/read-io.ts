@@ -14,7 +14,8 @@ import { readTargetCatalogLookup } from '../schema/target-lookup.js';
 import { factCandidates } from './fact-candidates.js';
 import { parseServerRow, SERVER_SQL, type ServerRow } from './server-query.js';
 import { parseSizes, SIZES_SQL, type SizesRow, type SourceSizes } from './sizes-query.js';
-import { parseTableFacts, TABLE_FACTS_SQL, tableFactsParams, type ParsedTableFacts, type TableFactsRow } from './table-facts-query.js';
+import type { ParsedTableFacts } from './table-facts-query.js';
+import { readTableFacts } from './table-facts-io.js';
 
 /** How long the row probes wait for a table another session holds locked (e.g. ACCESS EXCLUSIVE by a running TRUNCATE). */
 export const TARGET_LOCK_TIMEOUT_MS = 30_000;
@@ -104,12 +105,8 @@ export async function readTargetDatabase(
         const lookup = await readTargetCatalogLookup(client);
         // Awaited only now, so the source can be read at the same time (the keys come from its sizes).
         const candidates = factCandidates(model, await sourceTableKeys);
-        let facts: ParsedTableFacts = { tables: {}, unreadable: [] };
-        if (candidates.length > 0) {
-          await client.query(`SELECT pg_catalog.set_config('lock_timeout', '${String(TARGET_LOCK_TIMEOUT_MS)}ms', true)`);
-          const { rows } = await client.query<TableFactsRow & Record<string, unknown>>(TABLE_FACTS_SQL, tableFactsParams(candidates));
-          facts = parseTableFacts(rows);
-        }
+        if (candidates.length > 0) await client.query(`SELECT pg_catalog.set_config('lock_timeout', '${String(TARGET_LOCK_TIMEOUT_MS)}ms', true)`);
+        const facts = await readTableFacts(client, candidates);
         return { model, lookup, facts };
       }),
     );

@@ -4,6 +4,9 @@
 // written into one UNION ALL. Instead the statement checks the privileges first and runs `SELECT 1 … LIMIT 1`
 // through query_to_xml() (a built-in that runs a query text and returns its rows: no function to create, nothing
 // written) only for the tables it may read. The table names arrive as parameters, quoted by src/pg/sql/quote.ts.
+// query_to_xml needs a server built with libxml (every packaged build is); without it the server answers 0A000
+// and table-facts-io.ts falls back to two statements: the same one with $4 = false (privileges only), then one
+// UNION ALL of EXISTS over the tables it may read (existsUnionSql).
 import type { TargetTableFacts } from '../../../introspect/types.js';
 import { objectKey } from '../../../model/object-key.js';
 import { quoteQualified } from '../../sql/quote.js';
@@ -35,7 +38,7 @@ export interface TableFactsRow {
 // statement (off), so such tables are not read either. The CASE runs query_to_xml only for readable tables.
 export const TABLE_FACTS_SQL = `
 SELECT f.schema, f.name, f.oid::text AS oid, f.relkind, f.usage, f."select", f.row_security,
-       CASE WHEN f.usage AND f."select" AND NOT f.row_security
+       CASE WHEN $4::boolean AND f.usage AND f."select" AND NOT f.row_security
             THEN pg_catalog.query_to_xml(
                    'SELECT 1 AS x FROM ' || CASE WHEN f.relkind = 'p' THEN '' ELSE 'ONLY ' END || f.qualified || ' LIMIT 1',
                    false, true, '')::text <> ''
@@ -52,9 +55,36 @@ FROM (SELECT v.schema, v.name, v.qualified, c.oid, c.relkind::text AS relkind,
       OFFSET 0) f
 ORDER BY f.schema, f.name`;
 
-/** The three parameter arrays: schemas, names, and each name quoted and qualified for the query text. */
-export function tableFactsParams(tables: readonly FactsTable[]): [string[], string[], string[]] {
-  return [tables.map((t) => t.schema), tables.map((t) => t.name), tables.map((t) => quoteQualified(t.schema, t.name))];
+/**
+ * The parameters: schemas, names, each name quoted and qualified for the query text, and whether to look for
+ * rows (false: privileges and oids only, has_rows NULL).
+ */
+export function tableFactsParams(tables: readonly FactsTable[], probeRows = true): [string[], string[], string[], boolean] {
+  return [tables.map((t) => t.schema), tables.map((t) => t.name), tables.map((t) => quoteQualified(t.schema, t.name)), probeRows];
+}
+
+/** Whether the role may look into the table (same rule as the CASE in TABLE_FACTS_SQL). */
+export function canProbe(r: TableFactsRow): boolean {
+  return r.usage && r.select && !r.row_security;
+}
+
+export interface ExistsRow {
+  readonly oid: string;
+  readonly has_rows: boolean;
+}
+
+/** The fallback without query_to_xml: one EXISTS per readable table, ONLY except for partitioned ones; null for none. */
+export function existsUnionSql(rows: readonly TableFactsRow[]): string | null {
+  const arms = rows
+    .filter(canProbe)
+    .map((r) => `SELECT ${String(Number(r.oid))}::pg_catalog.oid::text AS oid, EXISTS (SELECT 1 FROM ${r.relkind === 'p' ? '' : 'ONLY '}${quoteQualified(r.schema, r.name)}) AS has_rows`);
+  return arms.length === 0 ? null : arms.join('\nUNION ALL ');
+}
+
+/** The fallback's answers merged into the privilege-only rows. */
+export function withExists(rows: readonly TableFactsRow[], exists: readonly ExistsRow[]): TableFactsRow[] {
+  const byOid = new Map(exists.map((e) => [e.oid, e.has_rows]));
+  return rows.map((r) => ({ ...r, has_rows: byOid.get(r.oid) ?? null }));
 }
 
 export interface UnreadableTable {
