@@ -9,6 +9,8 @@ import { readActualState } from '../../src/introspect/read-actual.js';
 import { reviveActualState } from '../../src/introspect/json-set.js';
 import { BINARY_COPY_OVERHEAD_BYTES, sampleCopyThroughput } from '../../src/pg/catalog/actual/sample-throughput.js';
 import { parseConnString } from '../../src/pg/conninfo/parse.js';
+import { readTableFacts } from '../../src/pg/catalog/actual/table-facts-io.js';
+import { connect } from '../../src/pg/connect.js';
 import type { ActualState } from '../../src/introspect/types.js';
 import { resolveSpecObject } from '../../src/spec/load.js';
 import type { Spec } from '../../src/spec/model.js';
@@ -177,6 +179,25 @@ describe.each([{ auth: 'trust' as const }, { auth: 'scram' as const }])('readAct
     }
     // Not vacuous: under scram both URLs the read started from carry the roles' passwords.
     if (auth === 'scram') expect(decodeURIComponent(src.url({ user: SOURCE_ROLE.user }))).toContain(SOURCE_ROLE.password);
+  });
+
+  it('the fallback without query_to_xml gives the same facts', async () => {
+    const ci = parseConnString(tgt.url({ user: TARGET_ROLE.user, database: targetDb }), { env: ENV, defaultDatabase: 'postgres' });
+    const client = await connect(ci, { side: 'target', env: ENV });
+    try {
+      const tables = ['orders', 'orders_1', 'orders_2'].map((name) => ({ schema: 'sales', name }));
+      tables.push(...['empty_t', 'full_t', 'secret', 'rls_t', 'not_there'].map((name) => ({ schema: 'public', name })));
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const viaXml = await readTableFacts(client, tables);
+      const viaUnion = await readTableFacts(client, tables, { xml: false });
+      await client.query('COMMIT');
+      expect(viaUnion).toEqual(viaXml);
+      expect(Object.keys(viaXml.tables)).toHaveLength(7);
+      expect(viaXml.tables['table:sales.orders']?.hasRows).toBe(true);
+      expect(viaXml.tables['table:public.empty_t']?.hasRows).toBe(false);
+    } finally {
+      await client.end();
+    }
   });
 
   it('PGREPL_NOW replaces the source now(), not the target one; a malformed value is an input error', async () => {

@@ -12,7 +12,7 @@ import { factCandidates } from '../../src/pg/catalog/actual/fact-candidates.js';
 import { sampleCopySql } from '../../src/pg/catalog/actual/sample-throughput.js';
 import { parseServerRow, SERVER_SQL, type ServerRow } from '../../src/pg/catalog/actual/server-query.js';
 import { parseSizes, SIZES_SQL } from '../../src/pg/catalog/actual/sizes-query.js';
-import { parseTableFacts, TABLE_FACTS_SQL, tableFactsParams } from '../../src/pg/catalog/actual/table-facts-query.js';
+import { existsUnionSql, parseTableFacts, TABLE_FACTS_SQL, tableFactsParams, withExists } from '../../src/pg/catalog/actual/table-facts-query.js';
 import type { DatabaseSpec, Spec } from '../../src/spec/model.js';
 import { InputError } from '../../src/util/errors.js';
 
@@ -136,9 +136,31 @@ describe('parseTableFacts', () => {
       ['public', 'select'],
       ['Odd "x"', 't'],
       ['public."Odd ""x"""', '"select".t'],
+      true,
     ]);
+    expect(tableFactsParams([], false)[3]).toBe(false);
     expect(TABLE_FACTS_SQL).toMatch(/unnest\(\$1::text\[\], \$2::text\[\], \$3::text\[\]\)/);
-    expect(TABLE_FACTS_SQL).toMatch(/CASE WHEN f\.usage AND f\."select" AND NOT f\.row_security/);
+    expect(TABLE_FACTS_SQL).toMatch(/CASE WHEN \$4::boolean AND f\.usage AND f\."select" AND NOT f\.row_security/);
+  });
+
+  it('without libxml: one EXISTS per readable table (ONLY unless partitioned), merged back by oid', () => {
+    const base = { usage: true, select: true, row_security: false, has_rows: null };
+    const rows = [
+      { ...base, schema: 'public', name: 'a', oid: '10', relkind: 'r' as const },
+      { ...base, schema: 'Sales', name: 'orders', oid: '11', relkind: 'p' as const },
+      { ...base, schema: 'public', name: 'hidden', oid: '12', relkind: 'r' as const, select: false },
+    ];
+    expect(existsUnionSql(rows)).toBe(
+      'SELECT 10::pg_catalog.oid::text AS oid, EXISTS (SELECT 1 FROM ONLY public.a) AS has_rows\n' +
+        'UNION ALL SELECT 11::pg_catalog.oid::text AS oid, EXISTS (SELECT 1 FROM "Sales".orders) AS has_rows',
+    );
+    expect(existsUnionSql(rows.slice(2))).toBeNull();
+    const merged = parseTableFacts(withExists(rows, [{ oid: '10', has_rows: false }, { oid: '11', has_rows: true }]));
+    expect(merged.tables).toEqual({
+      'table:public.a': { oid: 10, hasRows: false },
+      'table:"Sales".orders': { oid: 11, hasRows: true },
+      'table:public.hidden': { oid: 12, hasRows: true },
+    });
   });
 });
 
