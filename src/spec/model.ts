@@ -104,6 +104,8 @@ export interface DatabaseSpec {
   readonly publish: readonly PublishAction[];
   /** Delete target rows that leave a filter or window (destructive). */
   readonly prune: boolean;
+  /** A foreign key to a filtered parent that the child's filter does not follow: refused, or created NOT VALID. */
+  readonly filteredForeignKeys: 'refuse' | 'not_valid';
   readonly largeObjects: boolean;
   readonly roles: RolesMode;
   readonly subscription: SubscriptionSpec;

@@ -133,6 +133,7 @@ export function resolveSettings(own: SettingsLayer, inherited: SettingsLayer | n
     // Canonical order, so two spellings of one set compare equal in plans and state.
     publish: PUBLISH_ORDER.filter((a) => publishSet.has(a)),
     prune: prunePick?.value ?? false,
+    filteredForeignKeys: pick('filtered_foreign_keys')?.value ?? 'refuse',
     largeObjects: largePick?.value ?? false,
     roles,
     subscription: mergeSubscription(inherited?.raw.subscription, own.raw.subscription),

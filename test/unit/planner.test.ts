@@ -112,11 +112,21 @@ describe('re-copies, consent and foreign keys', () => {
 
   it('refuses a parent filter whose children are not filtered to match, and names the matching filter', () => {
     const p = plan(specText('shop: { sync: false, table_filters: [{ table: sales.customers, where: "id % 2 = 0" }] }'), freshActual(), null);
-    expect(errors(p)).toEqual([expect.stringContaining('the filter on sales.customers (id % 2 = 0) can leave rows of sales.orders pointing at rows that are not copied')]);
+    expect(errors(p)).toEqual([expect.stringContaining('the filter (id % 2 = 0) on sales.customers can leave rows of sales.orders pointing at rows that are not copied')]);
     expect(p.diagnostics.find((d) => d.severity === 'error')?.hints).toContain('give sales.orders the matching filter: where: "customer_id % 2 = 0"');
     const ok = plan(specText('shop: { sync: false, table_filters: [{ table: sales.customers, where: "id % 2 = 0" }, { table: sales.orders, where: "customer_id % 2 = 0" }] }'), freshActual(), null);
     // orders is filtered too now, so order_lines must follow orders.
-    expect(errors(ok)).toEqual([expect.stringContaining('the filter on sales.orders')]);
+    expect(errors(ok)).toEqual([expect.stringContaining('the filter (customer_id % 2 = 0) on sales.orders')]);
+  });
+
+  it('with filtered_foreign_keys: not_valid a window on a referenced table makes the foreign key NOT VALID instead', () => {
+    const windowed = 'time_filters: [{ table: sales.orders, column: created_at, last: 30 days }]';
+    expect(errors(plan(specText(`shop: { sync: false, ${windowed} }`), freshActual(), null)))
+      .toEqual([expect.stringContaining('the time window on sales.orders can leave rows of sales.order_lines pointing at rows that are not copied')]);
+    const p = plan(specText(`shop: { sync: false, filtered_foreign_keys: not_valid, ${windowed} }`), freshActual(), null);
+    expect(errors(p)).toEqual([]);
+    expect(p.diagnostics.map((d) => d.message)).toContain('the time window on sales.orders can leave rows of sales.order_lines pointing at rows that are not copied: foreign key order_lines_order_id_fkey is created NOT VALID on the target (filtered_foreign_keys: not_valid)');
+    expect(p.steps.flatMap((s) => s.sqlPreview)).toContain('ALTER TABLE ONLY sales.order_lines ADD CONSTRAINT order_lines_order_id_fkey FOREIGN KEY (order_id) REFERENCES sales.orders(id) NOT VALID');
   });
 
   it('a schema-only parent of a copied child is refused', () => {

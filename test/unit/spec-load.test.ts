@@ -105,6 +105,7 @@ describe('defaults', () => {
       copy: 'stream',
       publish: ['insert', 'update', 'delete', 'truncate'],
       prune: false,
+      filteredForeignKeys: 'refuse',
       largeObjects: false,
       roles: 'copy',
       subscription: { enabled: true, options: {} },

@@ -21,6 +21,7 @@ import { planFromSchemaChanges } from '../from-schema-changes.js';
 import type { Action, PlanStep, SqlOperation } from '../types.js';
 import { catalogTables } from './catalog-tables.js';
 import { cutModel, emptyModel } from './cut-model.js';
+import { filterRuleProblems, withNotValid } from './fk-filter-rule.js';
 import { planRowsSteps } from './rows-steps.js';
 import { databaseRecord } from './state-records.js';
 import type { DatabaseAttributes } from './types.js';
@@ -109,7 +110,16 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
   const record = databaseRecord(input.state === null ? undefined : findResource(input.state, databaseAddress(db.key)));
   const missing = actual.target === null;
 
-  const compat = checkTargetCompatibility(scope.desired, target.major, actual.target?.lookup);
+  const problems = filterRuleProblems(scope.desired, db, scope.rowsTables, scope.schemaOnly);
+  let desired = scope.desired;
+  if (db.filteredForeignKeys === 'not_valid' && problems.length > 0) {
+    desired = withNotValid(desired, problems.map((p) => p.fk));
+    for (const p of problems) warn(`${p.diagnostic.message.replace(/ would fail on the target$/, '')} is created NOT VALID on the target (filtered_foreign_keys: not_valid)`);
+  } else {
+    diagnostics.push(...problems.map((p) => p.diagnostic));
+  }
+
+  const compat = checkTargetCompatibility(desired, target.major, actual.target?.lookup);
   diagnostics.push(...compat.errors.map((d) => ({ ...d, message: `database ${db.key}: ${d.message}` })));
   diagnostics.push(...compat.warnings.map((d) => ({ ...d, message: `database ${db.key}: ${d.message}` })));
 
@@ -123,7 +133,7 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
   let schemaSteps: Omit<PlanStep, 'index'>[] = [];
   const tableActions = new Map<ObjectKey, Action>();
   try {
-    const changes = diffSchemas(scope.desired, actualModel, {
+    const changes = diffSchemas(desired, actualModel, {
       targetMajor: target.major,
       create: {
         roles: db.roles, targetRole: target.user, existingRoles: [...target.roles, ...input.plannedRoles], targetDatabase: db.targetDatabase,
@@ -155,7 +165,7 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
   }
 
   const rows = planRowsSteps({
-    db, desired: scope.desired, rowsTables: scope.rowsTables, schemaOnly: scope.schemaOnly, sizes: actual.source?.sizes ?? {},
+    db, desired, rowsTables: scope.rowsTables, schemaOnly: scope.schemaOnly, sizes: actual.source?.sizes ?? {},
     target: actual.target === null ? null : { tables: actual.target.tables, model: actual.target.model },
     tableActions, state: input.state, databaseOwned: attributes.created, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows,
     throughput: input.throughput,

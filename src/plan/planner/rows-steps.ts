@@ -13,7 +13,7 @@ import { findResource } from '../../state/state-edits.js';
 import type { Diagnostic } from '../../util/errors.js';
 import type { Action, DataCopyOperation, Operation, PlanStep, SequenceValuesOperation } from '../types.js';
 import { leafTables } from './catalog-tables.js';
-import { foreignKeys, mapFilterThroughKey, normaliseSql, type ForeignKey } from './foreign-keys.js';
+import { foreignKeys, type ForeignKey } from './foreign-keys.js';
 import { splitQualifiedName } from './qualified-name.js';
 import { rowFilter, type RowFilter } from './row-filter.js';
 import { rowsRecord } from './state-records.js';
@@ -85,7 +85,6 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
   const { db, desired } = input;
   const diagnostics: Diagnostic[] = [];
   const byKey = new Map(desired.objects.filter((o): o is TableObject => o.kind === 'table').map((t) => [t.key, t]));
-  const rowsSet = new Set(input.rowsTables);
   const schemaOnlySet = new Set(input.schemaOnly);
   const planned = new Map<ObjectKey, Planned>();
   const unchanged = new Map<ObjectKey, { table: TableObject; filter: RowFilter; record: RowsRecord }>();
@@ -148,7 +147,6 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
   }
 
   const fks = foreignKeys(desired).map((fk) => ({ ...fk, child: rootOf(fk.child, byKey), parent: rootOf(fk.parent, byKey) }));
-  checkFilterRules(fks, byKey, rowsSet, schemaOnlySet, planned, unchanged, diagnostics);
   closeTruncation(input, fks, byKey, schemaOnlySet, planned, unchanged, diagnostics);
   const groups = truncateGroups(fks, planned);
 
@@ -189,42 +187,6 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
 
 function recordAttributes(r: RowsRecord): RowsAttributes {
   return { kind: r.kind, target_database: r.target_database, where: r.where, window: r.window, filter: r.filter, table_created: r.table_created };
-}
-
-/**
- * A filter on a referenced table may drop rows that copied child rows point at: the foreign key made after the copy
- * would fail. Allowed when the child's filter is the parent's with the key columns mapped through the FK; a
- * schema-only parent of a copied child is refused the same way.
- */
-function checkFilterRules(fks: readonly ForeignKey[], byKey: ReadonlyMap<ObjectKey, TableObject>, rowsSet: ReadonlySet<ObjectKey>,
-  schemaOnly: ReadonlySet<ObjectKey>, planned: ReadonlyMap<ObjectKey, Planned>, unchanged: ReadonlyMap<ObjectKey, { filter: RowFilter }>, out: Diagnostic[]): void {
-  const filterOf = (k: ObjectKey): RowFilter | undefined => planned.get(k)?.filter ?? unchanged.get(k)?.filter;
-  for (const fk of fks) {
-    if (fk.child === fk.parent || !rowsSet.has(fk.child)) continue;
-    const child = byKey.get(fk.child);
-    const parent = byKey.get(fk.parent);
-    if (child === undefined || parent === undefined) continue;
-    if (schemaOnly.has(fk.parent)) {
-      out.push({
-        severity: 'error',
-        message: `${display(child)} is copied with rows but references ${display(parent)}, which is schema-only: foreign key ${fk.name} would fail on the target`,
-        hints: [`make ${display(child)} schema-only too, or copy the rows of ${display(parent)}`],
-      });
-      continue;
-    }
-    const pf = filterOf(fk.parent);
-    if (pf === undefined || pf.filter === null) continue;
-    const cf = filterOf(fk.child);
-    const expected = pf.window === null && pf.where !== null ? mapFilterThroughKey(pf.where, fk) : null;
-    if (expected !== null && cf?.where !== null && cf?.where !== undefined && cf.window === null && normaliseSql(cf.where) === expected) continue;
-    out.push({
-      severity: 'error',
-      message: `the filter on ${display(parent)} (${pf.filter}) can leave rows of ${display(child)} pointing at rows that are not copied: foreign key ${fk.name} would fail on the target`,
-      hints: expected === null
-        ? [`filter ${display(child)} so that it keeps only rows whose parents are copied, or leave ${display(parent)} unfiltered`]
-        : [`give ${display(child)} the matching filter: where: "${expected}"`, `or leave ${display(parent)} unfiltered`],
-    });
-  }
 }
 
 /** Emptying a table empties every copied table referencing it (forced re-copy); anything else referencing it is an error. */

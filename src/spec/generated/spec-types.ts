@@ -56,6 +56,10 @@ export type RawPublish = ('insert' | 'update' | 'delete' | 'truncate')[];
  */
 export type RawPrune = boolean;
 /**
+ * What to do with a foreign key from a copied table to a table whose rows are filtered, when the child's filter is not the parent's mapped through the key. `refuse` (default): the plan errors, naming both tables. `not_valid`: the foreign key is created `NOT VALID` on the target, so child rows whose parent was filtered out stay (new rows are still checked).
+ */
+export type RawFilteredForeignKeys = 'refuse' | 'not_valid';
+/**
  * Copy large objects (`pg_largeobject`); logical replication never streams them. `false`: the plan warns when there are some (`true` is not implemented yet).
  */
 export type RawLargeObjects = boolean;
@@ -154,6 +158,7 @@ export interface RawDatabaseDefaults {
   copy?: RawCopy;
   publish?: RawPublish;
   prune?: RawPrune;
+  filtered_foreign_keys?: RawFilteredForeignKeys;
   large_objects?: RawLargeObjects;
   roles?: RawRoles;
   subscription?: RawSubscription;
@@ -267,6 +272,7 @@ export interface RawDatabase {
   copy?: RawCopy;
   publish?: RawPublish;
   prune?: RawPrune;
+  filtered_foreign_keys?: RawFilteredForeignKeys;
   large_objects?: RawLargeObjects;
   roles?: RawRoles;
   subscription?: RawSubscription;
