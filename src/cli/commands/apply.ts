@@ -1,0 +1,227 @@
+// `pgrepl apply [PLANFILE]`: make the target match the spec. Takes the state lock first (so the plan it runs is made
+// from a state nobody else is changing), then either checks a saved plan against the present (a stale plan is refused
+// with what moved) or plans now and shows the plan; asks for consent (confirm.ts); runs the engine with progress
+// and a cancel wired to SIGINT/SIGTERM; prints the summary. The lock is released on every path.
+import { readFile } from 'node:fs/promises';
+import type { CommandModule } from 'yargs';
+import { applyPlan } from '../../apply/apply-plan.js';
+import type { ApplyResult } from '../../apply/types.js';
+import { comparePlanBasis } from '../../plan/compare-basis.js';
+import { parsePlanJson } from '../../plan/plan-json.js';
+import type { Plan } from '../../plan/types.js';
+import { renderApplySummary } from '../../render/apply-summary.js';
+import { createLogProgress, type ProgressView } from '../../render/progress/log-progress.js';
+import { createTtyProgress } from '../../render/progress/tty-progress.js';
+import { NO_CHANGES, renderPlanText } from '../../render/render-plan.js';
+import { parseLagLimit } from '../../spec/lag-limit.js';
+import { localStateStore } from '../../state/local-store.js';
+import { acquireLock, releaseLock, releaseLockOnSignals } from '../../state/lock.js';
+import { emptyState } from '../../state/state-edits.js';
+import { InputError, PgreplError } from '../../util/errors.js';
+import { askToApply, consentDecision } from '../confirm.js';
+import { chalk } from '../output.js';
+import { DEFAULT_SPEC_FILE, loadSpecContext, makePlan, planErrors, readLive, type LiveView, type SpecContext } from '../plan-session.js';
+import { runCommand } from '../run.js';
+import { readVersion } from '../version.js';
+import { processIo, type CommandIo } from './plan.js';
+
+export const DEFAULT_LOCK_TIMEOUT = '0s';
+
+export interface ApplyArgs {
+  planfile?: string;
+  spec?: string;
+  'auto-approve'?: boolean;
+  'allow-destroy'?: boolean;
+  destroy?: boolean;
+  'refresh-windows'?: boolean;
+  'lock-timeout'?: string;
+  workers?: number;
+}
+
+export interface ApplyIo extends CommandIo {
+  /** stdin and stdout are terminals: a person can answer the question and watch the live view. */
+  readonly interactive: boolean;
+  /** The live view draws here when interactive. */
+  readonly tty?: { write(text: string): boolean; readonly columns?: number };
+  /** The question (tests answer it). */
+  readonly ask: (destructive: readonly string[]) => Promise<boolean>;
+  /** Wire SIGINT/SIGTERM to cancel the engine (the CLI does; in-process tests need not). */
+  readonly handleSignals: boolean;
+}
+
+/** `30s`, `5m`, `1h`, `500ms`, `0` (CONTRACTS.md: durations take units). */
+export function parseDurationMs(text: string, flag: string): number {
+  if (/^\s*0\s*$/.test(text)) return 0;
+  const parsed = parseLagLimit(text);
+  if (parsed === null || parsed.kind !== 'time') {
+    throw new InputError(`${flag} ${JSON.stringify(text)} is not a duration`, [
+      { severity: 'error', message: `${flag} takes a number with a unit: 500ms, 30s, 5m, 1h` },
+    ]);
+  }
+  return parsed.milliseconds;
+}
+
+function checkArgs(args: ApplyArgs): void {
+  const problems: string[] = [];
+  if (args.planfile !== undefined && args.destroy === true) problems.push('--destroy shapes the plan: make it with `pgrepl plan --destroy --out FILE`, or apply --destroy without a plan file');
+  if (args.planfile !== undefined && args['refresh-windows'] === true) problems.push('--refresh-windows shapes the plan: make it with `pgrepl plan --refresh-windows --out FILE`, or apply --refresh-windows without a plan file');
+  if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 64)) problems.push(`--workers must be a whole number from 1 to 64, not ${String(args.workers)}`);
+  if (problems.length > 0) throw new InputError('invalid apply options', problems.map((message) => ({ severity: 'error', message })));
+}
+
+async function readSavedPlan(file: string): Promise<Plan> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new PgreplError(code === 'ENOENT' ? `plan file not found: ${file}` : `cannot read plan file ${file}`, { cause: e });
+  }
+  return parsePlanJson(text);
+}
+
+/** A saved plan runs only against the present it was made from. */
+function checkFresh(file: string, plan: Plan, live: LiveView): void {
+  const reasons = comparePlanBasis(plan.basedOn, live.basis);
+  if (reasons.length > 0) {
+    throw new PgreplError(`the saved plan ${file} is stale (what it was made from has changed); nothing was changed`, {
+      hints: [...reasons, `run \`pgrepl plan --out ${file}\` again, review it, and apply the new plan`],
+    });
+  }
+  if (planErrors(plan) > 0) throw new PgreplError(`the saved plan ${file} has errors; nothing was changed`, { hints: ['run `pgrepl plan` and fix what it reports'] });
+}
+
+/** First SIGINT/SIGTERM cancels the engine (it rolls back and stops); a second one ends the process at once. */
+function cancelOnSignals(controller: AbortController, io: ApplyIo): () => void {
+  if (!io.handleSignals) return () => undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!controller.signal.aborted) {
+      io.err(`\n${signal}: cancelling; running statements and copies are rolled back (press Ctrl-C again to stop at once)\n`);
+      controller.abort(new Error(`${signal} received`));
+      return;
+    }
+    remove();
+    process.kill(process.pid, signal);
+  };
+  const remove = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return remove;
+}
+
+function progressView(plan: Plan, io: ApplyIo): ProgressView {
+  if (io.interactive && io.tty !== undefined) return createTtyProgress(io.tty, { totalSteps: plan.steps.length });
+  return createLogProgress((line) => io.out(`${line}\n`), { totalSteps: plan.steps.length });
+}
+
+async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: ApplyArgs, io: ApplyIo): Promise<ApplyResult> {
+  const controller = new AbortController();
+  const stopSignals = cancelOnSignals(controller, io);
+  const view = progressView(plan, io);
+  try {
+    return await applyPlan({
+      plan,
+      source: ctx.source,
+      target: ctx.target,
+      // The state must never hold a resolved password: the store refuses a write that would.
+      store: localStateStore(ctx.statePath, { secrets: [ctx.source.password, ctx.target.password].filter((p): p is string => p !== undefined && p !== '') }),
+      state: live.state,
+      newState: () => emptyState({ pgreplVersion: readVersion(), spec: { path: ctx.specPath, hash: ctx.specHash } }),
+      command: args.destroy === true ? 'destroy' : 'apply',
+      ...(args.workers === undefined ? {} : { workers: args.workers }),
+      onEvent: view.onEvent,
+      signal: controller.signal,
+      env: io.env,
+    });
+  } finally {
+    view.finish();
+    stopSignals();
+  }
+}
+
+/** The handler's body, for tests: prints through `io` and returns the exit code. */
+export async function runApply(args: ApplyArgs, io: ApplyIo): Promise<number> {
+  checkArgs(args);
+  const lockTimeoutMs = parseDurationMs(args['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout');
+  const saved = args.planfile === undefined ? null : await readSavedPlan(args.planfile);
+  // A saved plan knows its spec file; --spec overrides (and the basis check then says if it is another one).
+  const specArg = args.spec ?? saved?.basedOn.spec?.path;
+  const ctx = await loadSpecContext(specArg, io.env);
+  const command = args.destroy === true ? 'destroy' : 'apply';
+  const lock = await acquireLock(ctx.statePath, {
+    command,
+    timeoutMs: lockTimeoutMs,
+    onWait: (_holder, message) => io.err(`${message}; waiting up to ${args['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT}\n`),
+    onTakeover: (_previous, notice) => io.err(`${chalk.yellow('Notice:')} ${notice}\n`),
+  });
+  releaseLockOnSignals(lock);
+  try {
+    let plan: Plan;
+    let live: LiveView;
+    if (saved !== null && args.planfile !== undefined) {
+      live = await readLive(ctx, { env: io.env, sampleThroughput: false });
+      checkFresh(args.planfile, saved, live);
+      plan = saved;
+      if (plan.steps.length === 0) {
+        io.out(`${NO_CHANGES}\n`);
+        return 0;
+      }
+    } else {
+      live = await readLive(ctx, { env: io.env, sampleThroughput: true });
+      plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true }, io.env);
+      io.out(renderPlanText(plan, { color: io.color }));
+      const errors = planErrors(plan);
+      if (errors > 0) {
+        io.err(`${chalk.red('Error:')} the plan has ${errors} error${errors === 1 ? '' : 's'} (listed above); nothing was changed.\n`);
+        return 1;
+      }
+      if (plan.steps.length === 0) return 0;
+    }
+
+    const decision = consentDecision(plan, { autoApprove: args['auto-approve'] === true, allowDestroy: args['allow-destroy'] === true, savedPlan: saved !== null }, io.interactive);
+    if (decision.kind === 'refuse') throw new PgreplError(decision.message, { hints: decision.hints });
+    if (decision.kind === 'ask' && !(await io.ask(decision.destructive))) {
+      io.err('\nApply cancelled: nothing was changed.\n');
+      return 1;
+    }
+    io.out('\n');
+    const result = await runEngine(ctx, plan, live, args, io);
+    io.out(`\n${renderApplySummary(result, { color: io.color, statePath: ctx.statePath, destroy: args.destroy === true })}`);
+    return 0;
+  } finally {
+    releaseLock(lock);
+  }
+}
+
+export function processApplyIo(): ApplyIo {
+  const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  return {
+    ...processIo(),
+    interactive,
+    tty: process.stdout,
+    ask: (destructive) => askToApply(destructive),
+    handleSignals: true,
+  };
+}
+
+export const applyCommand: CommandModule<object, ApplyArgs> = {
+  command: 'apply [planfile]',
+  describe: 'Make the target match the spec (plans, asks, applies; or applies a saved plan)',
+  builder: (y) =>
+    y
+      .positional('planfile', { type: 'string', description: 'A plan saved by `pgrepl plan --out FILE`: apply exactly it, refused if stale' })
+      .option('spec', { type: 'string', description: `Replication spec (YAML); default ${DEFAULT_SPEC_FILE}, or the one a saved plan names` })
+      .option('auto-approve', { type: 'boolean', alias: 'yes', description: 'Do not ask; never implies consent to destroy' })
+      .option('allow-destroy', { type: 'boolean', alias: 'drop-existing', description: 'Consent to steps that drop or rewrite target data' })
+      .option('destroy', { type: 'boolean', description: 'Remove what the state records (databases, tables, rows pgrepl made)' })
+      .option('refresh-windows', { type: 'boolean', description: 'Re-anchor every time window (last: …) at the source\'s now()' })
+      .option('lock-timeout', { type: 'string', description: 'How long to wait for a state lock held by another run (30s, 5m)', default: DEFAULT_LOCK_TIMEOUT })
+      .option('workers', { type: 'number', description: 'Parallel COPY workers per database (default 2)' })
+      .example('$0 apply', 'Plan, show, ask, apply')
+      .example('$0 apply --auto-approve', 'In CI: apply without asking (destructive steps still need --allow-destroy)')
+      .example('$0 apply plan.json', 'Apply a reviewed plan, refused if anything moved since'),
+  handler: (args) => runCommand(() => runApply(args, processApplyIo())),
+};

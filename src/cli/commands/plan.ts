@@ -1,0 +1,95 @@
+// `pgrepl plan`: show what apply would change (read-only on both servers). Human text, or `--json` only, and
+// `--out FILE` saves the plan for `pgrepl apply FILE`. Exit codes (CONTRACTS.md): 1 when the plan has errors (or the
+// job could not be done), with `--detailed-exitcode` 0 = no changes and 2 = changes, so CI can check for drift.
+import { chmod, writeFile } from 'node:fs/promises';
+import type { CommandModule } from 'yargs';
+import { planToJson } from '../../plan/plan-json.js';
+import { renderPlanJson } from '../../render/render-plan-json.js';
+import { renderPlanText } from '../../render/render-plan.js';
+import { chalk } from '../output.js';
+import { checkPlanDdl, renderDdlCheck } from '../plan-check-ddl.js';
+import { DEFAULT_SPEC_FILE, loadSpecContext, makePlan, planErrors, readLive } from '../plan-session.js';
+import { runCommand } from '../run.js';
+
+const PLAN_FILE_MODE = 0o600;
+
+export interface PlanArgs {
+  spec?: string;
+  out?: string;
+  json?: boolean;
+  'detailed-exitcode'?: boolean;
+  destroy?: boolean;
+  'refresh-windows'?: boolean;
+  'check-ddl'?: boolean;
+}
+
+export interface CommandIo {
+  /** stdout. */
+  readonly out: (text: string) => void;
+  /** stderr. */
+  readonly err: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  readonly color: boolean;
+}
+
+export function processIo(): CommandIo {
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    env: process.env,
+    color: chalk.level > 0,
+  };
+}
+
+/** Saves the plan JSON readable by its owner only (it names servers, roles and databases). */
+export async function savePlan(file: string, json: string): Promise<void> {
+  await writeFile(file, json, { mode: PLAN_FILE_MODE });
+  // writeFile keeps an existing file's mode.
+  await chmod(file, PLAN_FILE_MODE);
+}
+
+/** The handler's body, for tests: prints through `io` and returns the exit code. */
+export async function runPlan(args: PlanArgs, io: CommandIo): Promise<number> {
+  const ctx = await loadSpecContext(args.spec, io.env);
+  const live = await readLive(ctx, { env: io.env, sampleThroughput: true });
+  const plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true }, io.env);
+  // With --json stdout holds the JSON alone; everything else goes to stderr.
+  const note = args.json === true ? io.err : io.out;
+  io.out(args.json === true ? renderPlanJson(plan) : renderPlanText(plan, { color: io.color }));
+
+  const errors = planErrors(plan);
+  if (errors > 0) {
+    io.err(`${chalk.red('Error:')} the plan has ${errors} error${errors === 1 ? '' : 's'} (listed above); nothing can be applied until ${errors === 1 ? 'it is' : 'they are'} fixed${args.out === undefined ? '' : `, so ${args.out} was not written`}.\n`);
+    return 1;
+  }
+  if (args['check-ddl'] === true) {
+    note('\n');
+    note(renderDdlCheck(await checkPlanDdl(plan, live.actual, ctx.target, io.env)));
+  }
+  if (args.out !== undefined) {
+    await savePlan(args.out, planToJson(plan));
+    note(plan.steps.length === 0
+      ? `\nSaved the plan to ${args.out}; it has no changes.\n`
+      : `\nSaved the plan to ${args.out}. To make exactly these changes, run:\n    pgrepl apply ${args.out}\n`);
+  }
+  if (args['detailed-exitcode'] === true) return plan.steps.length > 0 ? 2 : 0;
+  return 0;
+}
+
+export const planCommand: CommandModule<object, PlanArgs> = {
+  command: 'plan',
+  describe: 'Show what apply would change (reads both servers, changes nothing)',
+  builder: (y) =>
+    y
+      .option('spec', { type: 'string', description: `Replication spec (YAML); default ${DEFAULT_SPEC_FILE}` })
+      .option('out', { type: 'string', description: 'Save the plan to this file, for `pgrepl apply FILE`' })
+      .option('json', { type: 'boolean', description: 'Print the plan as JSON, nothing else on stdout' })
+      .option('detailed-exitcode', { type: 'boolean', description: 'Exit 0 with no changes, 2 with changes (1 on error)' })
+      .option('destroy', { type: 'boolean', description: 'Plan to remove what the state records (databases, tables, rows pgrepl made)' })
+      .option('refresh-windows', { type: 'boolean', description: 'Re-anchor every time window (last: …) at the source\'s now()' })
+      .option('check-ddl', { type: 'boolean', description: 'Run the plan\'s target DDL inside BEGIN … ROLLBACK to catch what the server would refuse' })
+      .example('$0 plan', 'Show the changes for ./pgrepl.yaml')
+      .example('$0 plan --out plan.json && $0 apply plan.json', 'Review a plan, then apply exactly it')
+      .example('$0 plan --detailed-exitcode', 'Drift check in CI: exit 2 when the target differs'),
+  handler: (args) => runCommand(() => runPlan(args, processIo())),
+};

@@ -1,0 +1,98 @@
+// The flow `plan` and `apply` share: spec file -> state -> live servers -> basis -> plan. The basis is what a saved
+// plan records (CONTRACTS.md, Plans): the spec file's path and the sha256 of its bytes (never resolved values, which
+// hold secrets), the state's lineage and serial, and the live state's fingerprint; apply recomputes it to refuse a
+// stale plan.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { readActualState } from '../introspect/read-actual.js';
+import type { ActualState } from '../introspect/types.js';
+import { parseConnString, type ConnInfo } from '../pg/conninfo/index.js';
+import { actualFingerprint } from '../plan/actual-fingerprint.js';
+import { planChanges } from '../plan/planner/plan-changes.js';
+import type { PlanOptions } from '../plan/planner/types.js';
+import type { Plan, PlanBasis } from '../plan/types.js';
+import { loadSpecText } from '../spec/load.js';
+import type { Spec } from '../spec/model.js';
+import { readState } from '../state/local-backend.js';
+import type { StateDocument } from '../state/state-document.js';
+import { InputError, PgreplError } from '../util/errors.js';
+
+export const DEFAULT_SPEC_FILE = 'pgrepl.yaml';
+
+export interface SpecContext {
+  readonly spec: Spec;
+  /** Absolute path of the spec file (what the basis and the state record). */
+  readonly specPath: string;
+  /** sha256 hex of the bytes the spec was loaded from. */
+  readonly specHash: string;
+  /** The local state file. */
+  readonly statePath: string;
+  readonly source: ConnInfo;
+  readonly target: ConnInfo;
+}
+
+/** Reads the spec once: the hash and the resolved spec come from the same bytes, so an edit in between cannot split them. */
+export async function loadSpecContext(specArg: string | undefined, env: NodeJS.ProcessEnv): Promise<SpecContext> {
+  const file = specArg ?? DEFAULT_SPEC_FILE;
+  if (specArg === undefined && !existsSync(file)) {
+    throw new InputError(`no ${DEFAULT_SPEC_FILE} in the current directory`, [
+      { severity: 'error', message: 'pass --spec FILE, or run from the directory that holds pgrepl.yaml' },
+    ]);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new PgreplError(code === 'ENOENT' ? `spec file not found: ${file}` : `cannot read spec file ${file}`, { cause: e });
+  }
+  const spec = loadSpecText(bytes.toString('utf8'), file, { env });
+  if (spec.state.backend !== 'local') {
+    throw new PgreplError('this pgrepl keeps state in a local file only; set state.path in the spec');
+  }
+  return {
+    spec,
+    specPath: spec.file ?? file,
+    specHash: createHash('sha256').update(bytes).digest('hex'),
+    statePath: spec.state.path,
+    source: parseConnString(spec.source.url, { env, defaultDatabase: 'postgres' }),
+    target: parseConnString(spec.target.url, { env, defaultDatabase: 'postgres' }),
+  };
+}
+
+export interface LiveView {
+  readonly state: StateDocument | null;
+  readonly actual: ActualState;
+  readonly basis: PlanBasis;
+}
+
+/** The state and both servers as they are now, and the basis a plan made from them records. */
+export async function readLive(ctx: SpecContext, opts: { readonly env: NodeJS.ProcessEnv; readonly sampleThroughput: boolean }): Promise<LiveView> {
+  const state = await readState(ctx.statePath);
+  const actual = await readActualState(ctx.spec, { env: opts.env, sampleThroughput: opts.sampleThroughput });
+  const basis: PlanBasis = {
+    spec: { path: ctx.specPath, hash: ctx.specHash },
+    state: state === null ? null : { lineage: state.lineage, serial: state.serial },
+    actual: actualFingerprint(actual, state),
+  };
+  return { state, actual, basis };
+}
+
+/** `PGREPL_NOW` (ISO 8601) when set, so tests fix the plan's clock; else the wall clock. */
+export function planClock(env: NodeJS.ProcessEnv): Date {
+  const text = env['PGREPL_NOW'];
+  if (text === undefined || text === '') return new Date();
+  const at = new Date(text);
+  if (Number.isNaN(at.getTime())) throw new PgreplError(`PGREPL_NOW=${JSON.stringify(text)} is not an ISO 8601 time`);
+  return at;
+}
+
+export function makePlan(ctx: SpecContext, live: LiveView, options: PlanOptions, env: NodeJS.ProcessEnv): Plan {
+  return planChanges({ spec: ctx.spec, actual: live.actual, state: live.state, basedOn: live.basis, now: planClock(env), options });
+}
+
+/** Steps, diagnostics and summary in one place for the commands' exit-code rules. */
+export function planErrors(plan: Plan): number {
+  return plan.diagnostics.filter((d) => d.severity === 'error').length;
+}
