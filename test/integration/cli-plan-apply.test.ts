@@ -138,6 +138,9 @@ describe('pgrepl plan / apply (scram, PostgreSQL 15 -> 17)', () => {
     expect(r.out).toMatch(/# target\.rows\..*orders.* will be created/);
     expect(r.out).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
     expect((await plan({ 'detailed-exitcode': true })).code).toBe(2);
+    const checked = await plan({ 'check-ddl': true });
+    expect(checked.code, checked.err).toBe(0);
+    expect(checked.out).toContain(`DDL check: ${db}: not checked: target database ${targetDb} does not exist yet`);
   });
 
   it('apply outside a terminal without --auto-approve exits 1 naming the flag and changes nothing', async () => {
@@ -211,5 +214,31 @@ describe('pgrepl plan / apply (scram, PostgreSQL 15 -> 17)', () => {
     expect(r2.code).toBe(1);
     expect(r2.err).toContain('spec file changed');
     expect(existsSync(`${statePath}.lock`)).toBe(false);
+  });
+
+  it('plan --check-ddl runs the pending DDL in a transaction it rolls back', async () => {
+    const r = await plan({ 'check-ddl': true });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(new RegExp(`DDL check: ${db}: [1-9]\\d* statements? ran and were rolled back`));
+    expect((await tgt.query('SELECT 1 FROM pg_class WHERE relname = $1', ['later'], targetDb)).length).toBe(0);
+  });
+
+  it('a changed filter re-copies rows: destructive, so --auto-approve alone is refused naming the step; --allow-destroy applies it', async () => {
+    writeSpec('    table_filters:\n      - { schema: sales, table: orders, where: "id % 2 = 0" }');
+    const p = await plan();
+    expect(p.out).toMatch(/destructive/);
+    const refused = await apply({ 'auto-approve': true });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('--allow-destroy');
+    expect(refused.err).toContain(`target.rows.${db}.sales.orders`);
+    expect(await tableDigest(tgt, targetDb, 'sales.orders')).toBe(await tableDigest(src, db, 'sales.orders'));
+
+    const a = await apply({ 'auto-approve': true, 'allow-destroy': true });
+    expect(a.code, a.err).toBe(0);
+    const filtered = await src.query<{ n: string }>('SELECT count(*) AS n FROM sales.orders WHERE id % 2 = 0', [], db);
+    const copied = await tgt.query<{ n: string }>('SELECT count(*) AS n FROM sales.orders', [], targetDb);
+    expect(copied[0]?.n).toBe(filtered[0]?.n);
+    const again = await plan({ 'detailed-exitcode': true });
+    expect(again.code, again.out).toBe(0);
   });
 });
