@@ -8,7 +8,7 @@ import { parseConnString } from '../pg/conninfo/parse.js';
 import type { ConnInfo } from '../pg/conninfo/types.js';
 import { quoteIdent, quoteQualified } from '../pg/sql/quote.js';
 import type { DatabaseSpec, Spec } from '../spec/model.js';
-import { selectDatabases } from '../spec/scope.js';
+import { selectDatabases, type DatabaseChoice } from '../spec/scope.js';
 import type { Diagnostic } from '../util/errors.js';
 import { jsonLookup } from './json-set.js';
 import { mapLimit } from './map-limit.js';
@@ -33,28 +33,18 @@ export async function readActualState(spec: Spec, opts: ReadActualOptions = {}):
     target: parseConnString(spec.target.url, { env, defaultDatabase: 'postgres' }),
   };
   const io = { env };
-  const [source, target] = await Promise.all([
+  // allSettled: when one server fails, the other's session is closed before the error reaches the caller.
+  const [s, t] = await Promise.allSettled([
     readServer(ci.source, 'source', { ...io, ...(now === undefined ? {} : { now }) }),
     readServer(ci.target, 'target', io),
   ]);
+  if (s.status === 'rejected') throw s.reason;
+  if (t.status === 'rejected') throw t.reason;
+  const source = s.value;
+  const target = t.value;
 
-  const diagnostics: Diagnostic[] = [];
-  const choice = selectDatabases(
-    spec,
-    source.databases.map((d) => d.name),
-  );
-  for (const u of choice.unmatched) {
-    diagnostics.push({
-      severity: 'error',
-      message: `${u.source} entry ${JSON.stringify(u.name)} matches no database on the source that accepts connections${
-        u.suggestions.length > 0 ? `; did you mean ${u.suggestions.join(', ')}?` : ''
-      }`,
-      path: u.source === 'databases' ? `databases.${u.name}` : u.source,
-      ...(u.position ? { position: u.position } : {}),
-      ...(u.suggestions.length > 0 ? { hints: u.suggestions.map((s) => `did you mean ${s}?`) } : {}),
-    });
-  }
-  for (const c of choice.conflicts) diagnostics.push({ severity: 'warning', message: c.message, path: 'include_databases' });
+  const choice = selectDatabases(spec, source.databases.map((d) => d.name));
+  const diagnostics: Diagnostic[] = selectionDiagnostics(spec, choice);
 
   const order = databaseOrder(spec, choice.databases);
   const onSource = new Set(source.databases.map((d) => d.name));
@@ -75,6 +65,25 @@ export async function readActualState(spec: Spec, opts: ReadActualOptions = {}):
   }
 
   return deepFreeze({ source, target, databases, sampledThroughput, diagnostics });
+}
+
+/** Names the source lacks are errors with close matches; databases a rule cannot add (target taken) are warnings. */
+export function selectionDiagnostics(spec: Spec, choice: DatabaseChoice): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const u of choice.unmatched) {
+    out.push({
+      severity: 'error',
+      message: `${u.source} entry ${JSON.stringify(u.name)} matches no database on the source that accepts connections${
+        u.suggestions.length > 0 ? `; did you mean ${u.suggestions.join(', ')}?` : ''
+      }`,
+      path: u.source === 'databases' ? `databases.${u.name}` : u.source,
+      ...(u.position ? { position: u.position } : {}),
+      ...(u.suggestions.length > 0 ? { hints: u.suggestions.map((x) => `did you mean ${x}?`) } : {}),
+    });
+  }
+  const rule = spec.selection?.include ? 'include_databases' : 'exclude_databases';
+  for (const c of choice.conflicts) out.push({ severity: 'warning', message: c.message, path: rule });
+  return out;
 }
 
 /**
@@ -107,11 +116,11 @@ async function readDatabase(
   const keys = sourceRead.then((s) => new Set(Object.keys(s?.sizes ?? {})));
   keys.catch(() => undefined); // the source's failure is reported from sourceRead; this copy must not go unhandled
   const targetRead = targetExists ? readTargetDatabase(ci.target, db.targetDatabase, keys, io) : Promise.resolve(null);
-  const [s, t] = await Promise.allSettled([sourceRead, targetRead]);
-  if (s.status === 'rejected') throw s.reason;
-  if (t.status === 'rejected') throw t.reason;
-  const source = s.value;
-  const target = t.value;
+  const [sourceOutcome, targetOutcome] = await Promise.allSettled([sourceRead, targetRead]);
+  if (sourceOutcome.status === 'rejected') throw sourceOutcome.reason;
+  if (targetOutcome.status === 'rejected') throw targetOutcome.reason;
+  const source = sourceOutcome.value;
+  const target = targetOutcome.value;
   return {
     spec: db,
     source,

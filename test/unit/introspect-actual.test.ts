@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { reviveActualState, jsonLookup } from '../../src/introspect/json-set.js';
 import { mapLimit } from '../../src/introspect/map-limit.js';
 import { nowOverride } from '../../src/introspect/now-override.js';
-import { databaseOrder, unreadableDiagnostic } from '../../src/introspect/read-actual.js';
+import { databaseOrder, selectionDiagnostics, unreadableDiagnostic } from '../../src/introspect/read-actual.js';
 import { sampleBasis } from '../../src/introspect/sample.js';
 import type { ActualState, ServerActual } from '../../src/introspect/types.js';
 import type { SchemaModel } from '../../src/model/schema.js';
@@ -271,6 +271,29 @@ describe('databaseOrder and the unreadable-table warning', () => {
   it('listed databases first in file order (also missing ones), then rule-chosen ones', () => {
     const spec = { databases: [db('b'), db('missing'), db('a')] } as unknown as Spec;
     expect(databaseOrder(spec, [db('b'), db('a'), db('z'), db('c')]).map((d) => d.key)).toEqual(['b', 'missing', 'a', 'z', 'c']);
+  });
+
+  it('unmatched names are errors with suggestions and position; conflicts are warnings on the rule', () => {
+    const spec = { databases: [], selection: { include: ['shop*'], exclude: [] } } as unknown as Spec;
+    const out = selectionDiagnostics(spec, {
+      databases: [],
+      unmatched: [
+        { name: 'shpo', suggestions: ['shop'], source: 'databases', position: { file: 'spec.yaml', line: 3, column: 3 } },
+        { name: 'nope*', suggestions: [], source: 'include_databases' },
+      ],
+      conflicts: [{ name: 'shop2', message: 'shop2 is taken' }],
+    });
+    expect(out).toEqual([
+      {
+        severity: 'error',
+        message: 'databases entry "shpo" matches no database on the source that accepts connections; did you mean shop?',
+        path: 'databases.shpo',
+        position: { file: 'spec.yaml', line: 3, column: 3 },
+        hints: ['did you mean shop?'],
+      },
+      { severity: 'error', message: 'include_databases entry "nope*" matches no database on the source that accepts connections', path: 'include_databases' },
+      { severity: 'warning', message: 'shop2 is taken', path: 'include_databases' },
+    ]);
   });
 
   it('names the table, the database and the statements that let pgrepl look', () => {
