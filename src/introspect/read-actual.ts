@@ -58,13 +58,15 @@ export async function readActualState(spec: Spec, opts: ReadActualOptions = {}):
   }
 
   let sampledThroughput: Throughput | null = null;
+  let sampleError: string | undefined;
   if (opts.sampleThroughput === true) {
     const sampled = await sampleThroughput(ci.source, reads.flatMap((r) => (r.source === null ? [] : [{ database: r.spec.key, read: r.source }])), env);
     sampledThroughput = sampled.throughput;
-    if (sampled.warning !== undefined) diagnostics.push({ severity: 'warning', message: sampled.warning });
+    sampleError = sampled.error;
   }
 
-  return deepFreeze({ source, target, databases, sampledThroughput, diagnostics });
+  const actual: ActualState = { source, target, databases, sampledThroughput, ...(sampleError === undefined ? {} : { sampleError }), diagnostics };
+  return deepFreeze(actual);
 }
 
 /** Names the source lacks are errors with close matches; databases a rule cannot add (target taken) are warnings. */

@@ -1,6 +1,6 @@
 // Copy throughput sampled on the source when plan asks for it: one short binary COPY of the largest table the
 // role may read among the selected databases (src/pg/catalog/actual/sample-throughput.ts). A failed sample is a
-// warning, not a failed plan: the estimate is only an estimate.
+// note (ActualState.sampleError), not a failed plan: the estimate is only an estimate.
 import type { SourceDatabaseRead } from '../pg/catalog/actual/read-io.js';
 import { BINARY_COPY_OVERHEAD_BYTES, sampleCopyThroughput } from '../pg/catalog/actual/sample-throughput.js';
 import type { ConnInfo } from '../pg/conninfo/types.js';
@@ -10,7 +10,7 @@ import type { Throughput } from './types.js';
 
 export interface SampleOutcome {
   readonly throughput: Throughput | null;
-  readonly warning?: string;
+  readonly error?: string;
 }
 
 /** `2.1 MB in 0.30 s`: MB = 1024², as pg_size_pretty and the plan's sizes count. */
@@ -37,7 +37,7 @@ export async function sampleThroughput(
   } catch (e) {
     return {
       throughput: null,
-      warning: `could not sample copy throughput on ${best.database}.${quoteQualified(best.schema, best.name)}: ${asError(e).message}`,
+      error: `could not sample copy throughput on ${best.database}.${quoteQualified(best.schema, best.name)}: ${asError(e).message}`,
     };
   }
 }

@@ -100,6 +100,11 @@ export interface ActualState {
   readonly databases: readonly DatabaseActual[];
   /** Sampled on the source when no earlier apply measured one; null when there was nothing to sample. */
   readonly sampledThroughput: Throughput | null;
+  /**
+   * Why the throughput sample failed (sampledThroughput is then null), for a note in the plan. Volatile like the
+   * sample itself, so not a diagnostic (diagnostics are part of the plan fingerprint). Absent when it did not fail.
+   */
+  readonly sampleError?: string;
   /** What reading found worth saying (e.g. a database the spec lists that the source lacks). */
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort, getCluster, ident, SOURCE_ROLE, TARGET_ROLE, type Cluster } from '../harness/index.js';
 import { readActualState } from '../../src/introspect/read-actual.js';
 import { reviveActualState } from '../../src/introspect/json-set.js';
+import { sampleThroughput } from '../../src/introspect/sample.js';
+import type { SchemaModel } from '../../src/model/schema.js';
 import { BINARY_COPY_OVERHEAD_BYTES, sampleCopyThroughput } from '../../src/pg/catalog/actual/sample-throughput.js';
 import { parseConnString } from '../../src/pg/conninfo/parse.js';
 import { readTableFacts } from '../../src/pg/catalog/actual/table-facts-io.js';
@@ -253,6 +255,11 @@ describe.each([{ auth: 'trust' as const }, { auth: 'scram' as const }])('readAct
     expect(whole.bytes).toBeGreaterThan(BINARY_COPY_OVERHEAD_BYTES);
     const empty = await sampleCopyThroughput(ci, db, { schema: 'public', name: 'empty_t' }, { env: ENV });
     expect(empty).toMatchObject({ complete: true, bytes: BINARY_COPY_OVERHEAD_BYTES });
+    // A failing sample is a note, not a failure.
+    const read = { model: {} as SchemaModel, sizes: {}, largeObjects: 0, sampleCandidates: [{ schema: 'public', name: 'gone', bytes: 10 }] };
+    const failed = await sampleThroughput(ci, [{ database: db, read }], ENV);
+    expect(failed.throughput).toBeNull();
+    expect(failed.error).toMatch(/^could not sample copy throughput on pgrepl_t_.*\.public\.gone: relation "public\.gone" does not exist/);
     await expectNoSessions(src, db);
   });
 });
