@@ -41,7 +41,7 @@ export interface ApplyArgs {
 export interface ApplyIo extends CommandIo {
   /** stdin and stdout are terminals: a person can answer the question and watch the live view. */
   readonly interactive: boolean;
-  /** The live view draws here when interactive. */
+  /** stdout when it is a terminal: the live view draws there (also when stdin is not one, as under `pgrepl demo`). */
   readonly tty?: { write(text: string): boolean; readonly columns?: number };
   /** The question (tests answer it). */
   readonly ask: (destructive: readonly string[]) => Promise<boolean>;
@@ -113,7 +113,7 @@ function cancelOnSignals(controller: AbortController, io: ApplyIo): () => void {
 }
 
 function progressView(plan: Plan, io: ApplyIo): ProgressView {
-  if (io.interactive && io.tty !== undefined) return createTtyProgress(io.tty, { totalSteps: plan.steps.length });
+  if (io.tty !== undefined) return createTtyProgress(io.tty, { totalSteps: plan.steps.length });
   return createLogProgress((line) => io.out(`${line}\n`), { totalSteps: plan.steps.length });
 }
 
@@ -201,7 +201,7 @@ export function processApplyIo(): ApplyIo {
   return {
     ...processIo(),
     interactive,
-    tty: process.stdout,
+    ...(process.stdout.isTTY === true ? { tty: process.stdout } : {}),
     ask: (destructive) => askToApply(destructive),
     handleSignals: true,
   };
