@@ -19,7 +19,7 @@ import { seconds } from './lib/stats.js';
 import { startActivitySampler } from './clone/activity-sampler.js';
 import { TABLES_SQL, type TableRow } from './clone/copy-engine.js';
 import { DATASETS, type DatasetName } from './clone/datasets.js';
-import { METHODS, toolEnv, type MethodKey } from './clone/methods.js';
+import { METHODS, probeApplyPlanning, toolEnv, type MethodKey } from './clone/methods.js';
 import {
   type DatasetResults, type MethodResults, type RoundResult, type TargetLine,
   datasetTargets, formatDataset, formatTargets, rssTarget,
@@ -177,6 +177,16 @@ describe('clone benchmark (PostgreSQL 15 -> 15)', () => {
           }
         }
       }
+      // Where the CLI's time goes before it changes anything, measured once outside the rounds.
+      let planning = '';
+      if (runnable.some((r) => r.method.key === 'apply')) {
+        const targetDb = nextTargetName();
+        try {
+          planning = await probeApplyPlanning({ source, target, sourceDb, targetDb, workDir, logFile: '', env: cleanEnv(toolEnv(source, target, sourceDb, targetDb, workDir)) });
+        } catch (err: unknown) {
+          planning = `probe failed: ${err instanceof Error ? err.message.slice(0, 500) : String(err)}`;
+        }
+      }
       const header = `== ${name}: ${dataset.describe(SCALE)}; source database ${size?.db ?? '?'} (table data ${size?.data ?? '?'}), ${size?.tables ?? '?'} tables, ` +
         `largest ${size?.largest ?? '?'} with indexes; built in ${buildS.toFixed(1)} s. PostgreSQL 15 -> 15, ${String(rounds)} rounds` +
         `${WARMUP ? ' after a warm-up round' : ''}, methods alternating; whole clone onto an empty database; wall seconds`;
@@ -184,7 +194,8 @@ describe('clone benchmark (PostgreSQL 15 -> 15)', () => {
       all.push(dr);
       const lines = datasetTargets(dr);
       targetLines.push(...lines);
-      console.log(`${formatDataset(dr)}\n  targets:\n${formatTargets(lines)}`);
+      console.log(`${formatDataset(dr)}${planning ? `\n  pgrepl apply before its first change, probed once (bench/clone/plan-probe.mjs): ${planning}` : ''}` +
+        `\n  targets:\n${formatTargets(lines)}`);
       expect(results.flatMap((r) => r.failures.map((f) => `${r.method.name}: ${f}`))).toEqual([]);
     } finally {
       await source.dropDatabase(sourceDb);

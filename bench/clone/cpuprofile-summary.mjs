@@ -11,10 +11,10 @@ function files(path) {
 }
 
 function shortUrl(url) {
-  const i = url.indexOf('/dist/');
-  if (i >= 0) return url.slice(i + 1);
   const n = url.lastIndexOf('node_modules/');
-  return n >= 0 ? url.slice(n) : url || '(native/idle/gc)';
+  if (n >= 0) return url.slice(n);
+  const i = url.indexOf('/dist/');
+  return i >= 0 ? url.slice(i + 1) : url || '(native/idle/gc)';
 }
 
 function summarise(profile, top) {

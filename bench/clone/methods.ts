@@ -5,6 +5,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync, readdirSync 
 import { join, resolve } from 'node:path';
 import type { Cluster } from '../../test/harness/index.js';
 import { onPath, sh } from '../lib/proc.js';
+import { applyPhases, runStamped } from './apply-timeline.js';
 import { engineClone } from './copy-engine.js';
 
 export type MethodKey = 'fd' | 'fc' | 'psql' | 'pgcopydb' | 'apply' | 'engine';
@@ -42,6 +43,7 @@ export interface Method {
 const REPO = resolve(import.meta.dirname, '../..');
 const CLI = join(REPO, 'dist/cli/main.js');
 const RSS_HOOK = join(import.meta.dirname, 'max-rss-hook.mjs');
+const PLAN_PROBE = join(import.meta.dirname, 'plan-probe.mjs');
 const JOBS = 2;
 
 /** Environment of the client tools: binaries, ports and databases; libpq reads PGHOST/PGUSER. */
@@ -164,16 +166,20 @@ const apply: Method = {
     const rssFile = join(ctx.workDir, 'apply-rss');
     rmSync(rssFile, { force: true });
     const profDir = process.env['PGREPL_BENCH_CPU_PROF'];
-    const nodeArgs = `--import "${RSS_HOOK}"${profDir ? ` --cpu-prof --cpu-prof-dir "${resolve(profDir)}"` : ''}`;
-    await sh(`node ${nodeArgs} "${CLI}" apply --spec "${specPath}" --auto-approve --no-color 2>&1`, {
+    const startMs = Date.now();
+    await runStamped(process.execPath, [
+      '--import', RSS_HOOK, ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(profDir)] : []),
+      CLI, 'apply', '--spec', specPath, '--auto-approve', '--no-color',
+    ], {
       ...ctx.env,
       SOURCE_URL: ctx.source.url({ database: 'postgres' }),
       TARGET_URL: ctx.target.url({ database: 'postgres' }),
       PGREPL_BENCH_RSS_FILE: rssFile,
       NO_COLOR: '1',
-    }, { stdoutFile: ctx.logFile });
+    }, ctx.logFile);
+    const phasesMs = applyPhases(readFileSync(ctx.logFile, 'utf8'), startMs, Date.now());
     const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) : undefined;
-    return peak === undefined ? {} : { peakRssBytes: peak };
+    return { phasesMs, ...(peak === undefined ? {} : { peakRssBytes: peak }) };
   },
 };
 
@@ -197,5 +203,20 @@ const engine: Method = {
     }
   },
 };
+
+/**
+ * The planning half of `pgrepl apply` timed piece by piece (bench/clone/plan-probe.mjs) against the same spec a
+ * round uses, the target database absent: `node start 60 ms, modules 420 ms, …`. Changes nothing.
+ */
+export async function probeApplyPlanning(ctx: CloneCtx): Promise<string> {
+  const { specPath } = writeSpec(ctx);
+  const out = await sh(`node "${PLAN_PROBE}" "${specPath}"`, {
+    ...ctx.env,
+    SOURCE_URL: ctx.source.url({ database: 'postgres' }),
+    TARGET_URL: ctx.target.url({ database: 'postgres' }),
+  });
+  const figures = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, number>;
+  return Object.entries(figures).map(([k, v]) => (k === 'steps' || k === 'planLines' ? `${k} ${String(v)}` : `${k} ${String(v)} ms`)).join(', ');
+}
 
 export const METHODS: readonly Method[] = [fd, fc, psql, pgcopydb, apply, engine];
