@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { ApplyCancelledError } from '../../src/apply/errors.js';
 import type { StateStore } from '../../src/apply/types.js';
-import { databaseAddress, rowsAddress } from '../../src/model/address.js';
+import { databaseAddress } from '../../src/model/address.js';
 import { parseConnString } from '../../src/pg/conninfo/parse.js';
 import type { ConnInfo } from '../../src/pg/conninfo/types.js';
 import type { Plan } from '../../src/plan/types.js';
