@@ -161,5 +161,6 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   }
   if (cleanupFailed) return 1;
   out(`\n${chalk.green('✓')} Demo complete in ${took}.\n`);
+  if (!opts.keep) out(chalk.dim('Run `pgrepl demo --keep` to keep both servers and try more commands on them.\n'));
   return 0;
 }

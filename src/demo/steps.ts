@@ -21,7 +21,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   cli(['validate']),
   cli(['plan']),
   cli(['apply', '--auto-approve']),
-  { kind: 'rows', title: 'rows per table, source vs target' },
+  { kind: 'rows', title: 'Rows per table, source vs target (counted by the demo)' },
   // The proof of convergence: exit code 2 would mean the plan still has changes.
   cli(['plan', '--detailed-exitcode']),
 ];

@@ -9,7 +9,7 @@ describe('demo steps', () => {
       'pgrepl validate',
       'pgrepl plan',
       'pgrepl apply --auto-approve',
-      'rows per table, source vs target',
+      'Rows per table, source vs target (counted by the demo)',
       'pgrepl plan --detailed-exitcode',
     ]);
   });
