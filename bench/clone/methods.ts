@@ -143,7 +143,7 @@ function writeSpec(ctx: CloneCtx): { specPath: string; statePath: string } {
 }
 
 const apply: Method = {
-  key: 'apply', name: 'pgrepl apply (CLI)', pgrepl: true, createsTarget: process.env['PGREPL_BENCH_PRECREATE'] !== '1',
+  key: 'apply', name: 'pgrepl apply (CLI)', pgrepl: true, createsTarget: process.env['PGREPL_BENCH_PRECREATE'] === '0',
   unavailable: () => {
     applyProbe ??= (async () => {
       if (!existsSync(CLI)) return `${CLI} is missing (run npm run build)`;
