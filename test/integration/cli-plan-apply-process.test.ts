@@ -52,6 +52,24 @@ function pgrepl(args: readonly string[], env: NodeJS.ProcessEnv, opts: { readonl
   return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
 }
 
+/** Runs pgrepl under `script`, so stdin and stdout are a terminal; `answer` is typed once the question shows. */
+function pgreplInTerminal(args: readonly string[], env: NodeJS.ProcessEnv, answer: string): Promise<Exit> {
+  const command = [process.execPath, MAIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...env, NO_COLOR: '1', COLUMNS: '100', TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let answered = false;
+  child.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    if (!answered && out.includes('Enter a value:')) {
+      answered = true;
+      child.stdin.write(`${answer}\r`);
+    }
+  });
+  child.stderr.on('data', (c: Buffer) => void (err += c.toString()));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })));
+}
+
 const SECRETS = [SOURCE_ROLE.password, TARGET_ROLE.password];
 function expectNoSecret(text: string): void {
   for (const s of SECRETS) for (const form of [s, percentEncode(s), encodeURIComponent(s), s.slice(2, 9)]) expect(text.includes(form)).toBe(false);
@@ -130,5 +148,23 @@ describe('pgrepl apply as a process (scram, 15 -> 17)', () => {
     const plan = await pgrepl(['plan', '--spec', spec, '--detailed-exitcode'], env);
     expect(plan.code, plan.out + plan.err).toBe(0);
     expect(plan.out).toContain('No changes.');
+  });
+
+  it('in a terminal apply asks: anything but yes changes nothing; yes applies with the live view', async () => {
+    await src.query(`SET ROLE ${SOURCE_ROLE.user}; CREATE TABLE public.asked (id int PRIMARY KEY); INSERT INTO public.asked SELECT generate_series(1, 10)`, [], db);
+    const no = await pgreplInTerminal(['apply', '--spec', spec], env, 'no');
+    expectNoSecret(no.out + no.err);
+    expect(no.out).toContain("Only 'yes' will be accepted to approve.");
+    expect(no.code, no.out).toBe(1);
+    expect(no.out).toContain('Apply cancelled: nothing was changed.');
+    expect((await tgt.query('SELECT 1 FROM pg_class WHERE relname = $1', ['asked'], targetDb)).length).toBe(0);
+
+    const yes = await pgreplInTerminal(['apply', '--spec', spec], env, 'yes');
+    expectNoSecret(yes.out + yes.err);
+    expect(yes.code, yes.out).toBe(0);
+    expect(yes.out).toMatch(/Apply complete! 2 added/);
+    // The live view redraws in place: cursor up and clear.
+    expect(yes.out).toContain('\x1b[J');
+    expect((await tgt.query<{ n: string }>('SELECT count(*) AS n FROM public.asked', [], targetDb))[0]?.n).toBe('10');
   });
 });

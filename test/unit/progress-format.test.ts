@@ -144,3 +144,13 @@ describe('apply summary', () => {
       'Destroy complete! 0 added, 0 changed, 3 destroyed in 0.4s\nState: s.json (serial 5)\n');
   });
 });
+
+describe('TTY progress width', () => {
+  it('takes a terminal that reports 0 columns for 100 wide, not 20', () => {
+    let out = '';
+    const view = createTtyProgress({ write: (s) => ((out += s), true), columns: 0 }, { totalSteps: 1 });
+    view.onEvent({ type: 'step-start', step: step('target.table.some_database.public.a_long_table_name') });
+    expect(out).toContain('Steps: 0/1 done, running target.table.some_database.public.a_long_table_name');
+    view.finish();
+  });
+});

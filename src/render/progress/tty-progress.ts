@@ -9,6 +9,7 @@ import { ProgressTracker } from './progress-tracker.js';
 
 export const REDRAW_INTERVAL_MS = 100;
 const MAX_TABLES_SHOWN = 12;
+const DEFAULT_COLUMNS = 100;
 
 export interface TtyStream {
   write(text: string): boolean;
@@ -25,7 +26,9 @@ export function createTtyProgress(stream: TtyStream, opts: { readonly totalSteps
 
   const clear = (): string => (drawn > 0 ? `\x1b[${drawn}F\x1b[J` : '');
   const draw = (withView: boolean): void => {
-    const width = Math.max(20, (stream.columns ?? 100) - 1);
+    // A terminal that reports no size (0, as under `script`) gets a common width rather than a 20-column view.
+    const columns = stream.columns !== undefined && stream.columns > 0 ? stream.columns : DEFAULT_COLUMNS;
+    const width = Math.max(20, columns - 1);
     const view = withView ? renderLiveView(tracker, { width, maxTables: MAX_TABLES_SHOWN }) : [];
     const text = [...pending.splice(0), ...view].map((l) => `${l}\n`).join('');
     stream.write(clear() + text);
