@@ -138,6 +138,12 @@ describe('pgrepl plan / apply (scram, PostgreSQL 15 -> 17)', () => {
     expect(r.out).toMatch(/# target\.rows\..*orders.* will be created/);
     expect(r.out).toMatch(/Plan: \d+ to add, 0 to change, 0 to destroy\./);
     expect((await plan({ 'detailed-exitcode': true })).code).toBe(2);
+    const json = await plan({ json: true });
+    expect(json.code).toBe(0);
+    expect(json.err).toBe('');
+    const parsed = JSON.parse(json.out) as { format_version: string; steps: { address: string }[] };
+    expect(parsed.format_version).toBe('1');
+    expect(parsed.steps.map((s) => s.address)).toContain(`target.database.${db}`);
     const checked = await plan({ 'check-ddl': true });
     expect(checked.code, checked.err).toBe(0);
     expect(checked.out).toContain(`DDL check: ${db}: not checked: target database ${targetDb} does not exist yet`);
@@ -240,5 +246,30 @@ describe('pgrepl plan / apply (scram, PostgreSQL 15 -> 17)', () => {
     expect(copied[0]?.n).toBe(filtered[0]?.n);
     const again = await plan({ 'detailed-exitcode': true });
     expect(again.code, again.out).toBe(0);
+  });
+
+  it('a plan with errors exits 1 and prints them, also with --detailed-exitcode, and writes no --out file', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, ['version: 1', 'source: { url: "${SRC}" }', 'target: { url: "${TGT}" }', `state: { path: ${JSON.stringify(join(dir, 'bad-state.json'))} }`,
+      'databases:', '  pgrepl_no_such_database: { sync: false, roles: skip }', ''].join('\n'));
+    const out = join(dir, 'bad-plan.json');
+    const r = await run((io) => runPlan({ spec: bad, out, 'detailed-exitcode': true }, { ...io, env, color: false }));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('pgrepl_no_such_database');
+    expect(r.err).toMatch(/the plan has \d+ errors?/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('apply --destroy needs --allow-destroy to drop the database pgrepl created, then removes it', async () => {
+    const refused = await apply({ destroy: true, 'auto-approve': true });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('--allow-destroy');
+    expect(await targetExists()).toBe(true);
+    const a = await apply({ destroy: true, 'auto-approve': true, 'allow-destroy': true });
+    expect(a.code, a.err).toBe(0);
+    expect(a.out).toMatch(/Destroy complete! 0 added, 0 changed, [1-9]\d* destroyed/);
+    expect(await targetExists()).toBe(false);
+    const after = await plan({ destroy: true, 'detailed-exitcode': true });
+    expect(after.code, after.out).toBe(0);
   });
 });
