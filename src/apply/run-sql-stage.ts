@@ -1,5 +1,5 @@
-// Runs one stage's sql operations on one session as few executeDdl calls as possible (it batches consecutive
-// transactional statements into one transaction: 1,000 CREATE TABLEs commit once), then records the steps that
+// Runs one stage's sql operations on one session in few executeDdl calls (it batches consecutive transactional
+// statements into one transaction; STATEMENTS_PER_BATCH bounds its locks), then records the steps that
 // finished at this checkpoint. An `after-step:N` fault splits the batch right after step N's last statement, so a
 // kill -9 test stops exactly there. A failure names the step of the failing statement.
 import type { ApplySession } from '../pg/apply/apply-session.js';
@@ -9,6 +9,13 @@ import type { Plan, PlanStep } from '../plan/types.js';
 import { ApplyCancelledError, ApplyStepError } from './errors.js';
 import { type Checkpoint, type Schedule, type SqlItem, stepsFinishedAt } from './schedule.js';
 import type { StepBook } from './step-book.js';
+
+/**
+ * Statements per executeDdl call, so per transaction at most: one transaction over a 1,000-table schema would hold a
+ * lock per table, toast table, index and sequence, and run out of the lock table (max_locks_per_transaction x
+ * max_connections, 6,400 slots by default). Each statement takes a few; 500 stay far below.
+ */
+export const STATEMENTS_PER_BATCH = 500;
 
 interface Entry {
   readonly step: PlanStep;
@@ -46,9 +53,9 @@ export async function runSqlStage(input: SqlStageInput): Promise<void> {
   let done = 0;
   for (const end of splitPoints(entries, finishing, input.killAfterStep)) {
     const chunk = entries.slice(done, end);
-    if (chunk.length > 0) {
-      if (input.session === null) throw new Error('internal error: SQL to run without a session');
-      await runChunk(input.session, chunk, book, input.label);
+    if (chunk.length > 0 && input.session === null) throw new Error('internal error: SQL to run without a session');
+    for (let at = 0; at < chunk.length; at += STATEMENTS_PER_BATCH) {
+      await runChunk(input.session as ApplySession, chunk.slice(at, at + STATEMENTS_PER_BATCH), book, input.label);
     }
     done = end;
     // Steps of this checkpoint none of whose statements are still to run here.
