@@ -2,13 +2,14 @@
 // shape a plan refused next to a saved plan, --workers bounds, a missing plan file or spec named; and the question
 // answered through streams (only `yes` approves; end of input is a no).
 import { PassThrough } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDurationMs, runApply, type ApplyArgs, type ApplyIo } from '../../src/cli/commands/apply.js';
 import { runPlan } from '../../src/cli/commands/plan.js';
 import { askToApply } from '../../src/cli/confirm.js';
+import { acquireLock, lockPathFor, releaseLock } from '../../src/state/lock.js';
 import { InputError, PgreplError } from '../../src/util/errors.js';
 
 let dir: string;
@@ -90,5 +91,27 @@ describe('askToApply', () => {
   });
   it('takes end of input for a no', async () => {
     expect((await answer(null)).yes).toBe(false);
+  });
+});
+
+describe('apply takes the state lock before it reads anything', () => {
+  it('fails naming the holder when another run holds the lock, after waiting --lock-timeout, and leaves that lock alone', async () => {
+    // Port 1 refuses connections: had apply connected before locking, the error would be a connection one.
+    writeFileSync('pgrepl.yaml', ['version: 1', 'source: { url: "postgres://u@127.0.0.1:1/postgres" }', 'target: { url: "postgres://u@127.0.0.1:1/postgres" }',
+      'state: { path: state.json }', 'databases:', '  shop: { sync: false }', ''].join('\n'));
+    const state = join(process.cwd(), 'state.json');
+    const held = await acquireLock(state, { command: 'apply' });
+    const messages: string[] = [];
+    try {
+      const started = Date.now();
+      const e = await runApply({ 'lock-timeout': '300ms' }, { ...io, err: (t) => void messages.push(t) }).then(() => null, (x: unknown) => x as Error);
+      expect(e).toBeInstanceOf(PgreplError);
+      expect(e?.message).toMatch(/is locked by .*apply/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      expect(messages.join('')).toMatch(/waiting up to 300ms/);
+      expect(existsSync(lockPathFor(state))).toBe(true);
+    } finally {
+      releaseLock(held);
+    }
   });
 });
