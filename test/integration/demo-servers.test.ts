@@ -1,6 +1,6 @@
 // The demo's own machinery on real binaries: two throwaway servers, the sample database, the spec, and a
 // cleanup that leaves no directory and no postmaster behind. Also the npm-packaged binaries as the fallback.
-import { chmodSync, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DemoServers, DEMO_DIR_PREFIX } from '../../src/demo/demo-servers.js';
 import { demoSpecText } from '../../src/demo/demo-spec.js';
-import { findServerBinaries } from '../../src/pg/local-server/server-binaries.js';
+import { binariesUsableBy, findServerBinaries } from '../../src/pg/local-server/server-binaries.js';
 import { LocalServer } from '../../src/pg/local-server/local-server.js';
 import { serverOsUser } from '../../src/pg/local-server/os-user.js';
 import { countRows, loadSampleDatabase } from '../../src/pg/local-server/sample-database.js';
@@ -117,7 +117,6 @@ describe('demo servers', () => {
     const servers = DemoServers.create(parent);
     try {
       const user = await serverOsUser();
-      const { mkdirSync } = await import('node:fs');
       const dir = join(servers.root, 'one');
       mkdirSync(dir);
       const server = await LocalServer.start({ binaries, user, dir });
@@ -126,6 +125,29 @@ describe('demo servers', () => {
       expect(Math.floor(Number(row?.v) / 10000)).toBe(binaries.major);
     } finally {
       await servers.cleanup();
+    }
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('as root, binaries the server user cannot reach are copied into the demo directory', async () => {
+    const found = await findServerBinaries({ searchFrom: SEARCH_FROM, skipMachine: true });
+    // A checkout under /root: a directory only root can enter.
+    const hidden = await mkdtemp(join(tmpdir(), 'pgrepl-demo-hidden-'));
+    const servers = DemoServers.create(parent);
+    try {
+      cpSync(join(found.binDir, '..'), join(hidden, 'native'), { recursive: true, verbatimSymlinks: true });
+      const unreachable = { ...found, binDir: join(hidden, 'native', 'bin') };
+      const user = await serverOsUser();
+      const usable = await binariesUsableBy(user, unreachable, servers.root);
+      expect(usable.binDir).toBe(join(servers.root, 'pgsql', 'bin'));
+      const dir = join(servers.root, 'one');
+      mkdirSync(dir);
+      servers.source = await LocalServer.start({ binaries: usable, user, dir });
+      const [row] = await query<{ ok: number }>(servers.source.port, 'postgres', 'SELECT 1 AS ok');
+      expect(row?.ok).toBe(1);
+    } finally {
+      await servers.cleanup();
+      await rm(hidden, { recursive: true, force: true });
     }
     expect(readdirSync(parent)).toEqual([]);
   });
