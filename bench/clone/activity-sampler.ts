@@ -18,7 +18,6 @@ interface ActivityRow { readonly state: string | null; readonly wait: string; re
 /** A statement kind for the profile; the patterns cover what pg_restore, psql, pgcopydb and pgrepl send. */
 export function classify(row: ActivityRow): string | null {
   if (row.state === 'idle') return null;
-  if (row.state === 'idle in transaction') return 'idle in transaction';
   // pg_restore sends each TOC entry with its leading comment lines; the statement starts after them.
   const q = row.query.replace(/^(\s|--[^\n]*(\n|$))+/, '').replace(/\s+/g, ' ').trim();
   const kind = ((): string => {
@@ -34,6 +33,11 @@ export function classify(row: ActivityRow): string | null {
     if (/^(BEGIN|COMMIT|ROLLBACK|START)/i.test(q)) return 'BEGIN/COMMIT';
     return `other (${q.split(' ')[0] ?? ''})`;
   })();
+  // A session idle inside a transaction waits for its client; the statement it last ran says which step (the
+  // snapshot holder after pg_export_snapshot, a copy unit between its COPY and COMMIT, …).
+  if (row.state === 'idle in transaction' || row.state === 'idle in transaction (aborted)') {
+    return /pg_export_snapshot/i.test(q) ? 'idle in transaction: snapshot holder' : `idle in transaction after ${kind}`;
+  }
   // A lock wait is worth seeing apart: it is time the statement did not work.
   return row.wait === 'Lock' ? `${kind} (lock wait)` : kind;
 }
