@@ -92,7 +92,7 @@ export function makePlan(ctx: SpecContext, live: LiveView, options: PlanOptions,
   return planChanges({ spec: ctx.spec, actual: live.actual, state: live.state, basedOn: live.basis, now: planClock(env), options });
 }
 
-/** Steps, diagnostics and summary in one place for the commands' exit-code rules. */
+/** How many error diagnostics the plan has: plan and apply exit 1 on any. */
 export function planErrors(plan: Plan): number {
   return plan.diagnostics.filter((d) => d.severity === 'error').length;
 }

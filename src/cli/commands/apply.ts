@@ -169,6 +169,8 @@ export async function runApply(args: ApplyArgs, io: ApplyIo): Promise<number> {
         io.out(`${NO_CHANGES}\n`);
         return 0;
       }
+      const { add, change, destroy } = plan.summary;
+      io.out(`Applying the saved plan ${args.planfile} (made ${plan.createdAt}): ${add} to add, ${change} to change, ${destroy} to destroy.\n`);
     } else {
       live = await readLive(ctx, { env: io.env, sampleThroughput: true });
       plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true }, io.env);
