@@ -2,17 +2,13 @@
 // the whole job succeeds and converges, and whatever happens (success, a bad flag, Ctrl-C) no pgrepl-demo-*
 // directory and no postgres process is left behind; --keep leaves servers that its printed commands stop.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The CLI is built once per worker (shared with the other end-to-end tests); PGREPL_E2E_CLI names a prebuilt one.
+import { CLI, ensureCli } from './e2e-helpers.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-// PGREPL_DEMO_CLI: an already built entry to test instead (skips the build), for iterating on the demo while
-// the shared dist/ is someone else's.
-const PREBUILT = process.env['PGREPL_DEMO_CLI'];
-const CLI = PREBUILT ?? join(REPO, 'dist', 'cli', 'main.js');
 const DEMO_TIMEOUT_MS = 240_000;
 
 // The demo's temporary directories go under a parent of this file's own (TMPDIR), so the leftover checks see
@@ -84,11 +80,7 @@ function expectNothingLeft(): void {
   expect(processesUnderParent()).toEqual([]);
 }
 
-beforeAll(() => {
-  if (PREBUILT !== undefined) return;
-  const build = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
-  if (build.status !== 0 || !existsSync(CLI)) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-}, 300_000);
+beforeAll(() => ensureCli(), 300_000);
 
 describe('pgrepl demo', () => {
   it('runs validate, plan, apply and an empty second plan, then cleans up', async () => {
