@@ -11,19 +11,36 @@ import type { PlanStep, SqlOperation } from './types.js';
 export function planFromSchemaChanges(dbKey: string, changes: readonly SchemaChange[]): PlanStep[] {
   const order = new Map<DdlStatement, number>();
   executionOrder(changes).forEach((s, i) => order.set(s, i));
-  const rank = (statements: readonly DdlStatement[]): number => Math.min(...statements.map((s) => order.get(s) ?? Number.MAX_SAFE_INTEGER));
+  const rankOf = (s: DdlStatement): number => order.get(s) ?? Number.MAX_SAFE_INTEGER;
+
+  // One operation per run of statements that are adjacent in the execution order: a change's statements are not
+  // always contiguous (CREATE SEQUENCE … then, after the table, ALTER SEQUENCE … OWNED BY), and an operation runs
+  // its statements together at its `order`.
+  const runs = (stage: SqlOperation['stage'], statements: readonly DdlStatement[]): SqlOperation[] => {
+    const sorted = [...statements].sort((a, b) => rankOf(a) - rankOf(b));
+    const out: SqlOperation[] = [];
+    let current: DdlStatement[] = [];
+    for (const s of sorted) {
+      const last = current[current.length - 1];
+      if (last !== undefined && rankOf(s) !== rankOf(last) + 1) {
+        out.push(op(stage, current));
+        current = [];
+      }
+      current.push(s);
+    }
+    if (current.length > 0) out.push(op(stage, current));
+    return out;
+  };
+  const op = (stage: SqlOperation['stage'], statements: readonly DdlStatement[]): SqlOperation => ({
+    type: 'sql', side: 'target', stage, order: rankOf(statements[0] as DdlStatement), statements: statements.map((s) => ({ ...s, sql: redactSql(s.sql) })),
+  });
 
   return changes.map((change, i): PlanStep => {
-    const stages: [SqlOperation['stage'], readonly DdlStatement[]][] = [
-      ['teardown', change.teardown],
-      ['pre-data', change.statements.filter((s) => s.phase === 'pre-data')],
-      ['post-data', change.statements.filter((s) => s.phase === 'post-data')],
+    const operations = [
+      ...runs('teardown', change.teardown),
+      ...runs('pre-data', change.statements.filter((s) => s.phase === 'pre-data')),
+      ...runs('post-data', change.statements.filter((s) => s.phase === 'post-data')),
     ];
-    const operations = stages
-      .filter(([, statements]) => statements.length > 0)
-      .map(([stage, statements]): SqlOperation => ({
-        type: 'sql', side: 'target', stage, order: rank(statements), statements: statements.map((s) => ({ ...s, sql: redactSql(s.sql) })),
-      }));
     return {
       index: i + 1,
       address: schemaChangeAddress(dbKey, change),
@@ -33,7 +50,7 @@ export function planFromSchemaChanges(dbKey: string, changes: readonly SchemaCha
       before: change.before,
       after: change.after,
       operations,
-      sqlPreview: operations.flatMap((op) => op.statements.map((s) => s.sql)),
+      sqlPreview: operations.flatMap((o) => o.statements.map((s) => s.sql)),
     };
   });
 }

@@ -6,7 +6,7 @@ import { schemaChangeAddress } from '../../src/plan/schema-change-address.js';
 import type { SqlOperation } from '../../src/plan/types.js';
 import { diffSchemas } from '../../src/schema/diff/diff-schemas.js';
 import { executionOrder } from '../../src/schema/diff/execution-order.js';
-import { baseModel, col, OPEN_ORDERS, ORDERS, tbl, withColumn, withObject } from './schema-diff-base.js';
+import { baseModel, col, OPEN_ORDERS, ORDER_NO, ORDERS, tbl, withColumn, withObject } from './schema-diff-base.js';
 
 const desired = withObject(baseModel(), OPEN_ORDERS.key, (v) => ({ ...v, comment: 'open ones' }));
 const stale = tbl('sales', 'Old Lines', { deps: [objectKey('schema', null, 'sales')], columns: [col('id', 'integer')] });
@@ -45,6 +45,18 @@ describe('planFromSchemaChanges', () => {
     const run = [...ops].sort((a, b) => stageRank[a.stage] - stageRank[b.stage] || a.order - b.order).flatMap((o) => o.statements.map((s) => s.sql));
     expect(run).toEqual(executionOrder(changes).map((s) => s.sql));
     expect(steps.flatMap((s) => s.sqlPreview)).toHaveLength(run.length);
+  });
+
+  it('keeps a change whose statements are not adjacent in the execution order in its place (a sequence OWNED BY a later table)', () => {
+    const owned = withObject(baseModel(), ORDER_NO.key, (q) => ({ ...q, ownedBy: { table: ORDERS.key, column: 'id' } }));
+    const empty: SchemaModel = { ...owned, objects: [] };
+    const all = diffSchemas(owned, empty, { targetMajor: 15 });
+    const ops = planFromSchemaChanges('shop', all).flatMap((s) => s.operations).filter((o): o is SqlOperation => o.type === 'sql');
+    const stageRank = { cluster: -1, teardown: 0, 'pre-data': 1, 'post-data': 2 } as const;
+    const run = [...ops].sort((a, b) => stageRank[a.stage] - stageRank[b.stage] || a.order - b.order).flatMap((o) => o.statements.map((s) => s.sql));
+    expect(run).toEqual(executionOrder(all).map((s) => s.sql));
+    const ownedBy = run.findIndex((s) => s.includes('OWNED BY'));
+    expect(ownedBy).toBeGreaterThan(run.findIndex((s) => s.startsWith('CREATE TABLE sales.orders')));
   });
 
   it('gives the function its identity arguments as one segment', () => {

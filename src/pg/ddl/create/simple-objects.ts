@@ -57,8 +57,9 @@ export function sequenceNodes(s: SequenceObject, ctx: BuildContext): DdlNode[] {
   const create = ddlNode(s.key, 'create', 'pre-data', RANK.sequence,
     `CREATE ${unlogged}SEQUENCE ${name} AS ${s.options.dataType} ${sequenceOptionsSql(s.options)}`, s.deps.filter((d) => d !== s.ownedBy?.table).map(createId));
   if (s.ownedBy === null) return [create];
-  // OWNED BY needs the table, whose default usually needs the sequence: a separate step after both.
-  return [create, ddlNode(s.key, 'owned-by', 'pre-data', RANK.ownedBy,
+  // OWNED BY needs the table, whose default usually needs the sequence: a separate step after both. Post-data: the
+  // schema diff orders a sequence's statements with the sequence, before the tables, within each phase.
+  return [create, ddlNode(s.key, 'owned-by', 'post-data', RANK.ownedBy,
     `ALTER SEQUENCE ${name} OWNED BY ${keySqlName(s.ownedBy.table)}.${quoteIdent(s.ownedBy.column)}`, [create.id, createId(s.ownedBy.table)])];
 }
 
