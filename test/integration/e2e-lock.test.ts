@@ -1,0 +1,96 @@
+// End to end through the built CLI (15 -> 17): the state lock across processes. A live pgrepl process holds the
+// lock (test/fixtures/state/lock-holder.mjs over the built src/state/lock.js); `apply` fails at once with exit 1
+// naming the holder (command, pid, host) and changes nothing; `apply --lock-timeout 30s` waits, says so, and
+// proceeds once the holder releases; the result converges. (A dead holder's lock taken over: e2e-resume.test.ts.)
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCluster, type Cluster } from '../harness/index.js';
+import { CLI, databaseExists, ensureCli, expectSameRows, show, targetName, waitForOutput, Workspace } from './e2e-helpers.js';
+
+const HOLDER = fileURLToPath(new URL('../fixtures/state/lock-holder.mjs', import.meta.url));
+
+interface Holder {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly events: Array<Record<string, unknown>>;
+  next(event: string): Promise<Record<string, unknown>>;
+}
+
+function startHolder(statePath: string): Holder {
+  const child = spawn(process.execPath, [HOLDER, join(dirname(CLI), '..', 'state', 'lock.js'), statePath, '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const events: Array<Record<string, unknown>> = [];
+  const waiters: Array<() => void> = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    events.push(JSON.parse(line) as Record<string, unknown>);
+    for (const w of waiters.splice(0)) w();
+  });
+  const next = (event: string): Promise<Record<string, unknown>> => new Promise((resolve, reject) => {
+    const check = (): void => {
+      const found = events.find((e) => e['event'] === event);
+      if (found !== undefined) return resolve(found);
+      if (child.exitCode !== null) return reject(new Error(`lock holder exited ${child.exitCode} without ${event}: ${JSON.stringify(events)}`));
+      waiters.push(check);
+    };
+    child.on('exit', check);
+    check();
+  });
+  return { child, events, next };
+}
+
+describe('the state lock across processes', () => {
+  let src: Cluster;
+  let tgt: Cluster;
+  let db: string;
+  let tdb: string;
+  let ws: Workspace;
+  let holder: Holder | undefined;
+
+  beforeAll(async () => {
+    [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster({ major: 17 }), ensureCli()]) as [Cluster, Cluster, void];
+    db = await src.createDatabase('e2e_lock');
+    await src.query(`CREATE TABLE public.t (id int PRIMARY KEY, v text); INSERT INTO public.t SELECT g, 'v' || g FROM generate_series(1, 1000) g`, [], db);
+    tdb = targetName('e2e_lock');
+    ws = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb, roles: 'skip' } } });
+  });
+
+  afterAll(async () => {
+    if (holder !== undefined && holder.child.exitCode === null) holder.child.kill('SIGKILL');
+    if (db) await src.dropDatabase(db);
+    if (tdb) await tgt.dropDatabase(tdb);
+    ws?.remove();
+  });
+
+  it('a second apply fails at once naming the live holder, and changes nothing', async () => {
+    holder = startHolder(ws.statePath);
+    const acquired = await holder.next('acquired');
+    const r = await ws.apply(['--auto-approve']);
+    expect(r.code, show(r)).toBe(1);
+    expect(r.stderr).toContain(`is locked by pgrepl apply (pid ${String(acquired['pid'])} on host ${hostname()}`);
+    expect(r.stderr).toContain('force-unlock');
+    expect(r.stderr).toContain('--lock-timeout');
+    expect(await databaseExists(tgt, tdb)).toBe(false);
+    expect(existsSync(ws.statePath)).toBe(false);
+    expect(existsSync(ws.lockPath())).toBe(true); // still the holder's
+  });
+
+  it('apply --lock-timeout 30s waits for the holder, then runs and converges', async () => {
+    const h = holder as Holder;
+    const running = ws.start(['apply', '--spec', ws.specFile, '--auto-approve', '--lock-timeout', '30s']);
+    await waitForOutput(running, /waiting up to 30s/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(running.child.exitCode).toBeNull(); // still waiting
+    expect(await databaseExists(tgt, tdb)).toBe(false);
+    h.child.stdin.write('release\n');
+    await h.next('released');
+    const r = await running.done;
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toMatch(/Apply complete!/);
+    expect(existsSync(ws.lockPath())).toBe(false);
+    await expectSameRows(src, db, tgt, tdb, ['public.t']);
+    await ws.expectNoChanges();
+  });
+});
