@@ -110,23 +110,28 @@ describe('demo servers', () => {
     expect(readdirSync(parent)).toEqual([]);
   });
 
-  it('fall back to the npm-packaged binaries', async () => {
+  it('fall back to the npm-packaged binaries (and stop with the blocking cleanup)', async () => {
     const binaries = await findServerBinaries({ searchFrom: SEARCH_FROM, skipMachine: true });
     expect(binaries.origin).toBe('npm');
     expect(binaries.major).toBeGreaterThanOrEqual(17);
     const servers = DemoServers.create(parent);
+    let pid = 0;
     try {
       const user = await serverOsUser();
       const dir = join(servers.root, 'one');
       mkdirSync(dir);
       const server = await LocalServer.start({ binaries, user, dir });
       servers.source = server;
+      pid = postmasterPid(server.dataDir);
       const [row] = await query<{ v: string }>(server.port, 'postgres', "SELECT current_setting('server_version_num') AS v");
       expect(Math.floor(Number(row?.v) / 10000)).toBe(binaries.major);
     } finally {
-      await servers.cleanup();
+      // The blocking variant, as the demo's 'exit' hook uses it.
+      servers.cleanupSync();
     }
     expect(readdirSync(parent)).toEqual([]);
+    for (let i = 0; i < 50 && alive(pid); i += 1) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pid)).toBe(false);
   });
 
   it.skipIf(process.getuid?.() !== 0)('as root, binaries the server user cannot reach are copied into the demo directory', async () => {

@@ -101,8 +101,10 @@ export class LocalServer {
     return join(this.opts.binaries.binDir, name);
   }
 
-  private spawnOptions(): { cwd: string; env: Record<string, string>; extendEnv: false; reject: false; stdin: 'ignore'; uid?: number; gid?: number } {
-    return { cwd: this.opts.dir, env: serverEnv(), extendEnv: false, reject: false, stdin: 'ignore', ...asServerUser(this.opts.user) };
+  // Every program in a session of its own: a terminal's Ctrl-C goes to pgrepl, which then stops the server in
+  // order, instead of killing an initdb halfway or the postmaster under a running step.
+  private spawnOptions(): { cwd: string; env: Record<string, string>; extendEnv: false; reject: false; stdin: 'ignore'; detached: true; uid?: number; gid?: number } {
+    return { cwd: this.opts.dir, env: serverEnv(), extendEnv: false, reject: false, stdin: 'ignore', detached: true, ...asServerUser(this.opts.user) };
   }
 
   private async initdb(): Promise<void> {
@@ -127,8 +129,7 @@ export class LocalServer {
       const result = await execa(
         this.tool('pg_ctl'),
         ['start', '-D', this.dataDir, '-l', this.logFile, '-w', '-t', String(START_TIMEOUT_S), '-s', '-o', `-p ${this.portNumber}`],
-        // A session of its own: the terminal's Ctrl-C goes to pgrepl, which then stops the server in order.
-        { ...this.spawnOptions(), detached: true },
+        this.spawnOptions(),
       );
       if (result.exitCode === 0) {
         this.state = 'running';
@@ -181,7 +182,9 @@ export class LocalServer {
   stopSync(): void {
     if (this.state === 'stopped') return;
     if (existsSync(join(this.dataDir, 'postmaster.pid'))) {
-      execaSync(this.tool('pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'immediate', '-w', '-t', String(STOP_TIMEOUT_S), '-s'], this.spawnOptions());
+      // execaSync has no `detached`; in an 'exit' hook no terminal signal is coming any more anyway.
+      const { detached: _detached, ...options } = this.spawnOptions();
+      execaSync(this.tool('pg_ctl'), ['stop', '-D', this.dataDir, '-m', 'immediate', '-w', '-t', String(STOP_TIMEOUT_S), '-s'], options);
     }
     this.state = 'stopped';
     rmSync(this.opts.dir, { recursive: true, force: true, maxRetries: 3 });
