@@ -15,7 +15,7 @@ import { createTtyProgress } from '../../render/progress/tty-progress.js';
 import { NO_CHANGES, renderPlanText } from '../../render/render-plan.js';
 import { parseLagLimit } from '../../spec/lag-limit.js';
 import { localStateStore } from '../../state/local-store.js';
-import { acquireLock, releaseLock, releaseLockOnSignals } from '../../state/lock.js';
+import { acquireLock, releaseLock, releaseLockOnSignals, type Lock } from '../../state/lock.js';
 import { emptyState } from '../../state/state-edits.js';
 import { InputError, PgreplError } from '../../util/errors.js';
 import { askToApply, consentDecision } from '../confirm.js';
@@ -91,8 +91,12 @@ function checkFresh(file: string, plan: Plan, live: LiveView): void {
   if (planErrors(plan) > 0) throw new PgreplError(`the saved plan ${file} has errors; nothing was changed`, { hints: ['run `pgrepl plan` and fix what it reports'] });
 }
 
-/** First SIGINT/SIGTERM cancels the engine (it rolls back and stops); a second one ends the process at once. */
-function cancelOnSignals(controller: AbortController, io: ApplyIo): () => void {
+/**
+ * While the engine runs, the first SIGINT/SIGTERM cancels it (running statements and COPYs roll back) and the lock
+ * stays held until it has stopped, so no other apply starts on a half-cancelled run; a second signal releases the
+ * lock and ends the process at once. The lock's own guard (release, then exit) is off for that time and back after.
+ */
+function cancelOnSignals(controller: AbortController, io: ApplyIo, lock: Lock): () => void {
   if (!io.handleSignals) return () => undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!controller.signal.aborted) {
@@ -101,15 +105,23 @@ function cancelOnSignals(controller: AbortController, io: ApplyIo): () => void {
       return;
     }
     remove();
+    releaseLock(lock);
     process.kill(process.pid, signal);
   };
+  const onExit = (): void => void releaseLock(lock);
   const remove = (): void => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('exit', onExit);
   };
+  releaseLockOnSignals(lock)(); // its handlers off: this one decides when the lock goes
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return remove;
+  process.on('exit', onExit);
+  return () => {
+    remove();
+    releaseLockOnSignals(lock);
+  };
 }
 
 function progressView(plan: Plan, io: ApplyIo): ProgressView {
@@ -117,9 +129,9 @@ function progressView(plan: Plan, io: ApplyIo): ProgressView {
   return createLogProgress((line) => io.out(`${line}\n`), { totalSteps: plan.steps.length });
 }
 
-async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: ApplyArgs, io: ApplyIo): Promise<ApplyResult> {
+async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: ApplyArgs, io: ApplyIo, lock: Lock): Promise<ApplyResult> {
   const controller = new AbortController();
-  const stopSignals = cancelOnSignals(controller, io);
+  const stopSignals = cancelOnSignals(controller, io, lock);
   const view = progressView(plan, io);
   try {
     return await applyPlan({
@@ -190,7 +202,7 @@ export async function runApply(args: ApplyArgs, io: ApplyIo): Promise<number> {
       return 1;
     }
     io.out('\n');
-    const result = await runEngine(ctx, plan, live, args, io);
+    const result = await runEngine(ctx, plan, live, args, io, lock);
     io.out(`\n${renderApplySummary(result, { color: io.color, statePath: ctx.statePath, destroy: args.destroy === true })}`);
     return 0;
   } finally {
