@@ -3,10 +3,10 @@
 // and check the result with SQL of their own, independent of pgrepl's code: per table a row count and an
 // order-independent hash of every row's text, under the same session settings on both sides.
 //
-// The CLI is built once per worker process (`npm run build`), unless PGREPL_E2E_CLI names an entry already built
-// (to iterate while the shared dist/ is someone else's).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The CLI is compiled once per test run into the harness's run root (or `npm run build` without one), unless
+// PGREPL_E2E_CLI names an entry already built.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,26 +15,71 @@ import { ident, literal, percentEncode, type Cluster } from '../harness/index.js
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PREBUILT = process.env['PGREPL_E2E_CLI'];
-export const CLI = PREBUILT ?? join(REPO, 'dist', 'cli', 'main.js');
+// The harness's run root (shared by the workers of one run, removed at its end): the CLI is compiled there, once per
+// run, so no test rewrites the shared dist/ under another file's (or another session's) running CLI.
+const RUN_ROOT = process.env['PGREPL_HARNESS_ROOT'];
+const BUILD_DIR = RUN_ROOT === undefined ? REPO : join(RUN_ROOT, 'e2e-cli');
+export const CLI = PREBUILT ?? join(BUILD_DIR, 'dist', 'cli', 'main.js');
 const CLI_TIMEOUT_MS = 180_000;
+const BUILD_TIMEOUT_MS = 300_000;
 
 const BUILD_KEY = Symbol.for('pgrepl.e2e-build');
 
-/** Builds the CLI once per worker process (the promise lives on globalThis: vitest runs files with isolate: false). */
+function run(command: string, args: readonly string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => void (output += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => void (output += c.toString('utf8')));
+    child.on('error', (e) => resolve(String(e)));
+    child.on('close', (code) => resolve(code === 0 ? null : output || `exit ${String(code)}`));
+  });
+}
+
+/**
+ * In the run root: the first worker takes `e2e-cli.lock` (mkdir is atomic), compiles src/ into `e2e-cli/dist` next
+ * to links to package.json, schemas/ and node_modules/ (the CLI reads the first two relative to itself), and writes
+ * `e2e-cli/built`; the other workers wait for that marker.
+ */
+async function buildInRunRoot(root: string): Promise<void> {
+  const marker = join(BUILD_DIR, 'built');
+  let mine = false;
+  try {
+    mkdirSync(join(root, 'e2e-cli.lock'));
+    mine = true;
+  } catch {
+    // another worker builds
+  }
+  if (mine) {
+    mkdirSync(BUILD_DIR, { recursive: true });
+    for (const name of ['package.json', 'schemas', 'node_modules']) symlinkSync(join(REPO, name), join(BUILD_DIR, name));
+    const failed = await run(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(BUILD_DIR, 'dist')]);
+    writeFileSync(marker, failed ?? 'ok');
+  }
+  const started = Date.now();
+  while (!existsSync(marker)) {
+    if (Date.now() - started > BUILD_TIMEOUT_MS) throw new Error(`no CLI build in ${BUILD_DIR} after ${BUILD_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const result = readFileSync(marker, 'utf8');
+  if (result !== 'ok' || !existsSync(CLI)) throw new Error(`building the CLI into ${BUILD_DIR} failed:\n${result}`);
+}
+
+/** Builds the CLI once per run (or per worker without a run root; the promise lives on globalThis). */
 export function ensureCli(): Promise<void> {
   const g = globalThis as Record<symbol, unknown>;
   const cached = g[BUILD_KEY] as Promise<void> | undefined;
   if (cached) return cached;
-  const promise = new Promise<void>((resolve, reject) => {
+  const build = async (): Promise<void> => {
     if (PREBUILT !== undefined) {
-      if (existsSync(PREBUILT)) resolve();
-      else reject(new Error(`PGREPL_E2E_CLI=${PREBUILT} does not exist`));
+      if (!existsSync(PREBUILT)) throw new Error(`PGREPL_E2E_CLI=${PREBUILT} does not exist`);
       return;
     }
-    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
-    if (build.status !== 0 || !existsSync(CLI)) reject(new Error(`npm run build failed:\n${build.stdout}${build.stderr}`));
-    else resolve();
-  });
+    if (RUN_ROOT !== undefined) return buildInRunRoot(RUN_ROOT);
+    const failed = await run('npm', ['run', 'build']);
+    if (failed !== null || !existsSync(CLI)) throw new Error(`npm run build failed:\n${failed ?? ''}`);
+  };
+  const promise = build();
   g[BUILD_KEY] = promise;
   return promise;
 }
