@@ -1,9 +1,12 @@
 // End to end through the built CLI (15 -> 17): the state lock across processes. A live pgrepl process holds the
 // lock (test/fixtures/state/lock-holder.mjs over the built src/state/lock.js); `apply` fails at once with exit 1
 // naming the holder (command, pid, host) and changes nothing; `apply --lock-timeout 30s` waits, says so, and
-// proceeds once the holder releases; the result converges. (A dead holder's lock taken over: e2e-resume.test.ts.)
+// proceeds once the holder releases; the result converges. Then two real `pgrepl apply` processes: the first holds
+// the lock while it is blocked on the source (a session holds an ACCESS EXCLUSIVE lock on the table), the second
+// fails naming the first's pid, a third with --lock-timeout waits and finds nothing left to do once the first is
+// done. (A dead holder's lock taken over: e2e-resume.test.ts.)
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,5 +95,42 @@ describe('the state lock across processes', () => {
     expect(existsSync(ws.lockPath())).toBe(false);
     await expectSameRows(src, db, tgt, tdb, ['public.t']);
     await ws.expectNoChanges();
+  });
+
+  it('two pgrepl apply processes: the second fails naming the first, a waiting third runs after it', async () => {
+    const tdb2 = targetName('e2e_lock2');
+    const ws2 = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb2, roles: 'skip' } } });
+    const blocker = await src.connect({ database: db });
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE public.t IN ACCESS EXCLUSIVE MODE');
+      const first = ws2.start(['apply', '--spec', ws2.specFile, '--auto-approve']);
+      const started = Date.now();
+      while (!existsSync(ws2.lockPath()) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
+      const lock = JSON.parse(readFileSync(ws2.lockPath(), 'utf8')) as { pid: number };
+      expect(lock.pid).toBe(first.child.pid);
+
+      const second = await ws2.apply(['--auto-approve']);
+      expect(second.code, show(second)).toBe(1);
+      expect(second.stderr).toContain(`is locked by pgrepl apply (pid ${String(first.child.pid)} on host ${hostname()}`);
+      const third = ws2.start(['apply', '--spec', ws2.specFile, '--auto-approve', '--lock-timeout', '60s']);
+      await waitForOutput(third, /waiting up to 60s/);
+      expect(first.child.exitCode).toBeNull(); // still blocked on the source
+
+      await blocker.query('COMMIT');
+      const r1 = await first.done;
+      expect(r1.code, show(r1)).toBe(0);
+      expect(r1.stdout).toMatch(/Apply complete!/);
+      const r3 = await third.done;
+      expect(r3.code, show(r3)).toBe(0);
+      expect(r3.stdout).toContain('No changes.');
+      await expectSameRows(src, db, tgt, tdb2, ['public.t']);
+      await ws2.expectNoChanges();
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+      await tgt.dropDatabase(tdb2);
+      ws2.remove();
+    }
   });
 });
