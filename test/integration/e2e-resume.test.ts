@@ -3,8 +3,9 @@
 // lock over and says so, finishes, and the target equals the source exactly (no lost, no duplicated rows); no
 // temporary credential file is left in the CLI's TMPDIR; the next plan is empty.
 // Kill points: after plan step 2 and step 5 (DDL, before any data), after the first rows step is recorded (the
-// data stage done, post-data not), and inside a 60,000-row COPY (kill-mid-copy:5000).
-import { readFileSync } from 'node:fs';
+// data stage done, post-data not), and inside a 60,000-row COPY (kill-mid-copy:5000). A copy that fails with an
+// error instead (mid-copy:5000) exits 1, leaves no lock and no half-copied table, and a rerun converges.
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCluster, type Cluster } from '../harness/index.js';
 import { ensureCli, expectSameRows, sequenceValues, show, targetName, userTables, Workspace } from './e2e-helpers.js';
@@ -103,6 +104,32 @@ describe('kill -9 of apply, then rerun', () => {
     // Indexes and constraints made after the data are all there.
     expect(await tgt.query(shape, [], tdb)).toEqual(await src.query(shape, [], db));
     expect(ws.leftoverPassfiles()).toEqual([]);
+    await ws.expectNoChanges();
+  });
+
+  it('a copy that fails (mid-copy:5000) exits 1 naming the table, releases the lock, and a rerun converges', async () => {
+    const tdb = targetName('e2e_resume');
+    const ws = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb, roles: 'skip' } } });
+    cleanup.push(async () => {
+      await tgt.dropDatabase(tdb);
+      ws.remove();
+    });
+    const failed = await ws.apply(['--auto-approve'], { PGREPL_FAULT: 'mid-copy:5000' });
+    expect(failed.code, show(failed)).toBe(1);
+    expect(failed.signal).toBeNull();
+    expect(failed.stderr).toMatch(/target\.rows\.\S*\.public\.big/);
+    expect(failed.stderr).toContain('injected fault');
+    expect(existsSync(ws.lockPath())).toBe(false);
+    expect(ws.leftoverPassfiles()).toEqual([]);
+    // The failed unit rolled back: no half-copied table.
+    const big = await tgt.query<{ n: string }>('SELECT count(*)::text AS n FROM public.big', [], tdb).catch(() => [{ n: 'absent' }]);
+    expect(['0', 'absent']).toContain(big[0]?.n);
+
+    const rerun = await ws.apply(['--auto-approve']);
+    expect(rerun.code, show(rerun)).toBe(0);
+    expect(rerun.stderr).not.toContain('took over the lock');
+    await expectSameRows(src, db, tgt, tdb, tables);
+    expect(await sequenceValues(tgt, tdb)).toEqual(await sequenceValues(src, db));
     await ws.expectNoChanges();
   });
 });
