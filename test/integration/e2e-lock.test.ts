@@ -109,6 +109,13 @@ describe('the state lock across processes', () => {
       while (!existsSync(ws2.lockPath()) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
       const lock = JSON.parse(readFileSync(ws2.lockPath(), 'utf8')) as { pid: number };
       expect(lock.pid).toBe(first.child.pid);
+      // The first really is stuck behind the table lock (so it cannot finish before the others look).
+      const blocked = async (): Promise<boolean> => (await src.query(
+        "SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name LIKE 'pgrepl%' AND wait_event_type = 'Lock'", [db])).length > 0;
+      while (!(await blocked())) {
+        expect(first.child.exitCode, first.output()).toBeNull();
+        await new Promise((r) => setTimeout(r, 50));
+      }
 
       const second = await ws2.apply(['--auto-approve']);
       expect(second.code, show(second)).toBe(1);
