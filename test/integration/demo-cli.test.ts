@@ -102,10 +102,10 @@ describe('pgrepl demo', () => {
     expectNothingLeft();
   }, DEMO_TIMEOUT_MS);
 
-  it('stops on Ctrl-C during a step, cleans up and exits 130', async () => {
+  it.each(['==> pgrepl validate', '==> pgrepl apply --auto-approve'])('stops on Ctrl-C at "%s", cleans up and exits 130', async (header) => {
     let sent = false;
     const run = await runDemo([], (output, pid) => {
-      if (!sent && output.includes('==> pgrepl validate')) {
+      if (!sent && output.includes(header)) {
         sent = true;
         process.kill(pid, 'SIGINT');
       }
