@@ -3,7 +3,9 @@
 //   day later is still empty, `plan --refresh-windows` a day later replaces that table's rows and nothing else;
 // - table_filters (with an FK whose child filter mirrors the parent's), schema_only (structure, no rows),
 //   exclude_tables and include_tables (the rest is absent on the target), renamed target databases; a changed filter
-//   re-copies that table's rows only.
+//   re-copies that table's rows only;
+// - a time window on a table another copied table references: a plan error naming both by default, an FK made NOT
+//   VALID on the target with `filtered_foreign_keys: not_valid` (and the plan stays empty a day later).
 // Rows are compared with the test's own SQL, the filter applied on the source side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCluster, type Cluster } from '../harness/index.js';
@@ -202,5 +204,50 @@ describe('filters, schema_only, include/exclude, renamed target databases', () =
     expect((await tableDigest(tgt, tdbA, 'sales.orders')).rows).toBe(300);
     await expectSameRows(src, dbB, tgt, tdbB, ['public.products']);
     await ws.expectNoChanges();
+  });
+});
+
+describe('a time window on a referenced table with filtered_foreign_keys: not_valid', () => {
+  let src: Cluster;
+  let tgt: Cluster;
+  let db: string;
+  let tdb: string;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster({ major: 17 }), ensureCli()]) as [Cluster, Cluster, void];
+    db = await src.createDatabase('e2e_nv');
+    await src.query(`
+      CREATE TABLE public.orders (id int PRIMARY KEY, placed timestamptz NOT NULL);
+      CREATE TABLE public.order_lines (order_id int NOT NULL REFERENCES public.orders, line int NOT NULL, PRIMARY KEY (order_id, line));
+      INSERT INTO public.orders SELECT g, '${T}'::timestamptz - g * interval '1 day' FROM generate_series(1, 90) g;
+      INSERT INTO public.order_lines SELECT 1 + g % 90, g FROM generate_series(1, 270) g;
+      ANALYZE`, [], db);
+    tdb = targetName('e2e_nv');
+    ws = new Workspace({
+      source: src, target: tgt,
+      databases: { [db]: { target_database: tdb, roles: 'skip', time_filters: [{ table: 'orders', column: 'placed', last: '30 days' }] } },
+    });
+  });
+
+  afterAll(async () => {
+    if (db) await src.dropDatabase(db);
+    if (tdb) await tgt.dropDatabase(tdb);
+    ws?.remove();
+  });
+
+  it('refused by default naming both tables; with not_valid the FK is made NOT VALID and the plan stays empty', async () => {
+    const refused = await ws.plan([], { PGREPL_NOW: T });
+    expect(refused.code, show(refused)).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain('public.order_lines');
+    expect(refused.stdout + refused.stderr).toContain('public.orders');
+
+    ws.setDatabases({ [db]: { target_database: tdb, roles: 'skip', filtered_foreign_keys: 'not_valid', time_filters: [{ table: 'orders', column: 'placed', last: '30 days' }] } });
+    await ws.applyOk([], { PGREPL_NOW: T });
+    await expectSameRows(src, db, tgt, tdb, [{ table: 'public.orders', where: `placed >= '${T}'::timestamptz - interval '30 days'` }, 'public.order_lines']);
+    const fk = await tgt.query("SELECT convalidated FROM pg_constraint WHERE contype = 'f' AND conrelid = 'public.order_lines'::regclass", [], tdb);
+    expect(fk).toEqual([{ convalidated: false }]);
+    await ws.expectNoChanges({ PGREPL_NOW: T });
+    await ws.expectNoChanges({ PGREPL_NOW: T_PLUS_1D });
   });
 });
