@@ -19,7 +19,16 @@ export type { ScopeDiagnostic, ScopeProblem } from './scope-diagnostics.js';
 export interface ScopeOptions {
   /** Also take views, materialised views, statistics and casts that depend only on objects in scope (default true). */
   readonly dependents?: boolean;
+  /**
+   * Also take every object no selected table needs (a function, a sequence, a type of its own) unless it needs a
+   * table that is not selected: a whole-database spec (no include list) copies the database as pg_dump would,
+   * not only what its tables use. Default false.
+   */
+  readonly standalone?: boolean;
 }
+
+/** Kinds `standalone` takes on their own (relations come through the selection, views as dependents). */
+const STANDALONE_KINDS: ReadonlySet<string> = new Set(['schema', 'extension', 'collation', 'type', 'sequence', 'function', 'operator', 'opfamily', 'opclass']);
 
 export interface SchemaScope {
   /** Keys of the objects to create, sorted. */
@@ -178,6 +187,12 @@ export function computeSchemaScope(model: SchemaModel, selected: readonly Object
   for (const key of [...selectedSet].sort()) {
     if (byKey.get(key)?.kind !== 'table') closure.error(unknownTable(key));
     else closure.addTable(key);
+  }
+  if (opts.standalone === true) {
+    for (const o of model.objects) {
+      if (!STANDALONE_KINDS.has(o.kind) || closure.inScope.has(o.key)) continue;
+      if (closure.blockers(o.key).length === 0) closure.add(o.key, []);
+    }
   }
   const warnings = opts.dependents === false ? [] : addDependents(model, closure, byKey);
   return {

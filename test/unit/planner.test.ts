@@ -3,9 +3,11 @@
 // the consent and foreign-key rules of issue 4.
 import { describe, expect, it } from 'vitest';
 import { objectKey } from '../../src/model/object-key.js';
+import { rowsAddress } from '../../src/model/address.js';
+import { column, table } from './ddl-model-builders.js';
 import type { DataCopyOperation, Plan, SqlOperation } from '../../src/plan/types.js';
 import type { ActualState, DatabaseActual } from '../../src/introspect/types.js';
-import { ADDR, convergedActual, freshActual, plan, sourceModel, specText, stateAfter } from './planner-fixtures.js';
+import { ADDR, convergedActual, freshActual, ORDER_SEQ, plan, sourceModel, specText, stateAfter } from './planner-fixtures.js';
 
 const copies = (p: Plan, address: string): DataCopyOperation[] =>
   (p.steps.find((s) => s.address === address)?.operations ?? []).filter((o): o is DataCopyOperation => o.type === 'data-copy');
@@ -56,6 +58,30 @@ describe('planner on a fresh target', () => {
     const again = plan(spec, actual, stateAfter(p, actual));
     expect(again.steps.map((s) => `${s.action} ${s.address}: ${s.reason}`)).toEqual([]);
     expect(errors(again)).toEqual([]);
+  });
+});
+
+describe('partitioned tables and standalone objects', () => {
+  const events = table('sales', 'events', { partitionKey: 'RANGE (at)', columns: [column('id', 'integer'), column('at', 'date')], deps: [objectKey('schema', null, 'sales')] });
+  const leaf = table('sales', 'events_2025', {
+    partitionOf: { parent: events.key, bound: "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')" }, columns: [column('id', 'integer'), column('at', 'date')],
+    deps: [objectKey('schema', null, 'sales'), events.key],
+  });
+  const tickets = { ...ORDER_SEQ, key: objectKey('sequence', 'sales', 'tickets'), name: 'tickets' };
+  const source = { ...sourceModel(), objects: [...sourceModel().objects, events, leaf, tickets].sort((a, b) => (a.key < b.key ? -1 : 1)) };
+
+  it('copies a partitioned table through its leaves and plans nothing once recorded (the oid is the first leaf\'s)', () => {
+    const p = plan(specText(), freshActual(source), null);
+    expect(copies(p, rowsAddress('shop', 'sales', 'events')).map((c) => c.table)).toEqual([{ schema: 'sales', name: 'events_2025' }]);
+    const actual = convergedActual(source);
+    expect(plan(specText(), actual, stateAfter(p, actual)).steps.map((s) => `${s.action} ${s.address}: ${s.reason}`)).toEqual([]);
+  });
+
+  it('a whole-database spec takes a sequence no table uses; an include list does not', () => {
+    const whole = plan(specText(), freshActual(source), null);
+    expect(whole.steps.map((s) => s.address)).toContain(rowsAddress('shop', 'sales', 'tickets'));
+    const some = plan(specText('shop: { sync: false, include_tables: [sales.customers] }'), freshActual(source), null);
+    expect(some.steps.map((s) => s.address)).not.toContain(rowsAddress('shop', 'sales', 'tickets'));
   });
 });
 

@@ -51,7 +51,8 @@ export function scopeDatabase(db: DatabaseSpec, actual: DatabaseActual, source: 
     });
   }
   const key = (t: { schema: string; table: string }): ObjectKey => objectKey('table', t.schema, t.table);
-  const scope = computeSchemaScope(source, selectedTableKeys({ selected: sel.selected, schemaOnly: sel.schemaOnly }));
+  // No include list: the whole database, standalone functions, sequences and types included (as pg_dump copies it).
+  const scope = computeSchemaScope(source, selectedTableKeys({ selected: sel.selected, schemaOnly: sel.schemaOnly }), { standalone: db.include === null });
   diagnostics.push(...scope.errors.map((d) => ({ ...d, message: `database ${db.key}: ${d.message}` })));
   diagnostics.push(...scope.warnings.map((d) => ({ ...d, message: `database ${db.key}: ${d.message}` })));
   const scopeKeys = new Set(scope.objects);

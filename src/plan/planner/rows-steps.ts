@@ -111,7 +111,9 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
     const hasRows = exists && facts.hasRows;
     const owned = record !== null || input.databaseOwned;
     const same = record !== null && record.filter === filter.filter && record.where === filter.where && record.target_database === db.targetDatabase;
-    if (record !== null && record.status === 'copied' && same && exists && facts.oid === record.target_oid) {
+    // The engine records the oid of the step's first copied table: the table itself, or a partitioned table's first leaf.
+    const copiedOid = input.target?.tables[leaves[0]?.key ?? key]?.oid;
+    if (record !== null && record.status === 'copied' && same && exists && copiedOid === record.target_oid) {
       unchanged.set(key, { table, filter, record });
       continue;
     }
