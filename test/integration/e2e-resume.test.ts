@@ -4,7 +4,8 @@
 // temporary credential file is left in the CLI's TMPDIR; the next plan is empty.
 // Kill points: after plan step 2 and step 5 (DDL, before any data), after the first rows step is recorded (the
 // data stage done, post-data not), and inside a 60,000-row COPY (kill-mid-copy:5000). A copy that fails with an
-// error instead (mid-copy:5000) exits 1, leaves no lock and no half-copied table, and a rerun converges.
+// error instead (mid-copy:5000) exits 1, leaves no lock and no half-copied table, and a rerun converges. Into a
+// target database pgrepl did not make, the rerun after a kill needs no --allow-destroy: the rows it empties are its own.
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCluster, type Cluster } from '../harness/index.js';
@@ -130,6 +131,23 @@ describe('kill -9 of apply, then rerun', () => {
     expect(rerun.stderr).not.toContain('took over the lock');
     await expectSameRows(src, db, tgt, tdb, tables);
     expect(await sequenceValues(tgt, tdb)).toEqual(await sequenceValues(src, db));
+    await ws.expectNoChanges();
+  });
+
+  it('into a target database someone else made: the rerun after kill -9 mid-copy needs no --allow-destroy (the rows are pgrepl\'s)', async () => {
+    const tdb = targetName('e2e_resume_pre');
+    await tgt.query(`CREATE DATABASE ${tdb}`);
+    const ws = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb, roles: 'skip' } } });
+    cleanup.push(async () => {
+      await tgt.dropDatabase(tdb);
+      ws.remove();
+    });
+    const killed = await ws.apply(['--auto-approve'], { PGREPL_FAULT: 'kill-mid-copy:5000' });
+    expect(killed.signal, show(killed)).toBe('SIGKILL');
+    const rerun = await ws.apply(['--auto-approve']);
+    expect(rerun.code, show(rerun)).toBe(0);
+    await expectSameRows(src, db, tgt, tdb, tables);
+    expect(ws.leftoverPassfiles()).toEqual([]);
     await ws.expectNoChanges();
   });
 });
