@@ -1,22 +1,12 @@
 // What `plan` knows about the live servers: one frozen, JSON-serialisable snapshot read from both (read-only), so the
 // planner (src/plan/planner/) is a pure function of (Spec, ActualState, StateDocument, options) and unit tests can
 // feed it JSON fixtures. src/introspect/read-actual.ts fills it; nothing here holds a password.
-import type { SchemaModel } from '../model/schema.js';
+import type { DatabaseInfo, SchemaModel } from '../model/schema.js';
 import type { TargetCatalogLookup } from '../schema/compat.js';
 import type { Diagnostic } from '../util/errors.js';
 
-/** A database on a server (pg_database, templates and datallowconn = false left out). */
-export interface ServerDatabase {
-  readonly name: string;
-  readonly owner: string;
-  readonly encoding: string;
-  readonly collate: string;
-  readonly ctype: string;
-  /** 'c' libc, 'i' icu, 'b' builtin; null before 15. */
-  readonly localeProvider: 'c' | 'i' | 'b' | null;
-  /** ICU / builtin locale (15+ daticulocale, 17+ datlocale); null for libc. */
-  readonly locale: string | null;
-}
+/** A database on a server (pg_database, templates and datallowconn = false left out): the schema model's fields. */
+export type ServerDatabase = Pick<DatabaseInfo, 'name' | 'owner' | 'encoding' | 'collate' | 'ctype' | 'localeProvider' | 'locale'>;
 
 export interface ServerActual {
   /** displayName() of the connection: redacted, the one form servers appear in output. */
