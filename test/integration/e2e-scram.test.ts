@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createHostileDatabase, getCluster, READER_ROLE, SOURCE_ROLE, SUPERUSER_PASSWORD, TARGET_ROLE, type Cluster, type HostileDatabase,
 } from '../harness/index.js';
-import { ensureCli, expectSameRows, secretSpellings, show, targetName, userTables, Workspace } from './e2e-helpers.js';
+import { ensureCli, expectSameRows, secretSpellings, sequenceValues, show, targetName, userTables, Workspace } from './e2e-helpers.js';
 
 const SECRETS = [SOURCE_ROLE.password, TARGET_ROLE.password, READER_ROLE.password, SUPERUSER_PASSWORD];
 
@@ -85,6 +85,9 @@ describe('scram profile, hostile-settings database', () => {
     expect(await userTables(tgt, tdb)).toEqual(await userTables(src, hostile.database));
     const counts = await expectSameRows(src, hostile.database, tgt, tdb, hostile.tables);
     expect(counts[hostile.rlsTable]).toBe(hostile.rlsRows.total);
+    // The standalone sequence comes with a whole-database copy, with its value.
+    expect(await sequenceValues(tgt, tdb)).toEqual(await sequenceValues(src, hostile.database));
+    expect((await sequenceValues(tgt, tdb))[hostile.sequence]).toBe('1042');
     // The target database belongs to the target role, and so do its tables.
     const owners = await tgt.query<{ o: string }>("SELECT DISTINCT pg_get_userbyid(relowner) AS o FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'", [], tdb);
     expect(owners).toEqual([{ o: TARGET_ROLE.user }]);
