@@ -129,7 +129,10 @@ async function readDatabase(
     actual: {
       key: db.key,
       targetDatabase: db.targetDatabase,
-      source: source === null ? null : { model: source.model, sizes: source.sizes, largeObjects: source.largeObjects },
+      source: source === null ? null : {
+        model: source.model, sizes: source.sizes, largeObjects: source.largeObjects,
+        ...(Object.keys(source.unreadable).length === 0 ? {} : { unreadable: source.unreadable }),
+      },
       target: target === null ? null : { model: target.model, lookup: jsonLookup(target.lookup), tables: target.facts.tables },
     },
     diagnostics: target?.facts.unreadable ?? [],

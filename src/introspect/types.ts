@@ -53,6 +53,11 @@ export interface SourceDatabaseActual {
   readonly sizes: Readonly<Record<string, TableSize>>;
   /** pg_largeobject_metadata rows: the plan warns when large objects exist and the spec does not copy them. */
   readonly largeObjects: number;
+  /**
+   * Tables (leaves included) the source role may not COPY out whole, by ObjectKey, with why: the planner refuses to
+   * copy them (a COPY would fail with 42501, or row-level security would hide rows). Absent = none.
+   */
+  readonly unreadable?: Readonly<Record<string, readonly ('no-usage' | 'no-select' | 'row-security')[]>>;
 }
 
 export interface TargetDatabaseActual {

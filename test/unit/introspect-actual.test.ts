@@ -102,7 +102,7 @@ describe('parseSizes', () => {
   });
 
   it('reads no tables as none; leaves of a partitioned table come from pg_partition_tree', () => {
-    expect(parseSizes({ large_objects: '0', tables: null })).toEqual({ sizes: {}, largeObjects: 0, sampleCandidates: [] });
+    expect(parseSizes({ large_objects: '0', tables: null })).toEqual({ unreadable: {}, sizes: {}, largeObjects: 0, sampleCandidates: [] });
     expect(SIZES_SQL).toMatch(/pg_partition_tree\(c\.oid\) t WHERE t\.isleaf/);
   });
 });

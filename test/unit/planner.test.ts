@@ -160,6 +160,16 @@ describe('re-copies, consent and foreign keys', () => {
     expect(errors(p)).toEqual([expect.stringContaining('sales.orders is copied with rows but references sales.customers, which is schema-only')]);
   });
 
+  it('refuses a table the source role cannot read whole, with the statements that fix it', () => {
+    const fresh = freshActual();
+    const db = fresh.databases[0] as DatabaseActual;
+    const src = db.source;
+    const actual = { ...fresh, databases: [{ ...db, source: src === null ? null : { ...src, unreadable: { [objectKey('table', 'sales', 'orders')]: ['no-select', 'row-security'] as const } } }] };
+    const p = plan(spec, actual, null);
+    expect(errors(p)).toEqual(['database shop: the source role postgres cannot read every row of sales.orders (no SELECT, row-level security applies to it)']);
+    expect(p.diagnostics[0]?.hints).toEqual(['GRANT SELECT ON TABLE sales.orders TO postgres;', 'ALTER ROLE postgres BYPASSRLS;', '-- or copy it as structure only (schema_only) if its policies must hold']);
+  });
+
   it('rows already on the target that pgrepl did not copy need consent', () => {
     const p = plan(spec, convergedActual(), null);
     const step = p.steps.find((s) => s.address === ADDR.orders);

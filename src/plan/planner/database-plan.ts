@@ -12,6 +12,7 @@ import { checkTargetCompatibility } from '../../schema/compat.js';
 import { diffSchemas } from '../../schema/diff/diff-schemas.js';
 import { computeSchemaScope } from '../../schema/scope.js';
 import { selectedTableKeys } from '../../schema/scope-selection.js';
+import { quoteIdent, quoteQualified } from '../../pg/sql/quote.js';
 import type { DatabaseSpec } from '../../spec/model.js';
 import { selectTables } from '../../spec/select-tables.js';
 import type { StateDocument } from '../../state/state-document.js';
@@ -68,6 +69,8 @@ export interface DatabasePlanInput {
   readonly state: StateDocument | null;
   /** Roles the plan creates before any database step. */
   readonly plannedRoles: readonly string[];
+  /** The role pgrepl reads the source as (for GRANT hints). */
+  readonly sourceRole: string;
   readonly sourceNow: string;
   readonly refreshWindows: boolean;
   readonly throughput: Throughput | null;
@@ -77,6 +80,39 @@ export interface DatabasePlan {
   readonly steps: Omit<PlanStep, 'index'>[];
   readonly diagnostics: Diagnostic[];
   readonly desiredRows: ReadonlySet<string>;
+}
+
+/**
+ * A table whose rows are copied but that the source role cannot read whole: COPY would fail with 42501 halfway
+ * through the apply, or row-level security would hide rows. Refused up front with the statements that fix it.
+ */
+function unreadableTables(scope: DatabaseScope, role: string): Diagnostic[] {
+  const unreadable = scope.actual.source?.unreadable ?? {};
+  const r = quoteIdent(role);
+  const out: Diagnostic[] = [];
+  const rows = new Set(scope.rowsTables);
+  for (const o of scope.desired.objects) {
+    if (o.kind !== 'table' || unreadable[o.key] === undefined) continue;
+    let root = o;
+    while (root.partitionOf !== null) {
+      const parent = scope.desired.objects.find((p) => p.key === root.partitionOf?.parent);
+      if (parent?.kind !== 'table') break;
+      root = parent;
+    }
+    if (!rows.has(root.key)) continue;
+    const why = unreadable[o.key] ?? [];
+    const q = quoteQualified(o.schema as string, o.name);
+    const hints: string[] = [];
+    if (why.includes('no-usage')) hints.push(`GRANT USAGE ON SCHEMA ${quoteIdent(o.schema as string)} TO ${r};`);
+    if (why.includes('no-select')) hints.push(`GRANT SELECT ON TABLE ${q} TO ${r};`);
+    if (why.includes('row-security')) hints.push(`ALTER ROLE ${r} BYPASSRLS;`, `-- or copy it as structure only (schema_only) if its policies must hold`);
+    out.push({
+      severity: 'error',
+      message: `database ${scope.db.key}: the source role ${role} cannot read every row of ${q} (${why.map((w) => w === 'row-security' ? 'row-level security applies to it' : w === 'no-select' ? 'no SELECT' : 'no USAGE on its schema').join(', ')})`,
+      hints,
+    });
+  }
+  return out;
 }
 
 /** Owner, encoding and locale of a database pgrepl creates: the source's where the target allows them. */
@@ -111,6 +147,7 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
   const record = databaseRecord(input.state === null ? undefined : findResource(input.state, databaseAddress(db.key)));
   const missing = actual.target === null;
 
+  diagnostics.push(...unreadableTables(scope, input.sourceRole));
   const problems = filterRuleProblems(scope.desired, db, scope.rowsTables, scope.schemaOnly);
   let desired = scope.desired;
   if (db.filteredForeignKeys === 'not_valid' && problems.length > 0) {

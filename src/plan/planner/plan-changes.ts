@@ -42,7 +42,7 @@ export function planChanges(input: PlanInput): Plan {
   const desiredRows = new Set<string>();
   for (const scope of scopes) {
     const planned = planDatabase({
-      scope, target: actual.target, state, plannedRoles: roles.created, sourceNow: actual.source.now, refreshWindows: input.options.refreshWindows, throughput,
+      scope, target: actual.target, state, plannedRoles: roles.created, sourceRole: actual.source.user, sourceNow: actual.source.now, refreshWindows: input.options.refreshWindows, throughput,
     });
     steps.push(...planned.steps);
     diagnostics.push(...planned.diagnostics);

@@ -14,6 +14,8 @@ export interface SizeTableRow {
   readonly row_estimate: number;
   /** This role may COPY it out: USAGE on the schema, SELECT, and no row-level security in the way (row_security is off on source sessions). */
   readonly readable: boolean;
+  /** Why not, when not readable: `no-usage`, `no-select`, `row-security`. */
+  readonly why?: readonly ('no-usage' | 'no-select' | 'row-security')[] | null;
 }
 
 export interface SizesRow {
@@ -33,7 +35,12 @@ SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata) AS l
                  'bytes', s.bytes, 'row_estimate', s.row_estimate,
                  'readable', pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
                              AND (NOT c.relrowsecurity OR me.rolsuper OR me.rolbypassrls
-                                  OR (NOT c.relforcerowsecurity AND pg_catalog.pg_has_role(c.relowner, 'USAGE'))))
+                                  OR (NOT c.relforcerowsecurity AND pg_catalog.pg_has_role(c.relowner, 'USAGE'))),
+                 'why', pg_catalog.array_remove(ARRAY[
+                          CASE WHEN NOT pg_catalog.has_schema_privilege(n.oid, 'USAGE') THEN 'no-usage' END,
+                          CASE WHEN NOT pg_catalog.has_table_privilege(c.oid, 'SELECT') THEN 'no-select' END,
+                          CASE WHEN c.relrowsecurity AND NOT (me.rolsuper OR me.rolbypassrls
+                                    OR (NOT c.relforcerowsecurity AND pg_catalog.pg_has_role(c.relowner, 'USAGE'))) THEN 'row-security' END], NULL))
                ORDER BY n.nspname, c.relname)
           FROM pg_catalog.pg_class c
           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -52,6 +59,8 @@ SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata) AS l
 export interface SourceSizes {
   readonly sizes: Readonly<Record<string, TableSize>>;
   readonly largeObjects: number;
+  /** Tables (leaves included) this role may not COPY out whole, by ObjectKey, with why. */
+  readonly unreadable: Readonly<Record<string, readonly ('no-usage' | 'no-select' | 'row-security')[]>>;
   /** Ordinary tables (leaves included) with bytes > 0 that this role may read, largest first: what a throughput sample may read. */
   readonly sampleCandidates: readonly { readonly schema: string; readonly name: string; readonly bytes: number }[];
 }
@@ -59,11 +68,14 @@ export interface SourceSizes {
 export function parseSizes(row: SizesRow): SourceSizes {
   const sizes: Record<string, TableSize> = {};
   const candidates: { schema: string; name: string; bytes: number }[] = [];
+  const unreadable: Record<string, readonly ('no-usage' | 'no-select' | 'row-security')[]> = {};
   for (const t of row.tables ?? []) {
     const bytes = Number(t.bytes);
-    sizes[objectKey('table', t.schema, t.name)] = { bytes, rowEstimate: Number(t.row_estimate) };
+    const key = objectKey('table', t.schema, t.name);
+    sizes[key] = { bytes, rowEstimate: Number(t.row_estimate) };
+    if (!t.readable) unreadable[key] = t.why ?? [];
     if (t.relkind === 'r' && bytes > 0 && t.readable) candidates.push({ schema: t.schema, name: t.name, bytes });
   }
   candidates.sort((a, b) => b.bytes - a.bytes);
-  return { sizes, largeObjects: Number(row.large_objects), sampleCandidates: candidates };
+  return { sizes, largeObjects: Number(row.large_objects), unreadable, sampleCandidates: candidates };
 }
