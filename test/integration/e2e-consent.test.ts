@@ -3,40 +3,27 @@
 // nothing at all (the row stays, no other table is created, no state is written); with --allow-destroy the table's
 // rows are replaced by the source's and the next plan is empty.
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCluster, type Cluster } from '../harness/index.js';
-import { ensureCli, expectSameRows, show, tableDigest, targetName, Workspace } from './e2e-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { expectSameRows, show, tableDigest, useE2eDatabase } from './e2e-helpers.js';
 
 describe('a non-empty target table without consent', () => {
-  let src: Cluster;
-  let tgt: Cluster;
-  let db: string;
-  let tdb: string;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster({ major: 17 }), ensureCli()]) as [Cluster, Cluster, void];
-    db = await src.createDatabase('e2e_cons');
-    await src.query(`
+  const e2e = useE2eDatabase({
+    name: 'e2e_cons',
+    sql: `
       CREATE TABLE public.accounts (id int PRIMARY KEY, name text NOT NULL);
       CREATE TABLE public.notes (id int PRIMARY KEY, body text);
       INSERT INTO public.accounts SELECT g, 'acct ' || g FROM generate_series(1, 25) g;
       INSERT INTO public.notes SELECT g, 'note ' || g FROM generate_series(1, 40) g;
-      ANALYZE`, [], db);
+      ANALYZE`,
     // The target database exists already (made by someone else), with the same table holding a row of its own.
-    tdb = targetName('e2e_cons');
-    await tgt.query(`CREATE DATABASE ${tdb}`);
-    await tgt.query("CREATE TABLE public.accounts (id int PRIMARY KEY, name text NOT NULL); INSERT INTO public.accounts VALUES (999, 'precious')", [], tdb);
-    ws = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb, roles: 'skip' } } });
-  });
-
-  afterAll(async () => {
-    if (db) await src.dropDatabase(db);
-    if (tdb) await tgt.dropDatabase(tdb);
-    ws?.remove();
+    setup: async ({ tgt, tdb }) => {
+      await tgt.query(`CREATE DATABASE ${tdb}`);
+      await tgt.query("CREATE TABLE public.accounts (id int PRIMARY KEY, name text NOT NULL); INSERT INTO public.accounts VALUES (999, 'precious')", [], tdb);
+    },
   });
 
   it('apply --auto-approve refuses, naming the address and --allow-destroy, and changes nothing', async () => {
+    const { tgt, tdb, ws } = e2e;
     const plan = await ws.plan();
     expect(plan.code, show(plan)).toBe(0);
     expect(plan.stdout).toMatch(/# target\.rows\.\S*\.public\.accounts will be replaced/);
@@ -52,6 +39,7 @@ describe('a non-empty target table without consent', () => {
   });
 
   it('with --allow-destroy the rows are replaced by the source\'s, then nothing is left to do', async () => {
+    const { src, tgt, db, tdb, ws } = e2e;
     const r = await ws.apply(['--auto-approve', '--allow-destroy']);
     expect(r.code, show(r)).toBe(0);
     await expectSameRows(src, db, tgt, tdb, ['public.accounts', 'public.notes']);

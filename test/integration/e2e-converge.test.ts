@@ -2,11 +2,8 @@
 // schemas, foreign keys, an identity column, a serial, an enum, a view, a partitioned table with two leaves and a
 // generated column. Rows are compared with SQL of the test's own (count + order-independent hash per table),
 // sequence values must match, and a second apply changes nothing (no new state serial).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCluster, type Cluster } from '../harness/index.js';
-import {
-  databaseExists, ensureCli, expectSameRows, sequenceValues, show, targetName, userTables, Workspace,
-} from './e2e-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { databaseExists, expectSameRows, sequenceValues, show, useE2eDatabase, userTables } from './e2e-helpers.js';
 
 const SOURCE_SQL = `
 CREATE SCHEMA sales;
@@ -58,27 +55,10 @@ const CASES = [
 ];
 
 describe.each(CASES)('plan -> apply -> empty plan ($name)', ({ target }) => {
-  let src: Cluster;
-  let tgt: Cluster;
-  let db: string;
-  let tdb: string;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster(target), ensureCli()]) as [Cluster, Cluster, void];
-    db = await src.createDatabase('e2e_conv');
-    await src.query(SOURCE_SQL, [], db);
-    tdb = targetName('e2e_conv');
-    ws = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb, roles: 'skip' } } });
-  });
-
-  afterAll(async () => {
-    if (db) await src.dropDatabase(db);
-    if (tdb) await tgt.dropDatabase(tdb);
-    ws?.remove();
-  });
+  const e2e = useE2eDatabase({ name: 'e2e_conv', sql: SOURCE_SQL, target });
 
   it('plans the creation, applies it, copies every row and sequence, then plans nothing', async () => {
+    const { src, tgt, db, tdb, ws } = e2e;
     const first = await ws.plan(['--detailed-exitcode']);
     expect(first.code, show(first)).toBe(2);
     expect(first.stdout).toContain(`# target.database.${db} will be created`);
@@ -117,10 +97,12 @@ describe.each(CASES)('plan -> apply -> empty plan ($name)', ({ target }) => {
   });
 
   it('a standalone sequence (no table uses it) is copied with its value, as in a whole-database copy', async () => {
+    const { tgt, tdb } = e2e;
     expect((await sequenceValues(tgt, tdb))['public.invoice_no']).toBe('1234');
   });
 
   it('a second apply changes nothing: says so and writes no state', async () => {
+    const { ws } = e2e;
     const before = ws.state();
     const again = await ws.apply(['--auto-approve']);
     expect(again.code, show(again)).toBe(0);

@@ -9,7 +9,7 @@
 // Rows are compared with the test's own SQL, the filter applied on the source side.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCluster, type Cluster } from '../harness/index.js';
-import { databaseExists, ensureCli, expectSameRows, show, tableDigest, targetName, Workspace } from './e2e-helpers.js';
+import { databaseExists, ensureCli, expectSameRows, show, tableDigest, targetName, useE2eDatabase, Workspace } from './e2e-helpers.js';
 
 const T = '2026-03-15T12:00:00Z';
 const T_PLUS_1D = '2026-03-16T12:00:00Z';
@@ -17,16 +17,10 @@ const WINDOW = `created_at >= '${T}'::timestamptz - interval '30 days'`;
 const WINDOW_1D = `created_at >= '${T_PLUS_1D}'::timestamptz - interval '30 days'`;
 
 describe('time window anchored at the injected clock', () => {
-  let src: Cluster;
-  let tgt: Cluster;
-  let db: string;
-  let tdb: string;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster({ major: 17 }), ensureCli()]) as [Cluster, Cluster, void];
-    db = await src.createDatabase('e2e_win');
-    await src.query(`
+  const e2e = useE2eDatabase({
+    name: 'e2e_win',
+    databases: (db, tdb) => ({ [db]: { target_database: tdb, roles: 'skip', time_filters: [{ table: 'events', column: 'created_at', last: '30 days' }] } }),
+    sql: `
       CREATE TABLE public.customers (id int PRIMARY KEY, name text);
       CREATE TABLE public.events (id bigint PRIMARY KEY, customer_id int REFERENCES public.customers, created_at timestamptz NOT NULL, note text);
       CREATE INDEX events_created ON public.events (created_at);
@@ -36,21 +30,11 @@ describe('time window anchored at the injected clock', () => {
       INSERT INTO public.events VALUES (100001, 1, '${T}'::timestamptz - interval '30 days', 'on the bound'),
                                        (100002, 1, '${T}'::timestamptz - interval '30 days 1 second', 'just outside'),
                                        (100003, 1, '${T}'::timestamptz - interval '29 days 12 hours', 'inside, and outside a day later');
-      ANALYZE`, [], db);
-    tdb = targetName('e2e_win');
-    ws = new Workspace({
-      source: src, target: tgt,
-      databases: { [db]: { target_database: tdb, roles: 'skip', time_filters: [{ table: 'events', column: 'created_at', last: '30 days' }] } },
-    });
-  });
-
-  afterAll(async () => {
-    if (db) await src.dropDatabase(db);
-    if (tdb) await tgt.dropDatabase(tdb);
-    ws?.remove();
+      ANALYZE`,
   });
 
   it('copies only the rows newer than T - 30 days and shows the window as a literal', async () => {
+    const { src, tgt, db, tdb, ws } = e2e;
     const planned = await ws.plan([], { PGREPL_NOW: T });
     expect(planned.code, show(planned)).toBe(0);
     expect(planned.stdout).toContain("'2026-02-13 12:00:00+00'");
@@ -63,6 +47,7 @@ describe('time window anchored at the injected clock', () => {
   });
 
   it('a plan made a day later is still empty (the window is anchored in state)', async () => {
+    const { ws } = e2e;
     await ws.expectNoChanges({ PGREPL_NOW: T_PLUS_1D });
     const serial = ws.state().serial;
     const again = await ws.apply(['--auto-approve'], { PGREPL_NOW: T_PLUS_1D });
@@ -72,6 +57,7 @@ describe('time window anchored at the injected clock', () => {
   });
 
   it('plan --refresh-windows a day later replaces the rows of the windowed table, and nothing else', async () => {
+    const { src, tgt, db, tdb, ws } = e2e;
     const r = await ws.plan(['--refresh-windows', '--detailed-exitcode'], { PGREPL_NOW: T_PLUS_1D });
     expect(r.code, show(r)).toBe(2);
     expect(r.stdout).toMatch(/# target\.rows\.\S*\.public\.events will be replaced/);
@@ -208,35 +194,19 @@ describe('filters, schema_only, include/exclude, renamed target databases', () =
 });
 
 describe('a time window on a referenced table with filtered_foreign_keys: not_valid', () => {
-  let src: Cluster;
-  let tgt: Cluster;
-  let db: string;
-  let tdb: string;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster({ major: 17 }), ensureCli()]) as [Cluster, Cluster, void];
-    db = await src.createDatabase('e2e_nv');
-    await src.query(`
+  const e2e = useE2eDatabase({
+    name: 'e2e_nv',
+    databases: (db, tdb) => ({ [db]: { target_database: tdb, roles: 'skip', time_filters: [{ table: 'orders', column: 'placed', last: '30 days' }] } }),
+    sql: `
       CREATE TABLE public.orders (id int PRIMARY KEY, placed timestamptz NOT NULL);
       CREATE TABLE public.order_lines (order_id int NOT NULL REFERENCES public.orders, line int NOT NULL, PRIMARY KEY (order_id, line));
       INSERT INTO public.orders SELECT g, '${T}'::timestamptz - g * interval '1 day' FROM generate_series(1, 90) g;
       INSERT INTO public.order_lines SELECT 1 + g % 90, g FROM generate_series(1, 270) g;
-      ANALYZE`, [], db);
-    tdb = targetName('e2e_nv');
-    ws = new Workspace({
-      source: src, target: tgt,
-      databases: { [db]: { target_database: tdb, roles: 'skip', time_filters: [{ table: 'orders', column: 'placed', last: '30 days' }] } },
-    });
-  });
-
-  afterAll(async () => {
-    if (db) await src.dropDatabase(db);
-    if (tdb) await tgt.dropDatabase(tdb);
-    ws?.remove();
+      ANALYZE`,
   });
 
   it('refused by default naming both tables; with not_valid the FK is made NOT VALID and the plan stays empty', async () => {
+    const { src, tgt, db, tdb, ws } = e2e;
     const refused = await ws.plan([], { PGREPL_NOW: T });
     expect(refused.code, show(refused)).toBe(1);
     expect(refused.stdout + refused.stderr).toContain('public.order_lines');

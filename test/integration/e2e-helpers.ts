@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
-import { ident, literal, percentEncode, type Cluster } from '../harness/index.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { getCluster, ident, literal, percentEncode, type Cluster, type ClusterOptions } from '../harness/index.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PREBUILT = process.env['PGREPL_E2E_CLI'];
@@ -268,6 +268,60 @@ export class Workspace {
   remove(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+export interface E2eDatabaseOptions {
+  /** Prefix of the source database's name, and of the target database's (targetName). */
+  readonly name: string;
+  /** Run in the new source database: its schema and rows. */
+  readonly sql: string;
+  /** The spec's databases block; default: the source database into the target database, roles skipped. */
+  readonly databases?: (db: string, tdb: string) => Readonly<Record<string, DatabaseSettings>>;
+  /** Default { major: 15 }. */
+  readonly source?: ClusterOptions;
+  /** Default { major: 17 }. */
+  readonly target?: ClusterOptions;
+  /** Runs once the fixture is filled in, still in beforeAll (e.g. a target database someone else made). */
+  readonly setup?: (fixture: E2eDatabase) => Promise<void>;
+}
+
+/** One describe block's servers, source database, target database name and workspace. */
+export interface E2eDatabase {
+  readonly src: Cluster;
+  readonly tgt: Cluster;
+  readonly db: string;
+  readonly tdb: string;
+  readonly ws: Workspace;
+}
+
+/**
+ * The describe-level fixture of an end-to-end test: registers a beforeAll that gets both clusters and the built CLI,
+ * creates the source database from `sql`, picks a target database name and writes the workspace's spec, and an
+ * afterAll that drops both databases and removes the workspace. The returned object's fields are set in beforeAll:
+ * read them inside hooks and tests, not at describe time. (Hooks the caller registers later run before this
+ * afterAll: vitest runs after-hooks in reverse order.)
+ */
+export function useE2eDatabase(opts: E2eDatabaseOptions): E2eDatabase {
+  const fixture: { -readonly [K in keyof E2eDatabase]?: E2eDatabase[K] } = {};
+  beforeAll(async () => {
+    const [src, tgt] = await Promise.all([getCluster(opts.source ?? { major: 15 }), getCluster(opts.target ?? { major: 17 }), ensureCli()]);
+    fixture.src = src;
+    fixture.tgt = tgt;
+    const db = await src.createDatabase(opts.name);
+    fixture.db = db;
+    await src.query(opts.sql, [], db);
+    const tdb = targetName(opts.name);
+    fixture.tdb = tdb;
+    const databases = opts.databases?.(db, tdb) ?? { [db]: { target_database: tdb, roles: 'skip' } };
+    fixture.ws = new Workspace({ source: src, target: tgt, databases });
+    await opts.setup?.(fixture as E2eDatabase);
+  });
+  afterAll(async () => {
+    if (fixture.db !== undefined) await fixture.src?.dropDatabase(fixture.db);
+    if (fixture.tdb !== undefined) await fixture.tgt?.dropDatabase(fixture.tdb);
+    fixture.ws?.remove();
+  });
+  return fixture as E2eDatabase;
 }
 
 export interface StateJson {

@@ -11,9 +11,8 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCluster, type Cluster } from '../harness/index.js';
-import { CLI, databaseExists, ensureCli, expectSameRows, show, targetName, waitForOutput, Workspace } from './e2e-helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, databaseExists, expectSameRows, show, targetName, useE2eDatabase, waitForOutput, Workspace } from './e2e-helpers.js';
 
 const HOLDER = fileURLToPath(new URL('../fixtures/state/lock-holder.mjs', import.meta.url));
 
@@ -45,29 +44,19 @@ function startHolder(statePath: string): Holder {
 }
 
 describe('the state lock across processes', () => {
-  let src: Cluster;
-  let tgt: Cluster;
-  let db: string;
-  let tdb: string;
-  let ws: Workspace;
+  const e2e = useE2eDatabase({
+    name: 'e2e_lock',
+    sql: `CREATE TABLE public.t (id int PRIMARY KEY, v text); INSERT INTO public.t SELECT g, 'v' || g FROM generate_series(1, 1000) g`,
+  });
   let holder: Holder | undefined;
 
-  beforeAll(async () => {
-    [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster({ major: 17 }), ensureCli()]) as [Cluster, Cluster, void];
-    db = await src.createDatabase('e2e_lock');
-    await src.query(`CREATE TABLE public.t (id int PRIMARY KEY, v text); INSERT INTO public.t SELECT g, 'v' || g FROM generate_series(1, 1000) g`, [], db);
-    tdb = targetName('e2e_lock');
-    ws = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb, roles: 'skip' } } });
-  });
-
-  afterAll(async () => {
+  // Registered after the fixture's, so it runs before the databases are dropped.
+  afterAll(() => {
     if (holder !== undefined && holder.child.exitCode === null) holder.child.kill('SIGKILL');
-    if (db) await src.dropDatabase(db);
-    if (tdb) await tgt.dropDatabase(tdb);
-    ws?.remove();
   });
 
   it('a second apply fails at once naming the live holder, and changes nothing', async () => {
+    const { tgt, tdb, ws } = e2e;
     holder = startHolder(ws.statePath);
     const acquired = await holder.next('acquired');
     const r = await ws.apply(['--auto-approve']);
@@ -81,6 +70,7 @@ describe('the state lock across processes', () => {
   });
 
   it('apply --lock-timeout 30s waits for the holder, then runs and converges', async () => {
+    const { src, tgt, db, tdb, ws } = e2e;
     const h = holder as Holder;
     const running = ws.start(['apply', '--spec', ws.specFile, '--auto-approve', '--lock-timeout', '30s']);
     await waitForOutput(running, /waiting up to 30s/);
@@ -98,6 +88,7 @@ describe('the state lock across processes', () => {
   });
 
   it('two pgrepl apply processes: the second fails naming the first, a waiting third runs after it', async () => {
+    const { src, tgt, db } = e2e;
     const tdb2 = targetName('e2e_lock2');
     const ws2 = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb2, roles: 'skip' } } });
     const blocker = await src.connect({ database: db });

@@ -2,9 +2,9 @@
 // (an order and its two lines per transaction): apply succeeds and the target is the source as of ONE snapshot —
 // no more rows than the source has at the end, every target row exists on the source, and every copied order has
 // both of its lines (the two tables were read in the same snapshot). Then plan is still empty: rows are not counted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getCluster, type Cluster } from '../harness/index.js';
-import { ensureCli, show, tableDigest, targetName, Workspace } from './e2e-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { type Cluster } from '../harness/index.js';
+import { show, tableDigest, useE2eDatabase } from './e2e-helpers.js';
 
 const HASHES = "SET DateStyle = 'ISO, YMD'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; SELECT hashtextextended(t::text, 0)::text AS h FROM %s t";
 
@@ -13,32 +13,18 @@ async function rowHashes(cluster: Cluster, database: string, table: string): Pro
 }
 
 describe('apply while a writer inserts into the source', () => {
-  let src: Cluster;
-  let tgt: Cluster;
-  let db: string;
-  let tdb: string;
-  let ws: Workspace;
-
-  beforeAll(async () => {
-    [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster({ major: 17 }), ensureCli()]) as [Cluster, Cluster, void];
-    db = await src.createDatabase('e2e_writer');
-    await src.query(`
+  const e2e = useE2eDatabase({
+    name: 'e2e_writer',
+    sql: `
       CREATE TABLE public.orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer int NOT NULL, placed timestamptz NOT NULL DEFAULT clock_timestamp(), note text);
       CREATE TABLE public.order_lines (order_id bigint NOT NULL REFERENCES public.orders, line int NOT NULL, qty int, PRIMARY KEY (order_id, line));
       INSERT INTO public.orders (customer, note) SELECT g % 1000, repeat('n', g % 50) FROM generate_series(1, 60000) g;
       INSERT INTO public.order_lines SELECT id, l, l * 3 FROM public.orders, generate_series(1, 2) l;
-      ANALYZE`, [], db);
-    tdb = targetName('e2e_writer');
-    ws = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb, roles: 'skip' } } });
-  });
-
-  afterAll(async () => {
-    if (db) await src.dropDatabase(db);
-    if (tdb) await tgt.dropDatabase(tdb);
-    ws?.remove();
+      ANALYZE`,
   });
 
   it('copies one consistent snapshot, and plan stays empty', async () => {
+    const { src, tgt, db, tdb, ws } = e2e;
     const writer = await src.connect({ database: db });
     let stop = false;
     let committed = 0;
