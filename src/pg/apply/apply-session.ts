@@ -8,7 +8,7 @@ import { closeClient, killClient } from '../copy/close-client.js';
 import { importSnapshotSql } from '../copy/copy-sql.js';
 import { executeDdl, type ExecuteDdlOptions, type ExecuteDdlResult } from '../ddl/execute.js';
 import type { DdlStatement } from '../ddl/types.js';
-import { analyzeSql, type QualifiedName, readSequencesSql, regclassText, SET_SEQUENCES_SQL, TABLE_OIDS_SQL } from './apply-sql.js';
+import { analyzeSql, INDEX_BUILD_MEMORY, RAISE_MAINTENANCE_WORK_MEM_SQL, type QualifiedName, readSequencesSql, regclassText, SET_SEQUENCES_SQL, TABLE_OIDS_SQL } from './apply-sql.js';
 
 export interface SequenceValue {
   readonly sequence: QualifiedName;
@@ -60,9 +60,21 @@ function session(client: pg.Client): ApplySession {
   };
 }
 
-/** A target session (side 'target'), on `database` or, without it, the ConnInfo's own (maintenance) database. */
+/**
+ * A target session (side 'target'), on `database` or, without it, the ConnInfo's own (maintenance) database. A
+ * database session builds the post-data indexes, so it gets INDEX_BUILD_MEMORY.
+ */
 export async function openApplySession(ci: ConnInfo, database?: string): Promise<ApplySession> {
-  return session(await connect(ci, { side: 'target', ...(database === undefined ? {} : { database }) }));
+  const client = await connect(ci, { side: 'target', ...(database === undefined ? {} : { database }) });
+  if (database !== undefined) {
+    try {
+      await client.query(RAISE_MAINTENANCE_WORK_MEM_SQL, [INDEX_BUILD_MEMORY]);
+    } catch (e) {
+      await closeClient(client);
+      throw e;
+    }
+  }
+  return session(client);
 }
 
 /**

@@ -38,3 +38,11 @@ export function regclassText(n: QualifiedName): string {
 export function analyzeSql(table: QualifiedName): string {
   return `ANALYZE ${quoteQualified(table.schema, table.name)}`;
 }
+
+/**
+ * Index builds in post-data get a generous maintenance_work_mem (pg_restore leaves the server default, 64MB, which
+ * spills a large table's sort to disk), raised only: a server configured higher keeps its own.
+ */
+export const INDEX_BUILD_MEMORY = '256MB';
+export const RAISE_MAINTENANCE_WORK_MEM_SQL = `SELECT pg_catalog.set_config('maintenance_work_mem', $1, false)
+ WHERE pg_catalog.pg_size_bytes(pg_catalog.current_setting('maintenance_work_mem')) < pg_catalog.pg_size_bytes($1)`;
