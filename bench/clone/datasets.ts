@@ -46,7 +46,7 @@ const multi: Dataset = {
     await source.query(tables.map((t) => `CREATE TABLE public.${t} (id bigint PRIMARY KEY, account integer NOT NULL,
       amount numeric(12,2), created timestamptz NOT NULL, label text, flags integer[]);`).join('\n'), [], database);
     await inPairs(tables.map((t, i) => `INSERT INTO public.${t}
-      SELECT g, (g * 7919 + ${String(i)}) % 100000, (g % 1000000) / 100.0, timestamptz '2020-01-01' + g * interval '1 second',
+      SELECT g, (g::bigint * 7919 + ${String(i)}) % 100000, (g % 1000000) / 100.0, timestamptz '2020-01-01' + g * interval '1 second',
              md5(g::text || '${t}'), ARRAY[g % 10, g % 7, ${String(i)}]
       FROM generate_series(1, ${String(rows)}) g;
       CREATE INDEX ${t}_account ON public.${t} (account);`), (sql) => source.query(sql, [], database));
