@@ -48,9 +48,18 @@ describe('planner on a fresh target', () => {
   it('copies every column but the generated one, sets the identity sequence, estimates from the sampled rate', () => {
     const ops = p.steps.find((s) => s.address === ADDR.customers)?.operations ?? [];
     expect(ops).toEqual([
-      { type: 'data-copy', table: { schema: 'sales', name: 'customers' }, columns: ['id', 'name'], filter: null, truncateFirst: [], group: null, estimate: { rows: 100, bytes: 81_920, seconds: 0.1 } },
+      { type: 'data-copy', table: { schema: 'sales', name: 'customers' }, columns: ['id', 'name'], filter: null, truncateFirst: [], group: 'batch:0', estimate: { rows: 100, bytes: 81_920, seconds: 0.1 } },
       { type: 'sequence-values', sequences: [{ schema: 'sales', name: 'customers_id_seq' }] },
     ]);
+  });
+
+  it('copies small tables in shared units (one transaction each), a table of 1 MiB or more on its own', () => {
+    const source = sourceModel();
+    const fresh = freshActual(source);
+    const db = fresh.databases[0] as DatabaseActual;
+    const big = { ...db, source: db.source === null ? null : { ...db.source, sizes: { ...db.source.sizes, [objectKey('table', 'sales', 'orders')]: { bytes: 1_048_576, rowEstimate: 10_000 } } } };
+    const p = plan(spec, { ...fresh, databases: [big] }, null);
+    expect([ADDR.customers, ADDR.lines, ADDR.orders].map((a) => copies(p, a)[0]?.group)).toEqual(['batch:0', 'batch:0', null]);
   });
 
   it('plans nothing once the state records the copy and the target matches', () => {
