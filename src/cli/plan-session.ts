@@ -17,8 +17,9 @@ import type { Spec } from '../spec/model.js';
 import { readState } from '../state/local-backend.js';
 import type { StateDocument } from '../state/state-document.js';
 import { InputError, PgreplError } from '../util/errors.js';
+import { DEFAULT_SPEC_FILE } from './defaults.js';
 
-export const DEFAULT_SPEC_FILE = 'pgrepl.yaml';
+export { DEFAULT_SPEC_FILE };
 
 export interface SpecContext {
   readonly spec: Spec;

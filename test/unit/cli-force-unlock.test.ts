@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { forceUnlockCommand } from '../../src/cli/commands/force-unlock.js';
+import { forceUnlockCommand } from '../../src/cli/commands/force-unlock-command.js';
 import { acquireLock, lockPathFor, releaseLock } from '../../src/state/lock.js';
 
 let dir: string;

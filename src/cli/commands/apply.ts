@@ -1,9 +1,9 @@
 // `pgrepl apply [PLANFILE]`: make the target match the spec. Takes the state lock first (so the plan it runs is made
 // from a state nobody else is changing), then either checks a saved plan against the present (a stale plan is refused
 // with what moved) or plans now and shows the plan; asks for consent (confirm.ts); runs the engine with progress
-// and a cancel wired to SIGINT/SIGTERM; prints the summary. The lock is released on every path.
+// and a cancel wired to SIGINT/SIGTERM; prints the summary. The lock is released on every path. Its yargs definition
+// is apply-command.ts.
 import { readFile } from 'node:fs/promises';
-import type { CommandModule } from 'yargs';
 import { applyPlan } from '../../apply/apply-plan.js';
 import type { ApplyResult } from '../../apply/types.js';
 import { comparePlanBasis } from '../../plan/compare-basis.js';
@@ -19,13 +19,13 @@ import { acquireLock, releaseLock, releaseLockOnSignals, type Lock } from '../..
 import { emptyState } from '../../state/state-edits.js';
 import { InputError, PgreplError } from '../../util/errors.js';
 import { askToApply, consentDecision } from '../confirm.js';
+import { DEFAULT_LOCK_TIMEOUT } from '../defaults.js';
 import { chalk } from '../output.js';
-import { DEFAULT_SPEC_FILE, loadSpecContext, makePlan, planErrors, readLive, type LiveView, type SpecContext } from '../plan-session.js';
-import { runCommand } from '../run.js';
+import { loadSpecContext, makePlan, planErrors, readLive, type LiveView, type SpecContext } from '../plan-session.js';
 import { readVersion } from '../version.js';
 import { processIo, type CommandIo } from './plan.js';
 
-export const DEFAULT_LOCK_TIMEOUT = '0s';
+export { DEFAULT_LOCK_TIMEOUT };
 
 export interface ApplyArgs {
   planfile?: string;
@@ -184,7 +184,9 @@ export async function runApply(args: ApplyArgs, io: ApplyIo): Promise<number> {
       const { add, change, destroy } = plan.summary;
       io.out(`Applying the saved plan ${args.planfile} (made ${plan.createdAt}): ${add} to add, ${change} to change, ${destroy} to destroy.\n`);
     } else {
-      live = await readLive(ctx, { env: io.env, sampleThroughput: true });
+      // With --auto-approve the plan is shown and applied at once: nobody weighs its copy-time estimate, so the
+      // throughput sample on the source (a fixed ~0.3 s) is skipped; estimates then come from earlier applies only.
+      live = await readLive(ctx, { env: io.env, sampleThroughput: args['auto-approve'] !== true });
       plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true }, io.env);
       io.out(renderPlanText(plan, { color: io.color }));
       const errors = planErrors(plan);
@@ -220,22 +222,3 @@ export function processApplyIo(): ApplyIo {
     handleSignals: true,
   };
 }
-
-export const applyCommand: CommandModule<object, ApplyArgs> = {
-  command: 'apply [planfile]',
-  describe: 'Make the target match the spec (plans, asks, applies; or applies a saved plan)',
-  builder: (y) =>
-    y
-      .positional('planfile', { type: 'string', description: 'A plan saved by `pgrepl plan --out FILE`: apply exactly it, refused if stale' })
-      .option('spec', { type: 'string', description: `Replication spec (YAML); default ${DEFAULT_SPEC_FILE}, or the one a saved plan names` })
-      .option('auto-approve', { type: 'boolean', alias: 'yes', description: 'Do not ask; never implies consent to destroy' })
-      .option('allow-destroy', { type: 'boolean', alias: 'drop-existing', description: 'Consent to steps that drop or rewrite target data' })
-      .option('destroy', { type: 'boolean', description: 'Remove what the state records (databases, tables, rows pgrepl made)' })
-      .option('refresh-windows', { type: 'boolean', description: 'Re-anchor every time window (last: …) at the source\'s now()' })
-      .option('lock-timeout', { type: 'string', description: 'How long to wait for a state lock held by another run (30s, 5m)', default: DEFAULT_LOCK_TIMEOUT })
-      .option('workers', { type: 'number', description: 'Parallel COPY workers per database (default 2)' })
-      .example('$0 apply', 'Plan, show, ask, apply')
-      .example('$0 apply --auto-approve', 'In CI: apply without asking (destructive steps still need --allow-destroy)')
-      .example('$0 apply plan.json', 'Apply a reviewed plan, refused if anything moved since'),
-  handler: (args) => runCommand(() => runApply(args, processApplyIo())),
-};

@@ -1,10 +1,12 @@
-// Every command module, in the order `pgrepl --help` lists them.
+// Every command's yargs definition, in the order `pgrepl --help` lists them. These modules are light (flags, help,
+// examples); each handler imports its command's body when it runs, so `pgrepl --help`, completion and one command
+// do not load every other command's dependencies (the planner, the copy engine, execa, the spec validator).
 import type { CommandModule } from 'yargs';
-import { applyCommand } from './apply.js';
-import { demoCommand } from './demo.js';
-import { forceUnlockCommand } from './force-unlock.js';
-import { planCommand } from './plan.js';
-import { validateCommand } from './validate.js';
+import { applyCommand } from './apply-command.js';
+import { demoCommand } from './demo-command.js';
+import { forceUnlockCommand } from './force-unlock-command.js';
+import { planCommand } from './plan-command.js';
+import { validateCommand } from './validate-command.js';
 
 // yargs' CommandModule generics differ per command; the list only needs their common shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

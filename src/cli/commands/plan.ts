@@ -1,15 +1,14 @@
 // `pgrepl plan`: show what apply would change (read-only on both servers). Human text, or `--json` only, and
 // `--out FILE` saves the plan for `pgrepl apply FILE`. Exit codes (CONTRACTS.md): 1 when the plan has errors (or the
 // job could not be done), with `--detailed-exitcode` 0 = no changes and 2 = changes, so CI can check for drift.
+// Its yargs definition is plan-command.ts.
 import { chmod, writeFile } from 'node:fs/promises';
-import type { CommandModule } from 'yargs';
 import { planToJson } from '../../plan/plan-json.js';
 import { renderPlanJson } from '../../render/render-plan-json.js';
 import { renderPlanText } from '../../render/render-plan.js';
 import { chalk } from '../output.js';
 import { checkPlanDdl, renderDdlCheck } from '../plan-check-ddl.js';
-import { DEFAULT_SPEC_FILE, loadSpecContext, makePlan, planErrors, readLive } from '../plan-session.js';
-import { runCommand } from '../run.js';
+import { loadSpecContext, makePlan, planErrors, readLive } from '../plan-session.js';
 
 const PLAN_FILE_MODE = 0o600;
 
@@ -75,21 +74,3 @@ export async function runPlan(args: PlanArgs, io: CommandIo): Promise<number> {
   if (args['detailed-exitcode'] === true) return plan.steps.length > 0 ? 2 : 0;
   return 0;
 }
-
-export const planCommand: CommandModule<object, PlanArgs> = {
-  command: 'plan',
-  describe: 'Show what apply would change (reads both servers, changes nothing)',
-  builder: (y) =>
-    y
-      .option('spec', { type: 'string', description: `Replication spec (YAML); default ${DEFAULT_SPEC_FILE}` })
-      .option('out', { type: 'string', description: 'Save the plan to this file, for `pgrepl apply FILE`' })
-      .option('json', { type: 'boolean', description: 'Print the plan as JSON, nothing else on stdout' })
-      .option('detailed-exitcode', { type: 'boolean', description: 'Exit 0 with no changes, 2 with changes (1 on error)' })
-      .option('destroy', { type: 'boolean', description: 'Plan to remove what the state records (databases, tables, rows pgrepl made)' })
-      .option('refresh-windows', { type: 'boolean', description: 'Re-anchor every time window (last: …) at the source\'s now()' })
-      .option('check-ddl', { type: 'boolean', description: 'Run the plan\'s target DDL inside BEGIN … ROLLBACK to catch what the server would refuse' })
-      .example('$0 plan', 'Show the changes for ./pgrepl.yaml')
-      .example('$0 plan --out plan.json && $0 apply plan.json', 'Review a plan, then apply exactly it')
-      .example('$0 plan --detailed-exitcode', 'Drift check in CI: exit 2 when the target differs'),
-  handler: (args) => runCommand(() => runPlan(args, processIo())),
-};

@@ -1,16 +1,16 @@
 // `pgrepl validate`: check both servers, roles and the spec before anything is changed. Thin: pick the spec
 // (file or flags), run the library's checks, print them (human report or JSON Lines), exit 1 if any failed.
+// Its yargs definition is validate-command.ts.
 import { existsSync } from 'node:fs';
-import type { CommandModule } from 'yargs';
 import { loadSpecFile } from '../../spec/load.js';
 import type { Spec } from '../../spec/model.js';
 import { InputError } from '../../util/errors.js';
 import { exitCodeOf, renderHuman, renderJsonLines, validate } from '../../validate/index.js';
 import { specFromFlags } from '../../validate/flags-spec.js';
 import { chalk, symbols } from '../output.js';
-import { runCommand } from '../run.js';
+import { DEFAULT_SPEC_FILE } from '../defaults.js';
 
-export const DEFAULT_SPEC_FILE = 'pgrepl.yaml';
+export { DEFAULT_SPEC_FILE };
 
 export interface ValidateArgs {
   spec?: string;
@@ -57,22 +57,3 @@ export async function runValidate(args: ValidateArgs, out: (text: string) => voi
   out(args.json ? renderJsonLines(results) : renderHuman(results, symbols, { dim: chalk.dim, bold: chalk.bold }));
   return exitCodeOf(results);
 }
-
-export const validateCommand: CommandModule<object, ValidateArgs> = {
-  command: 'validate',
-  describe: 'Check both servers, roles and the spec before anything is changed (changes nothing)',
-  builder: (y) =>
-    y
-      .option('spec', { type: 'string', description: `Replication spec (YAML); default ${DEFAULT_SPEC_FILE} when no --source/--target` })
-      .option('source', { type: 'string', description: 'Source connection (URL or key=value), without a spec' })
-      .option('target', { type: 'string', description: 'Target connection (URL or key=value), without a spec' })
-      .option('include-databases', {
-        type: 'string',
-        description: 'With --source/--target: the databases to check, comma-separated (default: the source URL\'s database, or every database when it is postgres)',
-      })
-      .option('json', { type: 'boolean', description: 'Print one JSON object per check (JSON Lines), nothing else' })
-      .example('$0 validate --spec pgrepl.yaml', 'Check everything the spec needs')
-      .example('$0 validate --source postgres://app@src/shop --target postgres://app@dst/shop', 'Check two servers without a spec')
-      .example('$0 validate --json | jq -c \'select(.status == "fail")\'', 'Only the failed checks, as JSON'),
-  handler: (args) => runCommand(() => runValidate(args, (text) => process.stdout.write(text))),
-};
