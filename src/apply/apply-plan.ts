@@ -10,26 +10,15 @@ import type { PlanStep } from '../plan/types.js';
 import { runDataStage } from './data-stage.js';
 import { ApplyCancelledError, ApplyStepError } from './errors.js';
 import { buildSchedule, type DatabaseSchedule, type SqlItem, stepPlace } from './schedule.js';
+import { runPostDataStage } from './post-data-stage.js';
 import { runSqlStage } from './run-sql-stage.js';
 import { StateWriter } from './state-writer.js';
 import { StepBook } from './step-book.js';
 import type { ApplyOptions, ApplyResult } from './types.js';
+import { onSessions, withSession } from './with-session.js';
 
+/** Copy workers, and sessions for a database's post-data index builds and ANALYZE. */
 export const DEFAULT_COPY_WORKERS = 2;
-
-/** Opens a session that the signal cuts; `fn` runs with it, and it is always closed. */
-async function withSession<T>(open: () => Promise<ApplySession>, signal: AbortSignal | undefined, fn: (s: ApplySession) => Promise<T>): Promise<T> {
-  const session = await open();
-  const onAbort = (): void => session.kill();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    if (signal?.aborted === true) session.kill();
-    return await fn(session);
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    await session.close();
-  }
-}
 
 /** Consecutive cluster items of one step (a step's cluster operations run and are recorded together). */
 function byStep(items: readonly SqlItem[]): SqlItem[][] {
@@ -93,16 +82,20 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
         bytes += data.bytes;
         copied = data.copied;
       }
-      await runSqlStage({ ...stage, session, items: db.postData, checkpoint: at('post-data'), label: `the post-data of ${key}` });
+      const open = (): Promise<ApplySession> => openApplySession(opts.target, db.database.target);
+      const postData = { ...stage, items: db.postData, checkpoint: at('post-data'), label: `the post-data of ${key}` };
+      if (session === null) await runSqlStage({ ...postData, session });
+      else await runPostDataStage({ ...postData, session, copies: db.copies, workers, open, signal });
       if (session !== null && copied.length > 0) {
-        book.emit({ type: 'message', level: 'info', text: `${key}: ANALYZE of ${copied.length} copied table(s)` });
-        for (const c of copied) {
+        book.emit({ type: 'message', level: 'info', text: `${key}: ANALYZE of ${copied.length} copied table(s) on up to ${workers} session(s)` });
+        book.checkCancel(`the ANALYZE of ${key}`);
+        await onSessions(copied, workers, session, open, signal, async (s, c) => {
           book.checkCancel(`the ANALYZE of ${key}`);
-          await session.analyze(c.table).catch((e: unknown) => {
+          await s.analyze(c.table).catch((e: unknown) => {
             if (signal?.aborted === true) throw new ApplyCancelledError(`the ANALYZE of ${key}`, signal.reason);
             throw new ApplyStepError(c.step, e);
           });
-        }
+        });
       }
     };
     if (needsSession(db)) await withSession(() => openApplySession(opts.target, db.database.target), signal, run);

@@ -17,7 +17,7 @@ import type { StepBook } from './step-book.js';
  */
 export const STATEMENTS_PER_BATCH = 500;
 
-interface Entry {
+export interface Entry {
   readonly step: PlanStep;
   readonly statement: DdlStatement;
 }
@@ -36,7 +36,7 @@ export interface SqlStageInput {
 }
 
 /** Where to cut the batch: after the last statement of the step the fault names, if it finishes here. */
-function splitPoints(entries: readonly Entry[], finishing: readonly PlanStep[], killAfterStep: number | undefined): number[] {
+export function splitPoints(entries: readonly Entry[], finishing: readonly PlanStep[], killAfterStep: number | undefined): number[] {
   if (killAfterStep === undefined || !finishing.some((s) => s.index === killAfterStep)) return [entries.length];
   let last = -1;
   entries.forEach((e, i) => {
@@ -64,7 +64,7 @@ export async function runSqlStage(input: SqlStageInput): Promise<void> {
   }
 }
 
-async function runChunk(session: ApplySession, chunk: readonly Entry[], book: StepBook, label: string): Promise<void> {
+export async function runChunk(session: ApplySession, chunk: readonly Entry[], book: StepBook, label: string): Promise<void> {
   let current = 0;
   try {
     await session.runDdl(chunk.map((e) => e.statement), {

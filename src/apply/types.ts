@@ -25,7 +25,7 @@ export interface ApplyOptions {
   readonly newState: () => StateDocument;
   /** `apply`, `destroy`, `init`, … recorded in the history entry. */
   readonly command: string;
-  /** Copy workers per database (default: 2). */
+  /** Sessions per database for the copy, the post-data index and key builds, and ANALYZE (default: 2). */
   readonly workers?: number;
   /** Progress events (rendered by src/render/progress/). */
   readonly onEvent?: (event: ApplyEvent) => void;

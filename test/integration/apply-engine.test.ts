@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../src/apply/apply-plan.js';
 import { ApplyStepError } from '../../src/apply/errors.js';
+import { splitPostData } from '../../src/apply/post-data-stage.js';
+import { buildSchedule } from '../../src/apply/schedule.js';
 import type { ApplyEvent } from '../../src/apply/types.js';
 import { databaseAddress, roleAddress, rowsAddress } from '../../src/model/address.js';
 import { parseConnString } from '../../src/pg/conninfo/parse.js';
@@ -69,6 +71,14 @@ describe.each([[15, 15], [15, 17]] as [Major, Major][])('applyPlan %i -> %i', (f
     expect(await sequenceState(target, targetDb, 'shop.invoice_no')).toEqual({ last_value: '1016', is_called: true });
     // Post-data ran after the data: the FK and the index exist, the copied tables were analysed.
     expect(await target.query("SELECT conname FROM pg_constraint WHERE contype = 'f'", [], targetDb)).toEqual([{ conname: 'orders_customer_id_fkey' }]);
+    // The FK's referenced key (customers_pkey) was built in the parallel part of post-data, beside the other tables'
+    // keys, and the FK itself serially after it; the FK is valid.
+    const dbSchedule = buildSchedule(plan).databases.find((d) => d.database.key === sourceDb);
+    const split = splitPostData(dbSchedule?.postData ?? [], dbSchedule?.copies ?? []);
+    expect(split.parallel.length).toBeGreaterThan(1);
+    expect(split.parallel.flatMap((g) => g.entries).some((e) => /ADD CONSTRAINT customers_pkey PRIMARY KEY/.test(e.statement.sql))).toBe(true);
+    expect(split.serial.some((e) => /ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY/.test(e.statement.sql))).toBe(true);
+    expect(await target.query("SELECT convalidated FROM pg_constraint WHERE conname = 'orders_customer_id_fkey'", [], targetDb)).toEqual([{ convalidated: true }]);
     expect(await target.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'orders_customer_idx'", [], targetDb)).toEqual([{ n: 1 }]);
     const analysed = await target.query<{ relname: string }>(
       'SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL ORDER BY relname', [], targetDb);

@@ -1,0 +1,111 @@
+// The post-data stage of one database on up to `workers` sessions. The clone benchmark (bench/README.md, 8 tables)
+// spent 8.1 s in post-data on one session against 4.5 s for pg_restore -j2 / pgcopydb, which build indexes in
+// parallel. Plan (splitPostData, pure):
+//   - parallel: per table, the leading index builds and non-FK `ADD` constraints (the statements that scan or sort
+//     the table's rows); one table's statements stay in order on one session; tables largest first (the copy's
+//     estimated bytes), else in schedule order;
+//   - then serially, on the main session, in schedule order: everything else — foreign keys (they read the
+//     referenced table's unique index, built in parallel above), triggers, policies, grants, comments, ATTACH
+//     PARTITION, statements of views, sequences, the database… A statement that is not an index or key build cuts its
+//     table's parallel part: the rest of that table goes serial too, so one object's statements never change order.
+// Triggers, attaches and the like stay serial because they may depend on another table's statements (a partition's
+// cloned trigger state follows the parent's trigger; an index attach needs the parent's index), which DdlStatement
+// does not record. A step is finished when its last statement ran, whichever session ran it.
+import { keyKind, objectKey } from '../model/object-key.js';
+import type { ApplySession } from '../pg/apply/apply-session.js';
+import type { PlanStep } from '../plan/types.js';
+import { type Entry, runChunk, type SqlStageInput, splitPoints, STATEMENTS_PER_BATCH } from './run-sql-stage.js';
+import { type CopyItem, type SqlItem, stepsFinishedAt } from './schedule.js';
+import { onSessions } from './with-session.js';
+
+export interface PostDataSplit {
+  /** Per table, its parallel statements in order; tables largest first. */
+  readonly parallel: readonly { readonly object: string; readonly entries: readonly Entry[] }[];
+  /** Run after every parallel group, on one session, in schedule order. */
+  readonly serial: readonly Entry[];
+}
+
+const FOREIGN_KEY = /\bFOREIGN\s+KEY\b/i;
+const INDEX_BUILD = /^\s*CREATE\s+(UNIQUE\s+)?INDEX\b/i;
+const KEY_BUILD = /^\s*ALTER\s+TABLE\b[\s\S]*?\bADD\s+(CONSTRAINT|PRIMARY\s+KEY|UNIQUE|CHECK|EXCLUDE|NOT\s+NULL)\b/i;
+
+/** Whether a statement may run beside other tables' statements: a table's own index or non-FK key build. */
+export function isParallelStatement(entry: Entry): boolean {
+  const { sql, object } = entry.statement;
+  if (!object.startsWith('table:') || keyKind(object) !== 'table') return false;
+  if (FOREIGN_KEY.test(sql)) return false;
+  return INDEX_BUILD.test(sql) || KEY_BUILD.test(sql);
+}
+
+export function splitPostData(items: readonly SqlItem[], copies: readonly CopyItem[]): PostDataSplit {
+  const entries: Entry[] = items.flatMap((item) => item.op.statements.map((statement) => ({ step: item.step, statement })));
+  const bytes = new Map<string, number>();
+  for (const c of copies) {
+    const key = objectKey('table', c.op.table.schema, c.op.table.name);
+    bytes.set(key, (bytes.get(key) ?? 0) + c.op.estimate.bytes);
+  }
+  const groups = new Map<string, Entry[]>();
+  const cut = new Set<string>();
+  const serial: Entry[] = [];
+  for (const e of entries) {
+    const object = e.statement.object;
+    if (!cut.has(object) && isParallelStatement(e)) {
+      const group = groups.get(object);
+      if (group === undefined) groups.set(object, [e]);
+      else group.push(e);
+    } else {
+      cut.add(object);
+      serial.push(e);
+    }
+  }
+  // Stable sort: equal (or unknown) sizes keep schedule order.
+  const parallel = [...groups].map(([object, list], at) => ({ object, entries: list, size: bytes.get(object) ?? 0, at }))
+    .sort((a, b) => b.size - a.size || a.at - b.at)
+    .map(({ object, entries: list }) => ({ object, entries: list }));
+  return { parallel, serial };
+}
+
+export interface PostDataInput extends SqlStageInput {
+  readonly session: ApplySession;
+  readonly copies: readonly CopyItem[];
+  readonly workers: number;
+  /** A further session on the same database (for the parallel workers). */
+  readonly open: () => Promise<ApplySession>;
+  readonly signal: AbortSignal | undefined;
+}
+
+export async function runPostDataStage(input: PostDataInput): Promise<void> {
+  const { book, label, killAfterStep } = input;
+  const split = splitPostData(input.items, input.copies);
+  const finishing = stepsFinishedAt(input.plan, input.schedule, input.checkpoint);
+  const pending = new Map<number, number>();
+  for (const e of [...split.parallel.flatMap((g) => g.entries), ...split.serial]) pending.set(e.step.index, (pending.get(e.step.index) ?? 0) + 1);
+  book.checkCancel(label);
+
+  // State writes are compare-and-swap on serial: workers record their finished steps one at a time.
+  let writes: Promise<void> = Promise.resolve();
+  const record = (): Promise<void> => {
+    writes = writes.then(() => book.finish(finishing.filter((s: PlanStep) => (pending.get(s.index) ?? 0) === 0)));
+    return writes;
+  };
+  const run = async (session: ApplySession, entries: readonly Entry[]): Promise<void> => {
+    let done = 0;
+    for (const end of splitPoints(entries, finishing, killAfterStep)) {
+      const chunk = entries.slice(done, end);
+      for (let at = 0; at < chunk.length; at += STATEMENTS_PER_BATCH) {
+        const batch = chunk.slice(at, at + STATEMENTS_PER_BATCH);
+        await runChunk(session, batch, book, label);
+        for (const e of batch) pending.set(e.step.index, (pending.get(e.step.index) ?? 0) - 1);
+      }
+      done = end;
+      await record();
+    }
+  };
+
+  if (split.parallel.length > 0) {
+    await onSessions(split.parallel, input.workers, input.session, input.open, input.signal, (session, group) => run(session, group.entries));
+    book.checkCancel(label);
+  }
+  await run(input.session, split.serial);
+  await record();
+}
