@@ -98,7 +98,8 @@ const OPERATION_CHECKS: Readonly<Record<Operation['type'], (o: Obj, path: string
     arr(o.truncateFirst, `${p}.truncateFirst`).forEach((t, i) => tableName(t, `${p}.truncateFirst[${i}]`));
     if (o.group !== null) str(o.group, `${p}.group`);
     const e = obj(o.estimate, `${p}.estimate`);
-    for (const k of ['rows', 'bytes', 'seconds'] as const) num(e[k], `${p}.estimate.${k}`);
+    for (const k of ['rows', 'bytes'] as const) num(e[k], `${p}.estimate.${k}`);
+    if (e.seconds !== null) num(e.seconds, `${p}.estimate.seconds`);
   },
   'sequence-values': (o, p) => arr(o.sequences, `${p}.sequences`).forEach((t, i) => tableName(t, `${p}.sequences[${i}]`)),
   'create-slot': (o, p) => {

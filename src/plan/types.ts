@@ -38,7 +38,8 @@ export interface SqlOperation {
 export interface CopyEstimate {
   readonly rows: number;
   readonly bytes: number;
-  readonly seconds: number;
+  /** null: no copy rate known yet (no earlier apply measured one and none was sampled). */
+  readonly seconds: number | null;
 }
 
 /**

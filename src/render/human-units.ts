@@ -37,5 +37,5 @@ export function formatSeconds(seconds: number): string {
 }
 
 export function formatEstimate(e: CopyEstimate): string {
-  return `${formatRows(e.rows)}, ${formatBytes(e.bytes)}, ${formatSeconds(e.seconds)}`;
+  return `${formatRows(e.rows)}, ${formatBytes(e.bytes)}, ${e.seconds === null ? 'time unknown (no copy rate measured yet)' : formatSeconds(e.seconds)}`;
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { objectKey } from '../../src/model/object-key.js';
 import { rowsAddress } from '../../src/model/address.js';
 import { column, table } from './ddl-model-builders.js';
-import type { DataCopyOperation, Plan, SqlOperation } from '../../src/plan/types.js';
+import type { CopyEstimate, DataCopyOperation, Plan, SqlOperation } from '../../src/plan/types.js';
+import { formatEstimate } from '../../src/render/human-units.js';
 import type { ActualState, DatabaseActual } from '../../src/introspect/types.js';
 import { ADDR, convergedActual, freshActual, ORDER_SEQ, plan, sourceModel, specText, stateAfter } from './planner-fixtures.js';
 
@@ -60,6 +61,13 @@ describe('planner on a fresh target', () => {
     const big = { ...db, source: db.source === null ? null : { ...db.source, sizes: { ...db.source.sizes, [objectKey('table', 'sales', 'orders')]: { bytes: 1_048_576, rowEstimate: 10_000 } } } };
     const p = plan(spec, { ...fresh, databases: [big] }, null);
     expect([ADDR.customers, ADDR.lines, ADDR.orders].map((a) => copies(p, a)[0]?.group)).toEqual(['batch:0', 'batch:0', null]);
+  });
+
+  it('says the time is unknown when no copy rate was measured or sampled, instead of a made-up figure', () => {
+    const p = plan(spec, { ...freshActual(), sampledThroughput: null }, null);
+    const estimate = copies(p, ADDR.orders)[0]?.estimate;
+    expect(estimate?.seconds).toBeNull();
+    expect(formatEstimate(estimate as CopyEstimate)).toBe('100 rows, 80 kB, time unknown (no copy rate measured yet)');
   });
 
   it('plans nothing once the state records the copy and the target matches', () => {

@@ -71,7 +71,7 @@ function identitySequences(t: TableObject): { schema: string; name: string }[] {
 function estimateOf(size: TableSize | undefined, throughput: Throughput | null): DataCopyOperation['estimate'] {
   const bytes = Math.max(0, size?.bytes ?? 0);
   const rows = Math.max(0, Math.round(size?.rowEstimate ?? 0));
-  return { rows, bytes, seconds: throughput === null || throughput.bytesPerSecond <= 0 ? 0 : Math.round((bytes / throughput.bytesPerSecond) * 10) / 10 };
+  return { rows, bytes, seconds: throughput === null || throughput.bytesPerSecond <= 0 ? null : Math.round((bytes / throughput.bytesPerSecond) * 10) / 10 };
 }
 
 /** Root key of a table (itself unless a partition). */
