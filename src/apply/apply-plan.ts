@@ -85,7 +85,12 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       const open = (): Promise<ApplySession> => openApplySession(opts.target, db.database.target);
       const postData = { ...stage, items: db.postData, checkpoint: at('post-data'), label: `the post-data of ${key}` };
       if (session === null) await runSqlStage({ ...postData, session });
-      else await runPostDataStage({ ...postData, session, copies: db.copies, workers, open, signal });
+      else {
+        await runPostDataStage({
+          ...postData, session, copies: db.copies, workers, open, signal,
+          ...(opts.parallelPostDataMinBytes === undefined ? {} : { parallelMinBytes: opts.parallelPostDataMinBytes }),
+        });
+      }
       if (session !== null && copied.length > 0) {
         book.emit({ type: 'message', level: 'info', text: `${key}: ANALYZE of ${copied.length} copied table(s) on up to ${workers} session(s)` });
         book.checkCancel(`the ANALYZE of ${key}`);

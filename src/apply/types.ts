@@ -27,6 +27,8 @@ export interface ApplyOptions {
   readonly command: string;
   /** Sessions per database for the copy, the post-data index and key builds, and ANALYZE (default: 2). */
   readonly workers?: number;
+  /** A table's post-data index builds run beside other tables' only when its copy moved this much (tests lower it). */
+  readonly parallelPostDataMinBytes?: number;
   /** Progress events (rendered by src/render/progress/). */
   readonly onEvent?: (event: ApplyEvent) => void;
   /** Cancels running COPYs and DDL (SIGINT/SIGTERM); the engine stops at once and rejects with CopyCancelledError / ApplyCancelledError. */

@@ -61,7 +61,7 @@ describe.each([[15, 15], [15, 17]] as [Major, Major][])('applyPlan %i -> %i', (f
     const result = await applyPlan({
       plan, source: parse(source.url()), target: parse(target.url()), store, state: null,
       newState: () => emptyState({ pgreplVersion: 'test', lineage: LINEAGE }), command: 'apply', now: () => NOW,
-      onEvent: (e) => events.push(e),
+      onEvent: (e) => events.push(e), parallelPostDataMinBytes: 0,
     });
 
     // Data: equal by SQL of our own; sequences equal (including is_called of a never-used one).
@@ -74,7 +74,7 @@ describe.each([[15, 15], [15, 17]] as [Major, Major][])('applyPlan %i -> %i', (f
     // The FK's referenced key (customers_pkey) was built in the parallel part of post-data, beside the other tables'
     // keys, and the FK itself serially after it; the FK is valid.
     const dbSchedule = buildSchedule(plan).databases.find((d) => d.database.key === sourceDb);
-    const split = splitPostData(dbSchedule?.postData ?? [], dbSchedule?.copies ?? []);
+    const split = splitPostData(dbSchedule?.postData ?? [], dbSchedule?.copies ?? [], 0);
     expect(split.parallel.length).toBeGreaterThan(1);
     expect(split.parallel.flatMap((g) => g.entries).some((e) => /ADD CONSTRAINT customers_pkey PRIMARY KEY/.test(e.statement.sql))).toBe(true);
     expect(split.serial.some((e) => /ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY/.test(e.statement.sql))).toBe(true);

@@ -1,6 +1,6 @@
 // Which post-data statements the engine builds in parallel (per table, largest first) and which run serially after.
 import { describe, expect, it } from 'vitest';
-import { isParallelStatement, splitPostData } from '../../src/apply/post-data-stage.js';
+import { isParallelStatement, PARALLEL_MIN_BYTES, splitPostData } from '../../src/apply/post-data-stage.js';
 import type { CopyItem, SqlItem } from '../../src/apply/schedule.js';
 import type { PlanStep, SqlOperation } from '../../src/plan/types.js';
 
@@ -45,7 +45,7 @@ const sqls = (entries: readonly { readonly statement: { readonly sql: string } }
 
 describe('splitPostData', () => {
   it('runs a table\'s leading index and key builds in parallel, largest table first; FKs and everything else serially after, in order', () => {
-    const split = splitPostData(items, [copy(customers, 'customers', 10), copy(orders, 'orders', 1000)]);
+    const split = splitPostData(items, [copy(customers, 'customers', 10), copy(orders, 'orders', 1000)], 0);
     expect(split.parallel.map((g) => g.object)).toEqual(['table:public.orders', 'table:public.customers']);
     expect(split.parallel.map((g) => sqls(g.entries))).toEqual([
       ['ALTER TABLE ONLY public.orders'],
@@ -68,7 +68,7 @@ describe('splitPostData', () => {
   });
 
   it('keeps schedule order between tables without a size', () => {
-    const split = splitPostData(items, []);
+    const split = splitPostData(items, [], 0);
     expect(split.parallel.map((g) => g.object)).toEqual(['table:public.customers', 'table:public.orders']);
   });
 
@@ -80,5 +80,11 @@ describe('splitPostData', () => {
     expect(isParallelStatement(entry('table:public.t', 'ALTER INDEX public.p_idx ATTACH PARTITION public.t_idx'))).toBe(false);
     expect(isParallelStatement(entry('table:public.t', 'ALTER TABLE ONLY public.t ENABLE ALWAYS TRIGGER tg'))).toBe(false);
     expect(isParallelStatement(entry('matview:public.m', 'CREATE INDEX i ON public.m (a)'))).toBe(false);
+  });
+  it('keeps a table whose copy moved less than PARALLEL_MIN_BYTES in the serial part (its builds take milliseconds)', () => {
+    const customers = step(1, 'target.table.shop.public.customers');
+    const one = [item(customers, [['table:public.customers', 'ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id)']])];
+    expect(splitPostData(one, [copy(customers, 'customers', PARALLEL_MIN_BYTES - 1)]).parallel).toEqual([]);
+    expect(splitPostData(one, [copy(customers, 'customers', PARALLEL_MIN_BYTES)]).parallel).toHaveLength(1);
   });
 });
