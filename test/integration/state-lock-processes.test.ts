@@ -11,7 +11,7 @@ import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { acquireLock, forceUnlock, lockPathFor, readLock, releaseLock } from '../../src/state/lock.js';
 import { pidNamespace, processStart } from '../../src/state/process-identity.js';
-import { PgreplError } from '../../src/util/errors.js';
+import { refusal } from '../fixtures/refusal.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const HOLDER = fileURLToPath(new URL('../fixtures/state/lock-holder.mjs', import.meta.url));
@@ -94,15 +94,6 @@ function startHolder(timeoutMs = 0): Holder {
   };
 }
 
-async function refusal(p: Promise<unknown>): Promise<PgreplError> {
-  try {
-    await p;
-  } catch (e: unknown) {
-    if (e instanceof PgreplError) return e;
-    throw e;
-  }
-  throw new Error('expected a PgreplError');
-}
 
 /** A pid that just ended (its process was reaped), for locks of dead holders. */
 async function deadPid(): Promise<number> {

@@ -7,7 +7,7 @@ import { readState, stateBackupPath, writeState } from '../../src/state/local-ba
 import { serializeState } from '../../src/state/serialize-state.js';
 import type { StateDocument } from '../../src/state/state-document.js';
 import { appendHistory, bumpSerial, emptyState, withResource } from '../../src/state/state-edits.js';
-import { PgreplError } from '../../src/util/errors.js';
+import { refusal } from '../fixtures/refusal.js';
 
 const LINEAGE = '0b7c6c1e-4a57-4f0e-9a3e-5a8c2f1d9e00';
 const AT = '2026-11-26T10:41:03.000Z';
@@ -27,15 +27,6 @@ function step(state: StateDocument, address: string, attributes: Record<string, 
   return appendHistory(next, { at: AT, command: 'apply', summary: `created ${address}` });
 }
 
-async function refusal(p: Promise<unknown>): Promise<PgreplError> {
-  try {
-    await p;
-  } catch (e: unknown) {
-    if (e instanceof PgreplError) return e;
-    throw e;
-  }
-  throw new Error('expected a PgreplError');
-}
 
 describe('local state backend', () => {
   const base = emptyState({ pgreplVersion: '0.1.0', lineage: LINEAGE });

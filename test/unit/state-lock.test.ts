@@ -9,6 +9,7 @@ import { acquireLock, forceUnlock, lockPathFor, readLock, releaseLock, releaseLo
 import { describeLockHolder, type LockInfo } from '../../src/state/lock-info.js';
 import { pidNamespace, processLiveness, processStart } from '../../src/state/process-identity.js';
 import { PgreplError } from '../../src/util/errors.js';
+import { refusal } from '../fixtures/refusal.js';
 
 // Far above Linux's pid_max (at most 2^22), so no process has it.
 const DEAD_PID = 2 ** 22 + 12345;
@@ -31,15 +32,6 @@ async function take(options: Parameters<typeof acquireLock>[1] = { command: 'app
   return lock;
 }
 
-async function refusal(p: Promise<unknown>): Promise<PgreplError> {
-  try {
-    await p;
-  } catch (e: unknown) {
-    if (e instanceof PgreplError) return e;
-    throw e;
-  }
-  throw new Error('expected a PgreplError');
-}
 
 function crafted(overrides: Partial<LockInfo>): LockInfo {
   const info: LockInfo = {
