@@ -167,8 +167,9 @@ describe('state lock across processes', () => {
   });
 
   it('a holder killed but not yet reaped by its parent (a zombie) counts as gone', async () => {
-    // libuv reaps only the children node spawned itself, so `sleep`, inherited by the exec'd node, stays a zombie.
-    const parent = spawn('sh', ['-c', `sleep 300 & echo $!; exec "${process.execPath}" -e "setInterval(() => {}, 1000)"`]);
+    // The shell becomes `sleep 600`, which never calls wait(), so its inherited child stays a zombie once killed.
+    // (An exec'd node parent reaped it on the CI machine.)
+    const parent = spawn('sh', ['-c', 'sleep 300 & echo $!; exec sleep 600']);
     children.push(parent);
     const line = await new Promise<string>((resolve) => createInterface({ input: parent.stdout }).once('line', resolve));
     const pid = Number(line);
