@@ -49,7 +49,8 @@ export async function readActualState(spec: Spec, opts: ReadActualOptions = {}):
   const order = databaseOrder(spec, choice.databases);
   const onSource = new Set(source.databases.map((d) => d.name));
   const onTarget = new Set(target.databases.map((d) => d.name));
-  const reads = await mapLimit(order, DATABASE_PARALLELISM, (db) => readDatabase(db, ci, io, onSource.has(db.key), onTarget.has(db.targetDatabase)));
+  const servers = { source: source.major, target: target.major, targetSuperuser: target.superuser };
+  const reads = await mapLimit(order, DATABASE_PARALLELISM, (db) => readDatabase(db, ci, io, servers, onSource.has(db.key), onTarget.has(db.targetDatabase)));
 
   const databases: DatabaseActual[] = [];
   for (const r of reads) {
@@ -108,16 +109,17 @@ async function readDatabase(
   db: DatabaseSpec,
   ci: { readonly source: ConnInfo; readonly target: ConnInfo },
   io: { readonly env: NodeJS.ProcessEnv },
+  servers: { readonly source: number; readonly target: number; readonly targetSuperuser: boolean },
   sourceExists: boolean,
   targetExists: boolean,
 ): Promise<DatabaseRead> {
   // Source and target are read at the same time; the target's transaction waits for the source's table keys
   // (its facts cover the tables the source also has) after reading its own schema. allSettled: both sessions are
   // closed before a failure reaches the caller.
-  const sourceRead = sourceExists ? readSourceDatabase(ci.source, db.key, io) : Promise.resolve(null);
+  const sourceRead = sourceExists ? readSourceDatabase(ci.source, db.key, { ...io, major: servers.source }) : Promise.resolve(null);
   const keys = sourceRead.then((s) => new Set(Object.keys(s?.sizes ?? {})));
   keys.catch(() => undefined); // the source's failure is reported from sourceRead; this copy must not go unhandled
-  const targetRead = targetExists ? readTargetDatabase(ci.target, db.targetDatabase, keys, io) : Promise.resolve(null);
+  const targetRead = targetExists ? readTargetDatabase(ci.target, db.targetDatabase, keys, { ...io, major: servers.target, superuser: servers.targetSuperuser }) : Promise.resolve(null);
   const [sourceOutcome, targetOutcome] = await Promise.allSettled([sourceRead, targetRead]);
   if (sourceOutcome.status === 'rejected') throw sourceOutcome.reason;
   if (targetOutcome.status === 'rejected') throw targetOutcome.reason;
@@ -132,8 +134,11 @@ async function readDatabase(
       source: source === null ? null : {
         model: source.model, sizes: source.sizes, largeObjects: source.largeObjects,
         ...(Object.keys(source.unreadable).length === 0 ? {} : { unreadable: source.unreadable }),
+        publications: source.publications,
       },
-      target: target === null ? null : { model: target.model, lookup: jsonLookup(target.lookup), tables: target.facts.tables },
+      target: target === null ? null : {
+        model: target.model, lookup: jsonLookup(target.lookup), tables: target.facts.tables, subscriptions: target.subscriptions,
+      },
     },
     diagnostics: target?.facts.unreadable ?? [],
   };

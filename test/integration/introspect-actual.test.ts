@@ -256,7 +256,7 @@ describe.each([{ auth: 'trust' as const }, { auth: 'scram' as const }])('readAct
     const empty = await sampleCopyThroughput(ci, db, { schema: 'public', name: 'empty_t' }, { env: ENV });
     expect(empty).toMatchObject({ complete: true, bytes: BINARY_COPY_OVERHEAD_BYTES });
     // A failing sample is a note, not a failure.
-    const read = { model: {} as SchemaModel, sizes: {}, largeObjects: 0, unreadable: {}, sampleCandidates: [{ schema: 'public', name: 'gone', bytes: 10 }] };
+    const read = { model: {} as SchemaModel, sizes: {}, largeObjects: 0, unreadable: {}, publications: [], sampleCandidates: [{ schema: 'public', name: 'gone', bytes: 10 }] };
     const failed = await sampleThroughput(ci, [{ database: db, read }], ENV);
     expect(failed.throughput).toBeNull();
     expect(failed.error).toMatch(/^could not sample copy throughput on pgrepl_t_.*\.public\.gone: relation "public\.gone" does not exist/);

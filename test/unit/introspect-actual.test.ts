@@ -10,7 +10,8 @@ import type { ActualState, ServerActual } from '../../src/introspect/types.js';
 import type { SchemaModel } from '../../src/model/schema.js';
 import { factCandidates } from '../../src/pg/catalog/actual/fact-candidates.js';
 import { sampleCopySql } from '../../src/pg/catalog/actual/sample-throughput.js';
-import { parseServerRow, SERVER_SQL, type ServerRow } from '../../src/pg/catalog/actual/server-query.js';
+import { parsePublications, parseSubscriptions, publicationsSql, readsSubscriptionOid, subscriptionsSql, type SubscriptionRow } from '../../src/pg/catalog/actual/replication-query.js';
+import { parseServerRow, SERVER_SQL, serverParams, type ServerRow } from '../../src/pg/catalog/actual/server-query.js';
 import { parseSizes, SIZES_SQL } from '../../src/pg/catalog/actual/sizes-query.js';
 import { existsUnionSql, parseTableFacts, TABLE_FACTS_SQL, tableFactsParams, withExists } from '../../src/pg/catalog/actual/table-facts-query.js';
 import type { DatabaseSpec, Spec } from '../../src/spec/model.js';
@@ -31,6 +32,11 @@ const SERVER_ROW: ServerRow = {
   ],
   libc_locales: ['POSIX', 'C', 'C.UTF-8', null, 'C'],
   now: '2026-11-26 09:00:00.123456+00',
+  wal_level: 'logical',
+  slots: [
+    { name: 'zz', database: 'shop', plugin: 'pgoutput', active: true, wal_status: 'reserved', retained_bytes: 56, confirmed_flush_lsn: '0/16B3748' },
+    { name: 'aa', database: 'app', plugin: 'pgoutput', active: false, wal_status: null, retained_bytes: '123456789012', confirmed_flush_lsn: null },
+  ],
 };
 
 describe('parseServerRow', () => {
@@ -53,16 +59,21 @@ describe('parseServerRow', () => {
       ],
       libcLocales: ['C', 'C.UTF-8', 'POSIX'],
       now: '2026-11-26 09:00:00.123456+00',
+      slots: [
+        { name: 'aa', database: 'app', plugin: 'pgoutput', active: false, walStatus: null, retainedBytes: 123456789012, confirmedFlushLsn: null },
+        { name: 'zz', database: 'shop', plugin: 'pgoutput', active: true, walStatus: 'reserved', retainedBytes: 56, confirmedFlushLsn: '0/16B3748' },
+      ],
+      walLevel: 'logical',
     });
   });
 
   it('before 15 there is no provider; an override replaces now; empty arrays read as NULL', () => {
     const s = parseServerRow(
-      { ...SERVER_ROW, version_num: '120022', roles: null, member_of: null, libc_locales: null, databases: [{ name: 'x', owner: 'o', encoding: 'UTF8', collate: 'C', ctype: 'C', provider: null, locale: null }] },
+      { ...SERVER_ROW, version_num: '120022', roles: null, member_of: null, libc_locales: null, slots: null, databases: [{ name: 'x', owner: 'o', encoding: 'UTF8', collate: 'C', ctype: 'C', provider: null, locale: null }] },
       'd',
       '2026-01-01T00:00:00Z',
     );
-    expect(s).toMatchObject({ major: 12, roles: [], memberOf: [], libcLocales: [], now: '2026-01-01T00:00:00Z' });
+    expect(s).toMatchObject({ major: 12, roles: [], memberOf: [], libcLocales: [], now: '2026-01-01T00:00:00Z', slots: [] });
     expect(s.databases[0]).toMatchObject({ localeProvider: null, locale: null });
   });
 
@@ -75,6 +86,97 @@ describe('parseServerRow', () => {
     expect(SERVER_SQL).not.toMatch(/d\.datlocprovider|d\.daticulocale|d\.datlocale/);
     expect(SERVER_SQL).toMatch(/to_jsonb\(d\) ->> 'datlocprovider'/);
     expect(SERVER_SQL.split(';')).toHaveLength(1);
+    // Slots only on the source, behind $1; wal_status through to_jsonb (12 has no such column).
+    expect(serverParams('source')).toEqual([true]);
+    expect(serverParams('target')).toEqual([false]);
+    expect(SERVER_SQL).toMatch(/CASE WHEN \$1::boolean THEN \(SELECT pg_catalog\.json_agg/);
+    expect(SERVER_SQL).toMatch(/to_jsonb\(s\) ->> 'wal_status'/);
+    expect(SERVER_SQL).toMatch(/WHERE s\.slot_type = 'logical'/);
+  });
+});
+
+describe('publications', () => {
+  it('gates the columns each major lacks', () => {
+    expect(publicationsSql(12)).not.toMatch(/pubviaroot|prqual|prattrs|pg_publication_namespace/);
+    expect(publicationsSql(12)).toMatch(/false AS via_root/);
+    expect(publicationsSql(14)).toMatch(/p\.pubviaroot AS via_root/);
+    expect(publicationsSql(14)).not.toMatch(/prqual|prattrs|pg_publication_namespace/);
+    for (const major of [15, 18]) {
+      expect(publicationsSql(major)).toMatch(/pg_get_expr\(pr\.prqual, pr\.prrelid\)/);
+      expect(publicationsSql(major)).toMatch(/pr\.prattrs/);
+      expect(publicationsSql(major)).toMatch(/pg_publication_namespace/);
+    }
+  });
+
+  it('orders publish flags, tables and schemas, and keeps a null column list apart from a list', () => {
+    const [p] = parsePublications([{
+      name: 'p', owner: 'src_owner', comment: 'managed by pgrepl x', all_tables: false, via_root: true,
+      insert: true, update: false, delete: true, truncate: true,
+      tables: [
+        { schema: 'sales', name: 'orders', row_filter: '(id > 10)', columns: ['id', 'note'] },
+        { schema: 'Sales', name: 'b', row_filter: null, columns: null },
+      ],
+      schemas: ['z', 'a'],
+    }]);
+    expect(p).toEqual({
+      name: 'p', owner: 'src_owner', comment: 'managed by pgrepl x', allTables: false, viaRoot: true, publish: ['insert', 'delete', 'truncate'],
+      tables: [
+        { schema: 'Sales', name: 'b', rowFilter: null, columns: null },
+        { schema: 'sales', name: 'orders', rowFilter: '(id > 10)', columns: ['id', 'note'] },
+      ],
+      schemas: ['a', 'z'],
+    });
+    expect(parsePublications([{ ...{ name: 'q', owner: 'o', comment: null, all_tables: true, via_root: false }, insert: true, update: true, delete: true, truncate: true, tables: null, schemas: null }]))
+      .toEqual([{ name: 'q', owner: 'o', comment: null, allTables: true, viaRoot: false, publish: ['insert', 'update', 'delete', 'truncate'], tables: [], schemas: [] }]);
+  });
+});
+
+describe('subscriptions', () => {
+  it('never reads subconninfo nor every column, and reads only the options the major has', () => {
+    for (const major of [12, 14, 15, 16, 17, 18]) {
+      const sql = subscriptionsSql(major);
+      expect(sql).not.toMatch(/subconninfo|s\.\*|SELECT \*/);
+      expect(sql).toMatch(/'synchronous_commit', s\.subsynccommit/);
+      expect(sql).toMatch(/s\.subdbid = \(SELECT d\.oid FROM pg_catalog\.pg_database d WHERE d\.datname = pg_catalog\.current_database\(\)\)/);
+    }
+    expect(subscriptionsSql(13)).not.toMatch(/subbinary|substream|subdisableonerr|subtwophasestate|suborigin|subfailover|pg_stat_subscription_stats/);
+    expect(subscriptionsSql(14)).toMatch(/'streaming', CASE WHEN s\.substream THEN 'on' ELSE 'off' END/);
+    expect(subscriptionsSql(15)).toMatch(/'two_phase', s\.subtwophasestate <> 'd'/);
+    expect(subscriptionsSql(15)).toMatch(/pg_stat_subscription_stats/);
+    expect(subscriptionsSql(15)).not.toMatch(/suborigin|leader_pid|worker_type/);
+    expect(subscriptionsSql(16)).toMatch(/WHEN 'p' THEN 'parallel'/);
+    expect(subscriptionsSql(16)).toMatch(/st\.leader_pid IS NULL/);
+    expect(subscriptionsSql(16)).not.toMatch(/subfailover/);
+    expect(subscriptionsSql(17)).toMatch(/st\.worker_type = 'apply'/);
+    expect(subscriptionsSql(17)).toMatch(/'failover', s\.subfailover/);
+  });
+
+  it('on 12/13 without superuser finds the oid by name and leaves out what PUBLIC may not read', () => {
+    expect(readsSubscriptionOid(13, false)).toBe(false);
+    expect(readsSubscriptionOid(13, true)).toBe(true);
+    expect(readsSubscriptionOid(14, false)).toBe(true);
+    const sql = subscriptionsSql(12, false);
+    // Only the columns 12/13 grant to PUBLIC: subdbid, subname, subowner, subenabled, subslotname, subpublications.
+    const used = new Set([...sql.matchAll(/\bs\.(\w+)/g)].map((m) => m[1]));
+    expect([...used].sort()).toEqual(['subdbid', 'subenabled', 'subname', 'subowner', 'subpublications', 'subslotname']);
+    expect(sql).toMatch(/FROM pg_catalog\.pg_stat_subscription st WHERE st\.subname = s\.subname/);
+    expect(sql).toMatch(/sr\.srsubid = o\.oid/);
+  });
+
+  it('parses options, sorts tables, and refuses an unknown table state', () => {
+    const row: SubscriptionRow = {
+      name: 's', owner: 'tgt_user', owner_superuser: false, comment: null, enabled: false, slot_name: null, publications: ['p2', 'p1'],
+      options: { binary: false, streaming: 'parallel', origin: 'any', synchronous_commit: 'off', failover: null },
+      tables: [{ schema: 'public', name: 'b', state: 'r' }, { schema: 'public', name: 'a', state: 'd' }],
+      worker_pid: null, error_counts: { apply: '2', sync: 0 },
+    };
+    expect(parseSubscriptions([row])).toEqual([{
+      name: 's', owner: 'tgt_user', ownerSuperuser: false, comment: null, enabled: false, slotName: null, publications: ['p2', 'p1'],
+      options: { binary: false, streaming: 'parallel', origin: 'any', synchronous_commit: 'off' },
+      tables: [{ schema: 'public', name: 'a', state: 'd' }, { schema: 'public', name: 'b', state: 'r' }],
+      workerPid: null, errorCounts: { apply: 2, sync: 0 },
+    }]);
+    expect(() => parseSubscriptions([{ ...row, tables: [{ schema: 'public', name: 'a', state: 'x' }] }])).toThrow(/unknown table state "x" for public\.a/);
   });
 });
 

@@ -2,7 +2,7 @@
 // opens its own session through connect() (pgrepl's session settings; source sessions READ ONLY), reads in one
 // READ ONLY transaction where it reads more than one statement, and always closes the session. Nothing here
 // writes: the only statements are catalog SELECTs, `SELECT 1 … LIMIT 1` probes and set_config(…, true).
-import type { ServerActual } from '../../../introspect/types.js';
+import type { PublicationFacts, ServerActual, SubscriptionFacts } from '../../../introspect/types.js';
 import type { SchemaModel } from '../../../model/schema.js';
 import type { TargetCatalogLookup } from '../../../schema/compat.js';
 import { PgreplError, asError } from '../../../util/errors.js';
@@ -12,7 +12,8 @@ import { withClient, type Side } from '../../session.js';
 import { introspectSchema } from '../schema/introspect-schema.js';
 import { readTargetCatalogLookup } from '../schema/target-lookup.js';
 import { factCandidates } from './fact-candidates.js';
-import { parseServerRow, SERVER_SQL, type ServerRow } from './server-query.js';
+import { parsePublications, parseSubscriptions, publicationsSql, readsSubscriptionOid, subscriptionsSql, type PublicationRow, type SubscriptionRow } from './replication-query.js';
+import { parseServerRow, SERVER_SQL, serverParams, type ServerRow } from './server-query.js';
 import { parseSizes, SIZES_SQL, type SizesRow, type SourceSizes } from './sizes-query.js';
 import type { ParsedTableFacts } from './table-facts-query.js';
 import { readTableFacts } from './table-facts-io.js';
@@ -36,7 +37,7 @@ function readError(e: unknown, side: Side, ci: ConnInfo, database: string | null
 export async function readServer(ci: ConnInfo, side: Side, opts: { now?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ServerActual> {
   try {
     return await withClient(ci, { side, ...(opts.env ? { env: opts.env } : {}) }, async (client) => {
-      const { rows } = await client.query<ServerRow & Record<string, unknown>>(SERVER_SQL);
+      const { rows } = await client.query<ServerRow & Record<string, unknown>>(SERVER_SQL, serverParams(side));
       const row = rows[0];
       if (row === undefined) throw new PgreplError(`the ${side} server ${displayName(ci)} did not find its current_user in pg_roles`);
       return parseServerRow(row, displayName(ci), opts.now);
@@ -48,6 +49,15 @@ export async function readServer(ci: ConnInfo, side: Side, opts: { now?: string;
 
 export interface SourceDatabaseRead extends SourceSizes {
   readonly model: SchemaModel;
+  readonly publications: readonly PublicationFacts[];
+}
+
+/** From the server's ServerActual (read first): the replication catalogs and what a role may read in them differ. */
+export interface DatabaseReadOptions {
+  readonly major: number;
+  /** Whether the connected role is a superuser (12/13 targets: who may read pg_subscription.oid). */
+  readonly superuser?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const BEGIN_READ_ONLY = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
@@ -64,8 +74,11 @@ async function inReadOnlyTransaction<T>(client: { query: (sql: string) => Promis
   }
 }
 
-/** One source database: its schema and its tables' sizes from one snapshot (2 + 25 statements whatever its size). */
-export async function readSourceDatabase(ci: ConnInfo, database: string, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<SourceDatabaseRead> {
+/**
+ * One source database: its schema, its tables' sizes and its publications from one snapshot (BEGIN, introspectSchema's
+ * statements, 1 sizes, 1 publications, COMMIT, whatever its size).
+ */
+export async function readSourceDatabase(ci: ConnInfo, database: string, opts: DatabaseReadOptions): Promise<SourceDatabaseRead> {
   try {
     return await withClient(ci, { side: 'source', database, ...(opts.env ? { env: opts.env } : {}) }, (client) =>
       inReadOnlyTransaction(client, async () => {
@@ -73,7 +86,8 @@ export async function readSourceDatabase(ci: ConnInfo, database: string, opts: {
         const { rows } = await client.query<SizesRow & Record<string, unknown>>(SIZES_SQL);
         const row = rows[0];
         if (row === undefined) throw new Error('the sizes query returned no row');
-        return { model, ...parseSizes(row) };
+        const publications = await client.query<PublicationRow & Record<string, unknown>>(publicationsSql(opts.major));
+        return { model, ...parseSizes(row), publications: parsePublications(publications.rows) };
       }),
     );
   } catch (e) {
@@ -85,29 +99,32 @@ export interface TargetDatabaseRead {
   readonly model: SchemaModel;
   readonly lookup: TargetCatalogLookup;
   readonly facts: ParsedTableFacts;
+  readonly subscriptions: readonly SubscriptionFacts[];
 }
 
 /**
- * One existing target database: its schema, the catalog lookup, and facts of the tables the source's tables
- * name (see fact-candidates.ts), from one snapshot; a fixed number of statements whatever the number of tables.
+ * One existing target database: its schema, the catalog lookup, its subscriptions, and facts of the tables the
+ * source's tables name (see fact-candidates.ts), from one snapshot; a fixed number of statements whatever the
+ * number of tables.
  * The keys may be a promise: the transaction waits for them after reading the schema.
  */
 export async function readTargetDatabase(
   ci: ConnInfo,
   database: string,
   sourceTableKeys: ReadonlySet<string> | Promise<ReadonlySet<string>>,
-  opts: { env?: NodeJS.ProcessEnv } = {},
+  opts: DatabaseReadOptions,
 ): Promise<TargetDatabaseRead> {
   try {
     return await withClient(ci, { side: 'target', database, ...(opts.env ? { env: opts.env } : {}) }, (client) =>
       inReadOnlyTransaction(client, async () => {
         const model = await introspectSchema(client, { inTransaction: true });
         const lookup = await readTargetCatalogLookup(client);
+        const subscriptions = await client.query<SubscriptionRow & Record<string, unknown>>(subscriptionsSql(opts.major, readsSubscriptionOid(opts.major, opts.superuser ?? false)));
         // Awaited only now, so the source can be read at the same time (the keys come from its sizes).
         const candidates = factCandidates(model, await sourceTableKeys);
         if (candidates.length > 0) await client.query(`SELECT pg_catalog.set_config('lock_timeout', '${String(TARGET_LOCK_TIMEOUT_MS)}ms', true)`);
         const facts = await readTableFacts(client, candidates);
-        return { model, lookup, facts };
+        return { model, lookup, facts, subscriptions: parseSubscriptions(subscriptions.rows) };
       }),
     );
   } catch (e) {

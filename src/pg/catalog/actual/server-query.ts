@@ -1,9 +1,10 @@
 // One catalog statement per server for ServerActual: version, the connected role and what it may do, every role,
-// the roles it is a member of, the connectable databases with their locales, the libc locales and now(). Raw row
-// type + SQL + a pure parser (STYLE.md #6).
+// the roles it is a member of, the connectable databases with their locales, the libc locales, now(), wal_level
+// and (source only) the logical slots. Raw row type + SQL + a pure parser (STYLE.md #6).
 import type { ServerActual, ServerDatabase } from '../../../introspect/types.js';
 import { PgreplError } from '../../../util/errors.js';
 import { compareText } from '../schema/acl.js';
+import { parseSlots, SLOTS_JSON, type SlotRow } from './replication-query.js';
 
 export interface ServerDatabaseRow {
   readonly name: string;
@@ -26,12 +27,16 @@ export interface ServerRow {
   readonly databases: readonly ServerDatabaseRow[] | null;
   readonly libc_locales: readonly (string | null)[] | null;
   readonly now: string;
+  readonly wal_level: string;
+  /** null when not asked for ($1 false) or when there is no logical slot. */
+  readonly slots: readonly SlotRow[] | null;
 }
 
 // The locale columns differ by major (datlocprovider and daticulocale from 15, datlocale replaces daticulocale in
 // 17). Reading them through to_jsonb(d) keeps this one statement for every major without knowing the version
 // first: a column the server lacks reads as NULL. now()::text prints as the session's DateStyle (ISO) and
-// TimeZone (UTC) say, which connect() fixes.
+// TimeZone (UTC) say, which connect() fixes. $1 (serverParams) says whether to read the logical slots: pgrepl
+// creates slots on the source only, so the target's are never read (the uncorrelated subquery then never runs).
 export const SERVER_SQL = `
 SELECT pg_catalog.current_setting('server_version_num') AS version_num,
        r.rolname::text AS "user", r.rolsuper AS superuser, r.rolcreatedb AS createdb, r.rolcreaterole AS createrole,
@@ -51,9 +56,16 @@ SELECT pg_catalog.current_setting('server_version_num') AS version_num,
        ARRAY(SELECT c.collcollate::text FROM pg_catalog.pg_collation c WHERE c.collprovider = 'c' AND c.collcollate IS NOT NULL
              UNION
              SELECT d.datcollate::text FROM pg_catalog.pg_database d WHERE d.datcollate IS NOT NULL) AS libc_locales,
-       pg_catalog.now()::text AS now
+       pg_catalog.now()::text AS now,
+       pg_catalog.current_setting('wal_level') AS wal_level,
+       CASE WHEN $1::boolean THEN ${SLOTS_JSON} END AS slots
 FROM pg_catalog.pg_roles r
 WHERE r.rolname = current_user`;
+
+/** SERVER_SQL's parameters: read the slots on the source only. */
+export function serverParams(side: 'source' | 'target'): [boolean] {
+  return [side === 'source'];
+}
 
 function sorted(values: readonly (string | null)[] | null): readonly string[] {
   return [...new Set((values ?? []).filter((v): v is string => v !== null))].sort(compareText);
@@ -96,5 +108,7 @@ export function parseServerRow(row: ServerRow, display: string, now?: string): S
     databases: [...(row.databases ?? [])].map(parseDatabaseRow).sort((a, b) => compareText(a.name, b.name)),
     libcLocales: sorted(row.libc_locales),
     now: now ?? row.now,
+    slots: parseSlots(row.slots),
+    walLevel: row.wal_level,
   };
 }
