@@ -1,7 +1,8 @@
 // Planner fixtures: a small source model (schema sales with customers <- orders <- order_lines, an identity column,
 // a serial sequence, a generated column), the ActualState around it and the state the engine would have written
-// after copying it, so a test changes one thing and looks at the plan.
-import type { ActualState, DatabaseActual, ServerActual } from '../../src/introspect/types.js';
+// after copying it, so a test changes one thing and looks at the plan. No replication objects unless a test adds
+// them with withReplication().
+import type { ActualState, DatabaseActual, PublicationFacts, ServerActual, SlotFacts, SubscriptionFacts } from '../../src/introspect/types.js';
 import { objectKey } from '../../src/model/object-key.js';
 import { rowsAddress, databaseAddress } from '../../src/model/address.js';
 import type { RoleInfo, SchemaModel, SchemaObjectAny, SequenceObject } from '../../src/model/schema.js';
@@ -64,7 +65,7 @@ export function sourceModel(): SchemaModel {
 export function server(extra: Partial<ServerActual> = {}): ServerActual {
   return {
     display: 'postgres://127.0.0.1:5432', versionNum: 150_018, major: 15, user: 'postgres', superuser: true, createdb: true, createrole: true,
-    roles: ['pg_read_all_data', 'postgres'], memberOf: [], databases: [], libcLocales: ['C', 'C.UTF-8', 'POSIX'], now: NOW, ...extra,
+    roles: ['pg_read_all_data', 'postgres'], memberOf: [], databases: [], libcLocales: ['C', 'C.UTF-8', 'POSIX'], now: NOW, slots: [], walLevel: 'logical', ...extra,
   };
 }
 
@@ -75,7 +76,7 @@ export function specText(databaseBlock = 'shop: { sync: false }'): Spec {
 /** The actual state before anything ran: the source holds `source`, the target has no database. */
 export function freshActual(source: SchemaModel = sourceModel()): ActualState {
   const sizes = Object.fromEntries(source.objects.filter((o) => o.kind === 'table').map((o) => [o.key, { bytes: 8192 * 10, rowEstimate: 100 }]));
-  const db: DatabaseActual = { key: 'shop', targetDatabase: 'shop', source: { model: source, sizes, largeObjects: 0 }, target: null };
+  const db: DatabaseActual = { key: 'shop', targetDatabase: 'shop', source: { model: source, sizes, largeObjects: 0, publications: [] }, target: null };
   return {
     source: server({ databases: [{ name: 'shop', owner: 'app_owner', encoding: 'UTF8', collate: 'C.UTF-8', ctype: 'C.UTF-8', localeProvider: 'c', locale: null }] }),
     target: server(), databases: [db], sampledThroughput: { bytesPerSecond: 8192 * 100, basis: 'sampled' }, diagnostics: [],
@@ -90,12 +91,32 @@ export function convergedActual(source: SchemaModel = sourceModel(), hasRows = t
   const fresh = freshActual(source);
   const tables = Object.fromEntries(source.objects.filter((o) => o.kind === 'table').map((o, i) => [o.key, { oid: 16_400 + i, hasRows }]));
   const dbActual = fresh.databases[0] as DatabaseActual;
-  const target = { ...dbActual, target: { model: { ...source, database: { ...source.database } }, lookup: LOOKUP, tables } };
+  const target = { ...dbActual, target: { model: { ...source, database: { ...source.database } }, lookup: LOOKUP, tables, subscriptions: [] } };
   return {
     ...fresh,
     target: server({ roles: ['app_owner', 'pg_read_all_data', 'postgres'], databases: [{ name: 'shop', owner: 'app_owner', encoding: 'UTF8', collate: 'C.UTF-8', ctype: 'C.UTF-8', localeProvider: 'c', locale: null }] }),
     databases: [target],
   };
+}
+
+/**
+ * `actual` with replication objects: the source's slots, and the publications / subscriptions of database `shop`
+ * (subscriptions need a target database: use convergedActual()). What is not given stays as it was.
+ */
+export function withReplication(
+  actual: ActualState,
+  objects: { slots?: readonly SlotFacts[]; publications?: readonly PublicationFacts[]; subscriptions?: readonly SubscriptionFacts[] },
+): ActualState {
+  const databases = actual.databases.map((d): DatabaseActual => {
+    if (d.key !== 'shop') return d;
+    if (objects.subscriptions && d.target === null) throw new Error('withReplication: subscriptions need a target database (convergedActual())');
+    return {
+      ...d,
+      source: d.source === null || !objects.publications ? d.source : { ...d.source, publications: objects.publications },
+      target: d.target === null || !objects.subscriptions ? d.target : { ...d.target, subscriptions: objects.subscriptions },
+    };
+  });
+  return { ...actual, source: objects.slots ? { ...actual.source, slots: objects.slots } : actual.source, databases };
 }
 
 export function rowsRecord(extra: Partial<RowsRecord> = {}): RowsRecord {
@@ -131,8 +152,15 @@ export function stateAfter(plan: Plan, actual: ActualState, serial = 5): StateDo
 export const BASIS = { spec: null, state: null, actual: 'sha256:0' } as const;
 export const OPTIONS: PlanOptions = { destroy: false, refreshWindows: false };
 
+/** The lineage plan() uses without a state (a state brings its own), and the target identity for derived names. */
+export const FRESH_LINEAGE = '3f8a1c2e-0000-4000-8000-000000000002';
+export const TARGET_IDENTITY = JSON.stringify(['postgres', 'dst', 5432, 'shop', 'postgres']);
+
 export function plan(spec: Spec, actual: ActualState, state: StateDocument | null, options: Partial<PlanOptions> = {}): Plan {
-  return planChanges({ spec, actual, state, basedOn: BASIS, now: new Date('2026-11-26T09:00:00Z'), options: { ...OPTIONS, ...options } });
+  return planChanges({
+    spec, actual, state, basedOn: BASIS, now: new Date('2026-11-26T09:00:00Z'), options: { ...OPTIONS, ...options },
+    lineage: state?.lineage ?? FRESH_LINEAGE, targetIdentity: TARGET_IDENTITY,
+  });
 }
 
 export const ADDR = {
