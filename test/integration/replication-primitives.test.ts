@@ -1,0 +1,254 @@
+// The replication primitives on real servers: the slot's exported snapshot meets its stream exactly (the handoff
+// edge: a transaction open while the slot is created is in the snapshot and never decoded), slot creation reports
+// and times out on its blockers without leaving a slot, an active slot is dropped, and a subscription's errors
+// never show its password. Sources 12, 13 and 17 for the slot syntax; targets 15 and 17 for subscriptions.
+import { afterEach, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { parseConnString } from '../../src/pg/conninfo/parse.js';
+import { toSubscriptionConninfo } from '../../src/pg/conninfo/subscription.js';
+import type { ConnInfo } from '../../src/pg/conninfo/types.js';
+import { createPublicationStatements } from '../../src/pg/replication/publication-sql.js';
+import { createReplicationSlot, dropReplicationSlot, type SlotBlocker } from '../../src/pg/replication/slot.js';
+import { runSourceStatements } from '../../src/pg/replication/source-sql.js';
+import { detachAndDropStatements } from '../../src/pg/replication/subscription-sql.js';
+import { createSubscription, SubscriptionError } from '../../src/pg/replication/subscription.js';
+import type { CreateSubscriptionOperation } from '../../src/plan/types.js';
+import { PgreplError } from '../../src/util/errors.js';
+import { getCluster, SOURCE_ROLE, useScratchDatabases, WRONG_PASSWORD, type Cluster } from '../harness/index.js';
+
+const parse = (url: string): ConnInfo => parseConnString(url, { env: {}, passfile: null });
+const name = (prefix: string): string => `${prefix}_${randomBytes(4).toString('hex')}`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const scratch = useScratchDatabases();
+const slots: { cluster: Cluster; slot: string }[] = [];
+const subscriptions: { cluster: Cluster; database: string; subscription: string }[] = [];
+const clients: pg.Client[] = [];
+
+// A leaked slot keeps WAL on a server other tests share: detach and drop subscriptions, then drop slots.
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.end().catch(() => undefined);
+  for (const s of subscriptions.splice(0)) {
+    const [exists] = await s.cluster.query('SELECT 1 FROM pg_subscription WHERE subname = $1', [s.subscription], s.database);
+    if (exists === undefined) continue;
+    for (const st of detachAndDropStatements(s.subscription)) await s.cluster.query(st.sql, [], s.database);
+  }
+  for (const { cluster, slot } of slots.splice(0)) {
+    for (let i = 0; i < 50; i++) {
+      const [row] = await cluster.query<{ active: boolean; active_pid: number | null }>(
+        'SELECT active, active_pid FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+      if (row === undefined) break;
+      if (row.active) await cluster.query('SELECT pg_terminate_backend($1)', [row.active_pid]);
+      else await cluster.query('SELECT pg_drop_replication_slot($1)', [slot]).catch(() => undefined);
+      await sleep(100);
+    }
+  }
+});
+
+/** A source database with `t(id, v)`, row 0 in it, and a publication of t. */
+async function sourceDatabase(source: Cluster): Promise<{ db: string; ci: ConnInfo; pub: string }> {
+  const db = await scratch(source, 'repl_prim');
+  await source.query("CREATE TABLE t (id integer PRIMARY KEY, v text); INSERT INTO t VALUES (0, 'before')", [], db);
+  const ci = parse(source.url({ database: db }));
+  const pub = name('pgrepl_pub');
+  const statements = createPublicationStatements(pub, [{ schema: 'public', name: 't', filter: null }], {
+    publish: ['insert', 'update', 'delete', 'truncate'], viaRoot: false, sourceMajor: source.major, comment: 'managed by pgrepl test',
+  });
+  await runSourceStatements(ci, db, statements, { autocommit: false });
+  return { db, ci, pub };
+}
+
+async function open(cluster: Cluster, database: string, replication = false): Promise<pg.Client> {
+  const client = await cluster.connect({ database, replication });
+  clients.push(client);
+  return client;
+}
+
+async function slotExists(cluster: Cluster, slot: string): Promise<boolean> {
+  return (await cluster.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [slot])).length > 0;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const slotActive = (cluster: Cluster, slot: string) => async (): Promise<boolean> =>
+  (await cluster.query<{ active: boolean }>('SELECT active FROM pg_replication_slots WHERE slot_name = $1', [slot]))[0]?.active === true;
+
+describe.each([12, 13, 17] as const)('slot on a PostgreSQL %i source', (major) => {
+  it('the handoff edge: a transaction open during creation is in the snapshot and never decoded', async () => {
+    const source = await getCluster({ major });
+    const { db, ci, pub } = await sourceDatabase(source);
+    const blocker = await open(source, db);
+    const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    await blocker.query('BEGIN');
+    await blocker.query("INSERT INTO t VALUES (1, 'blocker')");
+
+    const slot = name('pgrepl_it');
+    slots.push({ cluster: source, slot });
+    const seen: (readonly SlotBlocker[])[] = [];
+    let committed = false;
+    const creating = createReplicationSlot(ci, db, slot, {
+      exportSnapshot: true,
+      timeoutMs: 30_000,
+      onWaiting: (b) => {
+        seen.push(b);
+        // Commit while creation still waits behind this transaction: the edge the sync design relies on.
+        if (!committed && b.some((x) => x.pid === blockerPid)) {
+          committed = true;
+          void blocker.query('COMMIT');
+        }
+      },
+    });
+    const holder = await creating;
+    try {
+      expect(committed).toBe(true);
+      const reported = seen.flat().find((b) => b.pid === blockerPid);
+      expect(reported).toMatchObject({ pid: blockerPid, database: db, user: 'postgres' });
+      expect(reported?.query).toContain('INSERT INTO t');
+      expect(holder.snapshotId).toMatch(/^[0-9A-F]+-[0-9A-F]+(-\d+)?$/);
+      expect(holder.consistentPoint).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+
+      const writer = await open(source, db);
+      // The harness runs synchronous_commit = off, and decoding reads only flushed WAL: flush this commit (and
+      // with it everything before, the blocker's commit included) so the peek below sees it.
+      await writer.query('SET synchronous_commit = on');
+      await writer.query("INSERT INTO t VALUES (2, 'after')");
+      const reader = await open(source, db);
+      await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await reader.query(`SET TRANSACTION SNAPSHOT '${holder.snapshotId ?? ''}'`);
+      const ids = (await reader.query<{ id: number }>('SELECT id FROM t ORDER BY id')).rows.map((r) => r.id);
+      await reader.query('COMMIT');
+      expect(ids).toEqual([0, 1]);
+    } finally {
+      await holder.release();
+      await holder.release(); // idempotent
+    }
+
+    await waitFor('the slot to be let go', async () => !(await slotActive(source, slot)()));
+    const [changes] = await source.query<{ inserts: number; blocker: number; after: number }>(
+      `SELECT count(*) FILTER (WHERE get_byte(data, 0) = 73)::int AS inserts,
+              count(*) FILTER (WHERE get_byte(data, 0) = 73 AND position(convert_to('blocker', 'UTF8') IN data) > 0)::int AS blocker,
+              count(*) FILTER (WHERE get_byte(data, 0) = 73 AND position(convert_to('after', 'UTF8') IN data) > 0)::int AS after
+         FROM pg_logical_slot_peek_binary_changes($1, NULL, NULL, 'proto_version', '1', 'publication_names', $2)`,
+      [slot, pub], db);
+    expect(changes).toEqual({ inserts: 1, blocker: 0, after: 1 });
+  });
+});
+
+describe('slot creation blocked, and dropping slots (PostgreSQL 17)', () => {
+  it('times out naming the blocker, and leaves no slot', async () => {
+    const source = await getCluster({ major: 17 });
+    const { db, ci } = await sourceDatabase(source);
+    const blocker = await open(source, db);
+    const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    await blocker.query('BEGIN');
+    await blocker.query("UPDATE t SET v = 'held' WHERE id = 0");
+    const slot = name('pgrepl_it');
+    slots.push({ cluster: source, slot });
+    const started = Date.now();
+    const error = await createReplicationSlot(ci, db, slot, { exportSnapshot: true, timeoutMs: 2_500 }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(12_000);
+    expect(error).toBeInstanceOf(PgreplError);
+    expect((error as Error).message).toMatch(new RegExp(`slot creation waited \\d+ s behind .*pid ${String(blockerPid)} \\(.*postgres\\) open \\d+ s: UPDATE t SET v`));
+    expect((error as Error).message).toMatch(/raise --slot-timeout/);
+    expect(await slotExists(source, slot)).toBe(false);
+
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('test cancel')), 1_200);
+    const aborted = await createReplicationSlot(ci, db, slot, { exportSnapshot: false, signal: controller.signal }).catch((e: unknown) => e);
+    expect((aborted as Error).message).toMatch(/cancelled/);
+    expect(await slotExists(source, slot)).toBe(false);
+    await blocker.query('ROLLBACK');
+  });
+
+  it('refuses a bad slot name before connecting', async () => {
+    const ci = parse('postgres://nobody@127.0.0.1:1/none');
+    await expect(createReplicationSlot(ci, 'none', 'pgrepl_my-app', { exportSnapshot: true })).rejects.toThrow(/invalid slot name/);
+    await expect(dropReplicationSlot(ci, 'Bad')).rejects.toThrow(/invalid slot name/);
+  });
+
+  it('drops a slot held by a running walsender (terminated after waitMs), then reports it absent', async () => {
+    const source = await getCluster({ major: 17 });
+    const { db, ci, pub } = await sourceDatabase(source);
+    const slot = name('pgrepl_it');
+    slots.push({ cluster: source, slot });
+    const holder = await createReplicationSlot(ci, db, slot, { exportSnapshot: false });
+    expect(holder.snapshotId).toBeNull();
+    await holder.release();
+    const streamer = await open(source, db, true);
+    streamer.on('error', () => undefined); // its walsender is terminated below
+    streamer.query(`START_REPLICATION SLOT ${slot} LOGICAL 0/0 (proto_version '1', publication_names '${pub}')`).catch(() => undefined);
+    await waitFor('the slot to be active', slotActive(source, slot));
+    expect(await dropReplicationSlot(ci, slot, { waitMs: 300, database: db })).toBe('dropped');
+    expect(await slotExists(source, slot)).toBe(false);
+    expect(await dropReplicationSlot(ci, slot)).toBe('absent');
+  });
+});
+
+describe.each([15, 17] as const)('subscription on a PostgreSQL %i target (source 17)', (targetMajor) => {
+  it('creates the subscription on our slot, streams, is idempotent, then detaches and the active slot drops', async () => {
+    const source = await getCluster({ major: 17 });
+    const target = await getCluster({ major: targetMajor });
+    const { db, ci, pub } = await sourceDatabase(source);
+    const tdb = await scratch(target, 'repl_prim_tgt');
+    await target.query("CREATE TABLE t (id integer PRIMARY KEY, v text); INSERT INTO t VALUES (0, 'before')", [], tdb);
+    const slot = name('pgrepl_it');
+    slots.push({ cluster: source, slot });
+    const holder = await createReplicationSlot(ci, db, slot, { exportSnapshot: true });
+    await holder.release();
+    const subscription = name('pgrepl_sub');
+    subscriptions.push({ cluster: target, database: tdb, subscription });
+    const op: CreateSubscriptionOperation = {
+      type: 'create-subscription', subscription, publication: pub, slot, options: { binary: true }, copyData: false, enabled: true,
+      comment: 'managed by pgrepl test-lineage', storesPassword: false,
+    };
+    const conninfo = toSubscriptionConninfo(ci, { includePassword: true });
+    await createSubscription(parse(target.url()), tdb, op, conninfo);
+    await createSubscription(parse(target.url()), tdb, op, conninfo); // a rerun finds it marked: done
+    const [row] = await target.query<{ comment: string; subslotname: string }>(
+      "SELECT obj_description(oid, 'pg_subscription') AS comment, subslotname FROM pg_subscription WHERE subname = $1", [subscription], tdb);
+    expect(row).toEqual({ comment: 'managed by pgrepl test-lineage', subslotname: slot });
+
+    await source.query("INSERT INTO t VALUES (3, 'streamed')", [], db);
+    await waitFor('the streamed row', async () => (await target.query('SELECT 1 FROM t WHERE id = 3', [], tdb)).length === 1, 20_000);
+    expect(await target.query('SELECT id FROM t ORDER BY id', [], tdb)).toEqual([{ id: 0 }, { id: 3 }]);
+    await waitFor('the slot to be active', slotActive(source, slot));
+
+    for (const st of detachAndDropStatements(subscription)) await target.query(st.sql, [], tdb);
+    expect(await dropReplicationSlot(ci, slot, { database: db })).toBe('dropped');
+    expect(await slotExists(source, slot)).toBe(false);
+  });
+});
+
+describe('subscription errors never show the password', () => {
+  it('a wrong password in the conninfo (scram source 17, target 17)', async () => {
+    const source = await getCluster({ major: 17, auth: 'scram' });
+    const target = await getCluster({ major: 17 });
+    const tdb = await scratch(target, 'repl_prim_pw');
+    const sourceCi = parse(source.url({ database: 'postgres', user: SOURCE_ROLE.user, password: WRONG_PASSWORD }));
+    const conninfo = toSubscriptionConninfo(sourceCi, { includePassword: true });
+    expect(conninfo).toContain('password=');
+    const subscription = name('pgrepl_sub');
+    subscriptions.push({ cluster: target, database: tdb, subscription });
+    const op: CreateSubscriptionOperation = {
+      type: 'create-subscription', subscription, publication: 'pgrepl_nopub', slot: 'pgrepl_noslot', options: {}, copyData: false,
+      enabled: true, comment: 'managed by pgrepl x', storesPassword: true,
+    };
+    const error = await createSubscription(parse(target.url()), tdb, op, conninfo).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SubscriptionError);
+    const e = error as SubscriptionError;
+    expect(e.message).toMatch(/password authentication failed|could not connect/);
+    expect(e.statement).toContain('password=<redacted>');
+    const everything = [e.message, e.detail ?? '', e.hint ?? '', e.statement, e.stack ?? '', JSON.stringify(e), String(e.cause ?? '')].join('\n');
+    for (const spelling of [WRONG_PASSWORD, encodeURIComponent(WRONG_PASSWORD), 'wrong:p', WRONG_PASSWORD.replace(/[\\']/g, (c) => `\\${c}`)]) {
+      expect(everything).not.toContain(spelling);
+    }
+    expect(await target.query('SELECT 1 FROM pg_subscription WHERE subname = $1', [subscription], tdb)).toEqual([]);
+  });
+});
