@@ -145,7 +145,7 @@ export function classifyDatabase(target: StatusTarget, observed: DatabaseObserva
     }
     if (limit.kind === 'time') {
       if (lag.seconds === null) {
-        lagging.push(`time lag unknown (no streaming walsender for the subscription${lag.bytes === null ? '' : `; ${formatByteCount(lag.bytes)} behind`}), so it cannot be shown under --max-lag ${limit.text}`);
+        lagging.push(`time lag unknown (no streaming walsender for the subscription${lag.bytes === null ? '' : `; ${formatByteCount(lag.bytes)} behind`}), so it cannot be shown to be within --max-lag ${limit.text}`);
       } else if (lag.seconds * 1000 > limit.milliseconds) {
         lagging.push(`time lag ${formatLagSeconds(lag.seconds)} exceeds --max-lag ${limit.text}`);
       }
