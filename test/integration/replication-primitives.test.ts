@@ -111,6 +111,7 @@ describe.each([12, 13, 17] as const)('slot on a PostgreSQL %i source', (major) =
       const reported = seen.flat().find((b) => b.pid === blockerPid);
       expect(reported).toMatchObject({ pid: blockerPid, database: db, user: 'postgres' });
       expect(reported?.query).toContain('INSERT INTO t');
+    expect(reported?.detailsHidden).toBe(false);
       expect(holder.snapshotId).toMatch(/^[0-9A-F]+-[0-9A-F]+(-\d+)?$/);
       expect(holder.consistentPoint).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
 
@@ -167,6 +168,27 @@ describe('slot creation blocked, and dropping slots (PostgreSQL 17)', () => {
     await blocker.query('ROLLBACK');
   });
 
+  it('a non-superuser REPLICATION role sees and names a superuser\'s blocking transaction', async () => {
+    const source = await getCluster({ major: 17 });
+    const { db } = await sourceDatabase(source);
+    const blocker = await open(source, db);
+    const blockerPid = (await blocker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    await blocker.query('BEGIN');
+    await blocker.query("DELETE FROM t WHERE id = 0");
+    const slot = name('pgrepl_it');
+    slots.push({ cluster: source, slot });
+    const ci = parse(source.url({ database: db, user: SOURCE_ROLE.user }));
+    const seen: SlotBlocker[] = [];
+    const error = await createReplicationSlot(ci, db, slot, { exportSnapshot: true, timeoutMs: 1_500, onWaiting: (b) => seen.push(...b) })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(new RegExp(`pid ${String(blockerPid)}\\b`));
+    expect(seen.some((b) => b.pid === blockerPid)).toBe(true);
+    expect(seen.find((b) => b.pid === blockerPid)).toMatchObject({ user: 'postgres', detailsHidden: true, query: null });
+    expect((error as PgreplError).hints.join('\n')).toMatch(/pg_read_all_stats/);
+    expect(await slotExists(source, slot)).toBe(false);
+    await blocker.query('ROLLBACK');
+  });
+
   it('refuses a bad slot name before connecting', async () => {
     const ci = parse('postgres://nobody@127.0.0.1:1/none');
     await expect(createReplicationSlot(ci, 'none', 'pgrepl_my-app', { exportSnapshot: true })).rejects.toThrow(/invalid slot name/);
@@ -185,7 +207,8 @@ describe('slot creation blocked, and dropping slots (PostgreSQL 17)', () => {
     streamer.on('error', () => undefined); // its walsender is terminated below
     streamer.query(`START_REPLICATION SLOT ${slot} LOGICAL 0/0 (proto_version '1', publication_names '${pub}')`).catch(() => undefined);
     await waitFor('the slot to be active', slotActive(source, slot));
-    expect(await dropReplicationSlot(ci, slot, { waitMs: 300, database: db })).toBe('dropped');
+    // From another database of the server: a logical slot is dropped by name, wherever it decodes.
+    expect(await dropReplicationSlot(parse(source.url()), slot, { waitMs: 300 })).toBe('dropped');
     expect(await slotExists(source, slot)).toBe(false);
     expect(await dropReplicationSlot(ci, slot)).toBe('absent');
   });

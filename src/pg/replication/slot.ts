@@ -39,7 +39,12 @@ export interface SlotBlocker {
   readonly query: string | null;
   /** The prepared transaction's name. */
   readonly preparedGid: string | null;
+  /** The source role may not see this session's state, age and statement (it lacks pg_read_all_stats). */
+  readonly detailsHidden: boolean;
 }
+
+/** What pg_stat_activity shows a role without pg_read_all_stats instead of another role's statement. */
+const HIDDEN_QUERY = '<insufficient privilege>';
 
 export interface SlotHolder {
   readonly slot: string;
@@ -164,8 +169,9 @@ async function readBlockers(monitor: pg.Client, ownPids: readonly number[], repl
     database: r.datname,
     state: r.state,
     xactAgeSeconds: r.xact_age_s,
-    query: r.query === null ? null : shorten(r.query),
+    query: r.query === null || r.query === HIDDEN_QUERY ? null : shorten(r.query),
     preparedGid: r.gid,
+    detailsHidden: r.query === HIDDEN_QUERY,
   }));
 }
 
@@ -212,7 +218,12 @@ function timeoutError(slot: string, waitedMs: number, blockers: readonly SlotBlo
   const n = blockers.length === 1 ? '1 transaction' : `${blockers.length} transactions`;
   return new PgreplError(
     `slot creation waited ${waited} behind ${n}: ${blockers.map(describeBlocker).join('; ')}; end or commit it, or raise --slot-timeout`,
-    { hints: ['a logical slot can only start once every transaction that was writing when it was requested has ended'] },
+    {
+      hints: [
+        'a logical slot can only start once every transaction that was writing when it was requested has ended',
+        ...(blockers.some((b) => b.detailsHidden) ? ['grant pg_read_all_stats to the source role to see what the other sessions run'] : []),
+      ],
+    },
   );
 }
 
