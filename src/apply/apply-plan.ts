@@ -7,7 +7,9 @@ import { afterStepFault } from '../pg/copy/fault.js';
 import { openApplySession, type ApplySession } from '../pg/apply/apply-session.js';
 import { summarise } from '../plan/summarise.js';
 import type { PlanStep } from '../plan/types.js';
+import type { SlotHolder } from '../pg/replication/slot.js';
 import { runDataStage } from './data-stage.js';
+import { createSlot, dropOrphanSlot, runDetachStage, runPublicationStage, runSubscriptionStage, type ReplicationContext } from './replication-stage.js';
 import { ApplyCancelledError, ApplyStepError } from './errors.js';
 import { buildSchedule, type DatabaseSchedule, type SqlItem, stepPlace } from './schedule.js';
 import { runPostDataStage } from './post-data-stage.js';
@@ -32,7 +34,8 @@ function byStep(items: readonly SqlItem[]): SqlItem[][] {
 }
 
 function needsSession(db: DatabaseSchedule): boolean {
-  return db.teardown.length + db.preData.length + db.postData.length + db.copies.length + db.sequences.length > 0;
+  return db.teardown.length + db.preData.length + db.postData.length + db.copies.length + db.sequences.length +
+    db.subscription.length + db.nativeRows.length + (db.slot === null ? 0 : 1) > 0;
 }
 
 export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
@@ -52,6 +55,16 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
   let rows = 0;
   let bytes = 0;
   book.checkCancel('its start');
+  const repl: ReplicationContext = {
+    plan, schedule, book, source: opts.source, target: opts.target,
+    ...(opts.subscriptionConninfo === undefined ? {} : { subscriptionConninfo: opts.subscriptionConninfo }),
+    ...(opts.slotTimeoutMs === undefined ? {} : { slotTimeoutMs: opts.slotTimeoutMs }),
+  };
+
+  // Replication objects are taken apart first: a database holding a subscription cannot be dropped.
+  for (const db of schedule.databases) {
+    if (db.detach.length > 0) await runDetachStage(repl, db, () => openApplySession(opts.target, db.database.target));
+  }
 
   if (schedule.cluster.length > 0) {
     await withSession(() => openApplySession(opts.target), signal, async (session) => {
@@ -75,21 +88,39 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       const at = (phase: 'teardown' | 'pre-data' | 'post-data') => ({ at: 'database', database: db.index, phase }) as const;
       await runSqlStage({ ...stage, session, items: db.teardown, checkpoint: at('teardown'), label: `the teardown of ${key}` });
       await runSqlStage({ ...stage, session, items: db.preData, checkpoint: at('pre-data'), label: `the pre-data of ${key}` });
+      await runPublicationStage(repl, db);
       let copied: readonly { readonly table: { readonly schema: string; readonly name: string }; readonly step: PlanStep }[] = [];
-      if (session !== null && db.dataSteps.length > 0) {
-        const data = await runDataStage({ plan, schedule, book, db, session, source: opts.source, target: opts.target, workers, env });
-        rows += data.rows;
-        bytes += data.bytes;
-        copied = data.copied;
-      }
       const open = (): Promise<ApplySession> => openApplySession(opts.target, db.database.target);
-      const postData = { ...stage, items: db.postData, checkpoint: at('post-data'), label: `the post-data of ${key}` };
-      if (session === null) await runSqlStage({ ...postData, session });
-      else {
-        await runPostDataStage({
-          ...postData, session, copies: db.copies, workers, open, signal,
-          ...(opts.parallelPostDataMinBytes === undefined ? {} : { parallelMinBytes: opts.parallelPostDataMinBytes }),
-        });
+      let slot: SlotHolder | null = null;
+      let subscribed = false;
+      try {
+        slot = await createSlot(repl, db);
+        if (session !== null && db.dataSteps.length > 0) {
+          const data = await runDataStage({
+            plan, schedule, book, db, session, source: opts.source, target: opts.target, workers, env,
+            ...(slot?.snapshotId == null ? {} : { snapshotId: slot.snapshotId }),
+          });
+          rows += data.rows;
+          bytes += data.bytes;
+          copied = data.copied;
+        }
+        // The copy is done: the snapshot may go (the slot stays and keeps every change since).
+        await slot?.release();
+        const postData = { ...stage, items: db.postData, checkpoint: at('post-data'), label: `the post-data of ${key}` };
+        if (session === null) await runSqlStage({ ...postData, session });
+        else {
+          await runPostDataStage({
+            ...postData, session, copies: db.copies, workers, open, signal,
+            ...(opts.parallelPostDataMinBytes === undefined ? {} : { parallelMinBytes: opts.parallelPostDataMinBytes }),
+          });
+        }
+        if (session !== null) await runSubscriptionStage(repl, db, session);
+        subscribed = true;
+      } catch (e) {
+        if (slot !== null && !subscribed) await dropOrphanSlot(repl, db);
+        throw e;
+      } finally {
+        await slot?.release();
       }
       if (session !== null && copied.length > 0) {
         book.emit({ type: 'message', level: 'info', text: `${key}: ANALYZE of ${copied.length} copied table(s) on up to ${workers} session(s)` });

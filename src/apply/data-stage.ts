@@ -26,6 +26,8 @@ export interface DataStageInput {
   readonly target: ConnInfo;
   readonly workers: number;
   readonly env: NodeJS.ProcessEnv;
+  /** The snapshot the database's slot exported (sync): read in it instead of a snapshot of its own. */
+  readonly snapshotId?: string;
 }
 
 export interface DataStageResult {
@@ -69,7 +71,9 @@ export async function runDataStage(input: DataStageInput): Promise<DataStageResu
   let summary: CopySummary = { tables: 0, rows: 0, bytes: 0, seconds: 0, results: [] };
   let snapshotId: string;
   try {
-    const holder = await exportSnapshot(input.source, key);
+    const holder = input.snapshotId === undefined
+      ? await exportSnapshot(input.source, key)
+      : { snapshotId: input.snapshotId, release: async (): Promise<void> => undefined };
     snapshotId = holder.snapshotId;
     try {
       if (db.copies.length > 0) {

@@ -1,19 +1,28 @@
 // Where each operation of a plan runs, and at which point each step is finished (pure). Execution model:
+//   0. `detach`, per database: replication objects taken apart (source SQL with order < 0, e.g. tables leaving a
+//      publication; then the target's SQL, e.g. a subscription detached and dropped or refreshed; then slots dropped;
+//      then source SQL with order >= 0, e.g. a publication dropped) - before the cluster stage, since a database
+//      that holds a subscription cannot be dropped;
 //   1. `cluster`: every cluster-stage sql operation, in step order, on the target's maintenance connection;
 //   2. then per database of plan.databases, on a connection to the target database: teardown, pre-data (each by
-//      `order`, ties by step index), the data stage (data-copy and sequence-values), post-data, ANALYZE.
+//      `order`, ties by step index), the publication stage (source), the slot (its snapshot is the copy's), the data
+//      stage (data-copy and sequence-values), post-data, the subscription stage (CREATE SUBSCRIPTION, then target
+//      SQL), ANALYZE. Rows a subscription copies itself (`mode: native`) are finished at the subscription stage.
 // A step is finished at the last checkpoint that holds one of its operations; a step without operations at the end
 // of its database (or of the whole apply when it names no database).
 import { parseAddress, type ResourceKind } from '../model/address.js';
-import type { DataCopyOperation, Plan, PlanDatabase, PlanStep, SequenceValuesOperation, SqlOperation } from '../plan/types.js';
+import type {
+  CreateSlotOperation, CreateSubscriptionOperation, DataCopyOperation, DropSlotOperation, Plan, PlanDatabase, PlanStep, SequenceValuesOperation, SqlOperation,
+} from '../plan/types.js';
 import { PgreplError } from '../util/errors.js';
 
-export type DatabasePhase = 'teardown' | 'pre-data' | 'data' | 'post-data';
+export type DatabasePhase = 'teardown' | 'pre-data' | 'publication' | 'slot' | 'data' | 'post-data' | 'subscription';
 
-export const DATABASE_PHASES: readonly DatabasePhase[] = ['teardown', 'pre-data', 'data', 'post-data'];
+export const DATABASE_PHASES: readonly DatabasePhase[] = ['teardown', 'pre-data', 'publication', 'slot', 'data', 'post-data', 'subscription'];
 
 /** A point after which finished steps are recorded: the cluster stage, a database's phase, or the very end. */
 export type Checkpoint =
+  | { readonly at: 'detach'; readonly database: number }
   | { readonly at: 'cluster'; readonly step: number }
   | { readonly at: 'database'; readonly database: number; readonly phase: DatabasePhase }
   | { readonly at: 'end' };
@@ -28,6 +37,21 @@ export interface CopyItem {
   readonly op: DataCopyOperation;
 }
 
+/** One operation of the detach stage, in the order it runs. */
+export type DetachItem =
+  | { readonly step: PlanStep; readonly op: SqlOperation }
+  | { readonly step: PlanStep; readonly op: DropSlotOperation };
+
+export interface SlotItem {
+  readonly step: PlanStep;
+  readonly op: CreateSlotOperation;
+}
+
+/** The subscription stage: CREATE SUBSCRIPTION first, then target SQL. */
+export type SubscriptionItem =
+  | { readonly step: PlanStep; readonly op: CreateSubscriptionOperation }
+  | { readonly step: PlanStep; readonly op: SqlOperation };
+
 export interface SequenceItem {
   readonly step: PlanStep;
   readonly op: SequenceValuesOperation;
@@ -36,6 +60,7 @@ export interface SequenceItem {
 export interface DatabaseSchedule {
   readonly index: number;
   readonly database: PlanDatabase;
+  readonly detach: readonly DetachItem[];
   readonly teardown: readonly SqlItem[];
   readonly preData: readonly SqlItem[];
   readonly copies: readonly CopyItem[];
@@ -43,6 +68,12 @@ export interface DatabaseSchedule {
   /** Steps with data-copy or sequence-values operations here (the `target.rows…` steps), in step order. */
   readonly dataSteps: readonly PlanStep[];
   readonly postData: readonly SqlItem[];
+  /** Source SQL before the slot (CREATE/ALTER PUBLICATION). */
+  readonly publication: readonly SqlItem[];
+  readonly slot: SlotItem | null;
+  readonly subscription: readonly SubscriptionItem[];
+  /** Rows steps PostgreSQL's table sync copies (`after.mode === 'native'`): recorded at the subscription stage. */
+  readonly nativeRows: readonly PlanStep[];
 }
 
 export interface Schedule {
@@ -70,10 +101,11 @@ function byOrder(a: SqlItem, b: SqlItem): number {
   return a.op.order - b.op.order || a.step.index - b.step.index;
 }
 
-const PHASE_RANK: Readonly<Record<DatabasePhase, number>> = { teardown: 0, 'pre-data': 1, data: 2, 'post-data': 3 };
+const PHASE_RANK: Readonly<Record<DatabasePhase, number>> = { teardown: 0, 'pre-data': 1, publication: 2, slot: 3, data: 4, 'post-data': 5, subscription: 6 };
 
-/** Total order of checkpoints: cluster steps, then databases in plan order and phases in order, then the end. */
+/** Total order of checkpoints: every database's detach, cluster steps, then databases in plan order and phases in order, then the end. */
 export function checkpointRank(c: Checkpoint): number {
+  if (c.at === 'detach') return -1_000_000 + c.database;
   if (c.at === 'cluster') return c.step;
   if (c.at === 'end') return Number.MAX_SAFE_INTEGER;
   return 1_000_000_000 + c.database * 10 + PHASE_RANK[c.phase];
@@ -90,6 +122,8 @@ export function buildSchedule(plan: Plan): Schedule {
   const perDb = plan.databases.map(() => ({
     teardown: [] as SqlItem[], preData: [] as SqlItem[], postData: [] as SqlItem[],
     copies: [] as CopyItem[], sequences: [] as SequenceItem[], dataSteps: [] as PlanStep[],
+    detach: [] as { item: DetachItem; rank: number }[], publication: [] as SqlItem[], slot: null as SlotItem | null,
+    creates: [] as SubscriptionItem[], subscriptionSql: [] as SqlItem[], nativeRows: [] as PlanStep[],
   }));
   const finishAt = new Map<number, Checkpoint>();
   const later = (step: PlanStep, c: Checkpoint): void => {
@@ -111,8 +145,21 @@ export function buildSchedule(plan: Plan): Schedule {
     for (const op of step.operations) {
       switch (op.type) {
         case 'sql':
+          if (op.stage === 'detach') {
+            slot().detach.push({ item: { step, op }, rank: op.side === 'target' ? 1 : op.order < 0 ? 0 : 3 });
+            later(step, { at: 'detach', database: db() });
+            break;
+          }
+          if (op.stage === 'publication' || op.stage === 'subscription') {
+            if (op.side !== (op.stage === 'publication' ? 'source' : 'target')) {
+              throw new PgreplError(`plan step ${step.index} (${step.address}) runs ${op.stage} SQL on the ${op.side}`);
+            }
+            (op.stage === 'publication' ? slot().publication : slot().subscriptionSql).push({ step, op });
+            later(step, { at: 'database', database: db(), phase: op.stage });
+            break;
+          }
           if (op.side !== 'target') {
-            throw new PgreplError(`plan step ${step.index} (${step.address}) runs SQL on the source, which this pgrepl does not do yet`);
+            throw new PgreplError(`plan step ${step.index} (${step.address}) runs SQL on the source in the ${op.stage} stage`);
           }
           if (op.stage === 'cluster') {
             cluster.push({ step, op });
@@ -133,11 +180,27 @@ export function buildSchedule(plan: Plan): Schedule {
           isData = true;
           later(step, { at: 'database', database: db(), phase: 'data' });
           break;
-        default:
-          throw new PgreplError(`plan step ${step.index} (${step.address}) has a ${op.type} operation, which this pgrepl cannot run yet`);
+        case 'drop-slot':
+          slot().detach.push({ item: { step, op }, rank: 2 });
+          later(step, { at: 'detach', database: db() });
+          break;
+        case 'create-slot':
+          if (slot().slot !== null) throw new PgreplError(`plan step ${step.index} (${step.address}) makes a second slot for one database`);
+          slot().slot = { step, op };
+          later(step, { at: 'database', database: db(), phase: 'slot' });
+          break;
+        case 'create-subscription':
+          slot().creates.push({ step, op });
+          later(step, { at: 'database', database: db(), phase: 'subscription' });
+          break;
       }
     }
     if (isData) slot().dataSteps.push(step);
+    const after = step.after as { mode?: unknown } | null;
+    if (place.kind === 'rows' && step.action !== 'delete' && after?.mode === 'native') {
+      slot().nativeRows.push(step);
+      later(step, { at: 'database', database: db(), phase: 'subscription' });
+    }
     if (step.operations.length === 0) {
       const i = place.database === null ? undefined : dbIndex.get(place.database);
       later(step, i === undefined ? { at: 'end' } : { at: 'database', database: i, phase: 'post-data' });
@@ -151,6 +214,8 @@ export function buildSchedule(plan: Plan): Schedule {
       return {
         index, database, teardown: s.teardown.sort(byOrder), preData: s.preData.sort(byOrder), copies: s.copies,
         sequences: s.sequences, dataSteps: s.dataSteps, postData: s.postData.sort(byOrder),
+        detach: s.detach.sort((a, b) => a.rank - b.rank || a.item.step.index - b.item.step.index).map((d) => d.item),
+        publication: s.publication, slot: s.slot, subscription: [...s.creates, ...s.subscriptionSql], nativeRows: s.nativeRows,
       };
     }),
     finishAt,

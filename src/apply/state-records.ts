@@ -2,6 +2,8 @@
 //   role, database (create/update/replace): attributes = step.after, merged over what is recorded (a database keeps
 //     the throughput of its last copy);
 //   rows: `copying` before the database's copy starts, `copied` with the runtime once it committed;
+//   publication, subscription: attributes = step.after merged over what is recorded (cutover adds its own);
+//   slot: written by the engine when the slot is made (replication-stage.ts);
 //   schema objects: nothing (the next plan diffs the live schema);
 //   delete: the resource is forgotten, whatever its kind.
 import type { DatabaseAttributes, RowsRuntime } from '../plan/planner/types.js';
@@ -31,7 +33,9 @@ function put(state: StateDocument, address: string, kind: string, attributes: Js
 export function recordStep(state: StateDocument, step: PlanStep, at: string): StateDocument {
   const { kind } = stepPlace(step.address);
   if (step.action === 'delete') return withoutResource(state, step.address);
-  if (kind !== 'role' && kind !== 'database' && kind !== 'rows') return state;
+  // A slot is recorded by the engine the moment it exists, with its snapshot and consistent point.
+  if (kind === 'slot') return state;
+  if (kind !== 'role' && kind !== 'database' && kind !== 'rows' && kind !== 'publication' && kind !== 'subscription') return state;
   // A database change of the schema diff (settings, grants) has no attributes: the resource stays as recorded.
   if (!isJsonObject(step.after)) return state;
   const existing = findResource(state, step.address)?.attributes ?? {};

@@ -4,6 +4,7 @@ import { killSelf } from '../pg/copy/fault.js';
 import type { PlanStep } from '../plan/types.js';
 import type { StateDocument } from '../state/state-document.js';
 import { ApplyCancelledError } from './errors.js';
+import { findResource, withResource } from '../state/state-edits.js';
 import { recordStep } from './state-records.js';
 import type { StateWriter } from './state-writer.js';
 import type { ApplyEvent } from './types.js';
@@ -77,6 +78,21 @@ export class StepBook {
       this.opts.emit({ type: 'step-done', step, seconds: (performance.now() - began) / 1000 });
     }
     if (this.opts.killAfterStep !== undefined && fresh.some((s) => s.index === this.opts.killAfterStep)) killSelf();
+  }
+
+  /**
+   * A delete that could not run (the source unreachable for a slot or publication): the resource stays in the state
+   * with status pending-delete, and the step counts as done for this run (the next apply or destroy retries it).
+   */
+  async markPendingDelete(step: PlanStep): Promise<void> {
+    const at = this.opts.now().toISOString();
+    await this.opts.writer.update((state) => {
+      const r = findResource(state, step.address);
+      return r === undefined ? state : withResource(state, { ...r, status: 'pending-delete', updated_at: at });
+    });
+    this.start(step);
+    this.finished.add(step.index);
+    this.opts.emit({ type: 'step-done', step, seconds: 0 });
   }
 
   /** Records a step before it finished (a role or database made in the cluster stage whose other operations come later). */

@@ -35,6 +35,10 @@ export interface ApplyOptions {
   readonly signal?: AbortSignal;
   /** Injected clock for `updated_at`, history and summaries (tests fix it). */
   readonly now?: () => Date;
+  /** The spec's subscription.conninfo of a database key, when set (holds secrets: never logged). */
+  readonly subscriptionConninfo?: (databaseKey: string) => string | undefined;
+  /** How long slot creation may wait behind open transactions (default 5 min). */
+  readonly slotTimeoutMs?: number;
   /** Default process.env: PGREPL_FAULT (`after-step:N`, `mid-copy:N`, `kill-mid-copy:N`). */
   readonly env?: NodeJS.ProcessEnv;
 }

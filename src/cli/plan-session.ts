@@ -2,12 +2,15 @@
 // plan records (CONTRACTS.md, Plans): the spec file's path and the sha256 of its bytes (never resolved values, which
 // hold secrets), the state's lineage and serial, and the live state's fingerprint; apply recomputes it to refuse a
 // stale plan.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readActualState } from '../introspect/read-actual.js';
 import type { ActualState } from '../introspect/types.js';
 import { parseConnString, type ConnInfo } from '../pg/conninfo/index.js';
+import { identity } from '../pg/conninfo/display.js';
+import { redactedConninfo } from '../pg/conninfo/redact.js';
+import { toSubscriptionConninfo } from '../pg/conninfo/subscription.js';
 import { actualFingerprint } from '../plan/actual-fingerprint.js';
 import { planChanges } from '../plan/planner/plan-changes.js';
 import type { PlanOptions } from '../plan/planner/types.js';
@@ -90,7 +93,15 @@ export function planClock(env: NodeJS.ProcessEnv): Date {
 }
 
 export function makePlan(ctx: SpecContext, live: LiveView, options: PlanOptions, env: NodeJS.ProcessEnv): Plan {
-  return planChanges({ spec: ctx.spec, actual: live.actual, state: live.state, basedOn: live.basis, now: planClock(env), options });
+  return planChanges({
+    spec: ctx.spec, actual: live.actual, state: live.state, basedOn: live.basis, now: planClock(env), options,
+    // No state yet: the plan picks the lineage the first apply starts the state with (its object names derive from it).
+    lineage: live.state?.lineage ?? randomUUID(), targetIdentity: identity(ctx.target),
+    subscriptionConninfo: {
+      preview: redactedConninfo(toSubscriptionConninfo(ctx.source, { includePassword: true })),
+      hasPassword: ctx.source.password !== undefined && ctx.source.password !== '',
+    },
+  });
 }
 
 /** How many error diagnostics the plan has: plan and apply exit 1 on any. */

@@ -8,6 +8,88 @@ import type { Diagnostic } from '../util/errors.js';
 /** A database on a server (pg_database, templates and datallowconn = false left out): the schema model's fields. */
 export type ServerDatabase = Pick<DatabaseInfo, 'name' | 'owner' | 'encoding' | 'collate' | 'ctype' | 'localeProvider' | 'locale'>;
 
+/**
+ * A logical replication slot on the source server (pg_replication_slots), every logical slot whatever its database:
+ * slots are cluster-wide, and a leftover of the old tool or of another lineage must be seen. Lag fields are volatile
+ * (left out of the plan fingerprint).
+ */
+export interface SlotFacts {
+  readonly name: string;
+  /** The database the slot decodes (null for a physical slot; only logical slots are listed). */
+  readonly database: string | null;
+  readonly plugin: string | null;
+  readonly active: boolean;
+  /** `wal_status` (13+): reserved | extended | unreserved | lost; null on 12 or when unknown. */
+  readonly walStatus: string | null;
+  /** Volatile: `pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)` in bytes, null when unknown. */
+  readonly retainedBytes: number | null;
+  /** Volatile: confirmed_flush_lsn as text (`0/16B3748`), null when never confirmed. */
+  readonly confirmedFlushLsn: string | null;
+}
+
+/** A table a publication lists directly (pg_publication_rel): the root for a partitioned table. */
+export interface PublicationTableFacts {
+  readonly schema: string;
+  readonly name: string;
+  /** `pg_get_expr(prqual, prrelid)` (15+), null for no filter. */
+  readonly rowFilter: string | null;
+  /** Column list (15+, prattrs as names), null for every column. */
+  readonly columns: readonly string[] | null;
+}
+
+/** A publication in one source database (pg_publication), every publication (leftovers and others' included). */
+export interface PublicationFacts {
+  readonly name: string;
+  readonly owner: string;
+  /** obj_description: pgrepl marks its own `managed by pgrepl <lineage>`. */
+  readonly comment: string | null;
+  readonly allTables: boolean;
+  /** pubviaroot (13+; false on 12). */
+  readonly viaRoot: boolean;
+  /** The operations published, in the order insert, update, delete, truncate. */
+  readonly publish: readonly ('insert' | 'update' | 'delete' | 'truncate')[];
+  /** Directly listed tables, sorted by schema then name (FOR TABLES IN SCHEMA members are not expanded here). */
+  readonly tables: readonly PublicationTableFacts[];
+  /** Schemas of FOR TABLES IN SCHEMA (15+), sorted. */
+  readonly schemas: readonly string[];
+}
+
+/** One table of a subscription (pg_subscription_rel, read in the subscription's database). */
+export interface SubscriptionTableFacts {
+  readonly schema: string;
+  readonly name: string;
+  /** srsubstate: i init, d copying, f finished copy, s synced, r ready. */
+  readonly state: 'i' | 'd' | 'f' | 's' | 'r';
+}
+
+/**
+ * A subscription in one target database (pg_subscription where subdbid is that database). Read column by column:
+ * subconninfo is never read (non-superusers may not, and it holds a password). The worker and error fields are
+ * volatile (left out of the plan fingerprint).
+ */
+export interface SubscriptionFacts {
+  readonly name: string;
+  readonly owner: string;
+  readonly ownerSuperuser: boolean;
+  readonly comment: string | null;
+  readonly enabled: boolean;
+  /** subslotname; null = NONE (detached). */
+  readonly slotName: string | null;
+  readonly publications: readonly string[];
+  /**
+   * Options as PostgreSQL reports them, only those the target's major has: binary, streaming (`off` | `on` |
+   * `parallel`, as text), disable_on_error, two_phase (true when the state is not `d`), origin, password_required,
+   * run_as_owner, failover, synchronous_commit. Booleans as booleans, the rest as text.
+   */
+  readonly options: Readonly<Record<string, string | boolean>>;
+  /** Sorted by schema then name. */
+  readonly tables: readonly SubscriptionTableFacts[];
+  /** Volatile: the apply worker's pid from pg_stat_subscription (relid IS NULL), null when none runs. */
+  readonly workerPid: number | null;
+  /** Volatile: pg_stat_subscription_stats (15+) apply_error_count and sync_error_count; null before 15. */
+  readonly errorCounts: { readonly apply: number; readonly sync: number } | null;
+}
+
 export interface ServerActual {
   /** displayName() of the connection: redacted, the one form servers appear in output. */
   readonly display: string;
@@ -29,6 +111,10 @@ export interface ServerActual {
   readonly libcLocales: readonly string[];
   /** `now()` read on this server, as PostgreSQL prints a timestamptz under TimeZone=UTC (`2026-11-26 09:00:00.123456+00`). */
   readonly now: string;
+  /** Logical slots on this server, sorted by name (read on the source; empty on the target). */
+  readonly slots: readonly SlotFacts[];
+  /** `wal_level` (the source must be logical for sync). */
+  readonly walLevel: string;
 }
 
 /** Sizes from the catalogs (never counted): for estimates and largest-first ordering only. */
@@ -58,6 +144,8 @@ export interface SourceDatabaseActual {
    * copy them (a COPY would fail with 42501, or row-level security would hide rows). Absent = none.
    */
   readonly unreadable?: Readonly<Record<string, readonly ('no-usage' | 'no-select' | 'row-security')[]>>;
+  /** Every publication of this database, sorted by name. */
+  readonly publications: readonly PublicationFacts[];
 }
 
 export interface TargetDatabaseActual {
@@ -69,6 +157,8 @@ export interface TargetDatabaseActual {
    * whatever the spec selects (the planner decides scope), by ObjectKey.
    */
   readonly tables: Readonly<Record<string, TargetTableFacts>>;
+  /** Every subscription of this database, sorted by name. */
+  readonly subscriptions: readonly SubscriptionFacts[];
 }
 
 export interface DatabaseActual {

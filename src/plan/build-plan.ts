@@ -11,6 +11,8 @@ export interface BuildPlanInput {
   readonly diagnostics: readonly Diagnostic[];
   /** Injected clock (tests fix it). */
   readonly now: Date;
+  /** The lineage the plan's replication object names derive from (Plan.lineage). */
+  readonly lineage: string;
 }
 
 export function buildPlan(input: BuildPlanInput): Plan {
@@ -24,5 +26,6 @@ export function buildPlan(input: BuildPlanInput): Plan {
     summary: summarise(steps),
     diagnostics: input.diagnostics,
     createdAt: input.now.toISOString(),
+    lineage: input.lineage,
   };
 }

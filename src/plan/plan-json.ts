@@ -27,6 +27,7 @@ export function planToJson(plan: Plan): string {
   const safe: Plan = {
     format_version: plan.format_version,
     createdAt: plan.createdAt,
+    lineage: plan.lineage,
     basedOn: plan.basedOn,
     databases: plan.databases.map((d) => ({ key: d.key, target: d.target })),
     steps: plan.steps.map((s): PlanStep => ({
@@ -184,6 +185,7 @@ export function parsePlanJson(text: string): Plan {
   steps.forEach(checkStep);
   arr(plan.diagnostics, 'diagnostics').forEach(checkDiagnostic);
   str(plan.createdAt, 'createdAt');
+  str(plan.lineage, 'lineage');
   const summary = obj(plan.summary, 'summary');
   const expected = summarise(steps as readonly PlanStep[]);
   if (summary.add !== expected.add || summary.change !== expected.change || summary.destroy !== expected.destroy) {

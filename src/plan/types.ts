@@ -12,7 +12,14 @@ export type Action = 'create' | 'update' | 'replace' | 'delete';
 
 export const PLAN_FORMAT_VERSION = '1';
 
-export type SqlStage = 'cluster' | 'teardown' | 'pre-data' | 'post-data';
+/**
+ * Where SQL runs in a database's apply (schedule.ts): `detach` (replication objects taken apart: subscriptions
+ * disabled, detached and dropped on the target, tables dropped from a publication, publications dropped on the
+ * source) before the target's `teardown`; `publication` (source: CREATE/ALTER PUBLICATION, before any slot is made)
+ * after `pre-data`; `subscription` (target: ALTER SUBSCRIPTION, REFRESH PUBLICATION, after CREATE SUBSCRIPTION)
+ * after `post-data`.
+ */
+export type SqlStage = 'cluster' | 'detach' | 'teardown' | 'pre-data' | 'publication' | 'post-data' | 'subscription';
 
 /**
  * SQL the engine runs on one side, in the database the step's address names. A schema change contributes up to three
@@ -32,6 +39,12 @@ export interface SqlOperation {
   readonly stage: SqlStage;
   readonly order: number;
   readonly statements: readonly DdlStatement[];
+  /**
+   * Run each statement on its own, outside a transaction block (ALTER SUBSCRIPTION … REFRESH PUBLICATION and DROP
+   * SUBSCRIPTION of an attached slot refuse one). Absent: the operation's statements run in one transaction (a
+   * publication's DROP TABLE + ADD TABLE must be atomic).
+   */
+  readonly autocommit?: true;
 }
 
 /** What a data copy is expected to move, from catalog statistics (plan never counts rows) and measured throughput. */
@@ -71,7 +84,12 @@ export interface SequenceValuesOperation {
   readonly sequences: readonly { readonly schema: string; readonly name: string }[];
 }
 
-/** A logical slot made on a replication connection (`CREATE_REPLICATION_SLOT … LOGICAL pgoutput`), the copy's snapshot when `exportSnapshot`. */
+/**
+ * A logical slot made on a replication connection (`CREATE_REPLICATION_SLOT … LOGICAL pgoutput EXPORT_SNAPSHOT`) in the
+ * step's database, after the `publication` stage. With `exportSnapshot` the database's data copies (and sequence
+ * values) are read in the slot's snapshot, so the copy meets the stream exactly; the replication connection stays
+ * open and idle until the copy ends.
+ */
 export interface CreateSlotOperation {
   readonly type: 'create-slot';
   readonly slot: string;
@@ -79,10 +97,16 @@ export interface CreateSlotOperation {
   readonly exportSnapshot: boolean;
 }
 
-/** `pg_drop_replication_slot`; only for slots pgrepl recorded in state (CONTRACTS.md, names). */
+/**
+ * `pg_drop_replication_slot` on the source, in the `detach` stage after the target's detach SQL; only for slots
+ * pgrepl recorded in state or made (CONTRACTS.md, names). A slot still active (its walsender not yet gone after the
+ * subscription was dropped) is waited for briefly, then its walsender is terminated. A slot already gone is done.
+ */
 export interface DropSlotOperation {
   readonly type: 'drop-slot';
   readonly slot: string;
+  /** Source unreachable or the drop refused: keep the slot in state as pending-delete instead of failing (destroy). */
+  readonly tolerateFailure?: boolean;
 }
 
 /**
@@ -94,8 +118,17 @@ export interface CreateSubscriptionOperation {
   readonly subscription: string;
   readonly publication: string;
   readonly slot: string;
-  /** WITH (…) options other than create_slot, slot_name and copy_data, which the engine fixes. */
+  /**
+   * WITH (…) options other than create_slot, slot_name, copy_data and enabled, which the engine fixes (create_slot =
+   * false, slot_name = slot, copy_data = copyData, enabled = enabled).
+   */
   readonly options: Readonly<Record<string, string | boolean>>;
+  /** false after pgrepl's own copy (stream mode); true for copy: native (PostgreSQL's table sync into empty tables). */
+  readonly copyData: boolean;
+  readonly enabled: boolean;
+  /** `COMMENT ON SUBSCRIPTION … IS 'managed by pgrepl <lineage>'` text. */
+  readonly comment: string;
+  /** The conninfo embeds the source role's password (a non-superuser owner on 16+ must; shown in the plan). */
   readonly storesPassword: boolean;
 }
 
@@ -152,4 +185,9 @@ export interface Plan {
   readonly diagnostics: readonly Diagnostic[];
   /** ISO 8601 UTC, from the injected clock. */
   readonly createdAt: string;
+  /**
+   * The state lineage the plan's replication object names derive from (CONTRACTS.md, names): the state's, or a new
+   * one the first apply of this plan starts its state with.
+   */
+  readonly lineage: string;
 }

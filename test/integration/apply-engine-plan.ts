@@ -190,7 +190,7 @@ export async function buildCopyPlan(o: CopyPlanOptions): Promise<Plan> {
       ]));
     }
   }
-  return buildPlan({
+  return buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000',
     basedOn: { spec: null, state: null, actual: 'test' }, databases: [{ key: dbKey, target: o.targetDb }], steps, diagnostics: [], now: NOW,
   });
 }

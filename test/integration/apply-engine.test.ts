@@ -167,7 +167,7 @@ describe('applyPlan failures', () => {
       type: 'sql' as const, side: 'target' as const, stage, order: 0,
       statements: statements.map((s) => ({ sql: s, transactional: true, phase: 'pre-data' as const, object: 'table:public.t' })),
     });
-    const plan = buildPlan({
+    const plan = buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000',
       basedOn: { spec: null, state: null, actual: 'test' }, databases: [{ key: 'app', target: targetDb }], now: NOW, diagnostics: [],
       steps: [
         { address: roleAddress(role), action: 'create', reason: '', destructive: false, before: null, after: { name: role, created: true }, operations: [sql('cluster', [`CREATE ROLE ${role}`])], sqlPreview: [] },

@@ -16,7 +16,7 @@ const step = (address: string, operations: readonly Operation[], action: PlanSte
 });
 
 function plan(): Plan {
-  return buildPlan({
+  return buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000',
     basedOn: { spec: null, state: null, actual: 'x' }, diagnostics: [], now: new Date(0),
     databases: [{ key: 'b', target: 'b2' }, { key: 'a', target: 'a' }],
     steps: [
@@ -75,7 +75,7 @@ describe('buildSchedule', () => {
   });
 
   it('refuses what it cannot run: source SQL, replication operations, a database missing from the list', () => {
-    const make = (steps: Omit<PlanStep, 'index'>[]): Plan => buildPlan({ basedOn: { spec: null, state: null, actual: 'x' }, diagnostics: [], now: new Date(0), databases: [{ key: 'a', target: 'a' }], steps });
+    const make = (steps: Omit<PlanStep, 'index'>[]): Plan => buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000', basedOn: { spec: null, state: null, actual: 'x' }, diagnostics: [], now: new Date(0), databases: [{ key: 'a', target: 'a' }], steps });
     expect(() => buildSchedule(make([step('target.table.zz.public.t', [sql('pre-data', 1, 'CREATE TABLE t')])]))).toThrow(/database "zz", which is not in the plan's database list/);
     expect(() => buildSchedule(make([step('source.slot.a', [{ type: 'create-slot', slot: 's', plugin: 'pgoutput', exportSnapshot: true }])]))).toThrow(PgreplError);
     expect(() => buildSchedule(make([step('source.publication.a', [{ ...sql('pre-data', 1, 'CREATE PUBLICATION p'), side: 'source' }])]))).toThrow(/SQL on the source/);

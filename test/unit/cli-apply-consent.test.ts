@@ -9,7 +9,7 @@ function plan(destructive: readonly string[], safe: readonly string[] = ['target
   const step = (address: string, d: boolean): Omit<PlanStep, 'index'> => ({
     address, action: d ? 'replace' : 'create', reason: '', destructive: d, before: d ? {} : null, after: {}, operations: [], sqlPreview: [],
   });
-  return buildPlan({
+  return buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000',
     basedOn: { spec: null, state: null, actual: 'sha256:0' }, now: new Date('2026-11-26T10:00:00Z'), diagnostics: [],
     steps: [...safe.map((a) => step(a, false)), ...destructive.map((a) => step(a, true))],
   });

@@ -73,12 +73,12 @@ const STEPS: readonly Omit<PlanStep, 'index'>[] = [
     address: replicationAddress('subscription', 'my-app'), action: 'create', reason: 'sync: true and no subscription yet', destructive: false, before: null,
     after: { name: 'pgrepl_my_app_1a2b3c4d' },
     sqlPreview: ["CREATE SUBSCRIPTION pgrepl_my_app_1a2b3c4d CONNECTION 'host=src port=5432 user=rep password=hunter2 dbname=my_app' PUBLICATION pgrepl_my_app_1a2b3c4d WITH (create_slot = false, copy_data = false)"],
-    operations: [{ type: 'create-subscription', subscription: 'pgrepl_my_app_1a2b3c4d', publication: 'pgrepl_my_app_1a2b3c4d', slot: 'pgrepl_my_app_1a2b3c4d', options: { binary: true, streaming: 'parallel' }, storesPassword: true }],
+    operations: [{ type: 'create-subscription', subscription: 'pgrepl_my_app_1a2b3c4d', publication: 'pgrepl_my_app_1a2b3c4d', slot: 'pgrepl_my_app_1a2b3c4d', options: { binary: true, streaming: 'parallel' }, copyData: false, enabled: true, comment: 'managed by pgrepl 7d0c1f7e-0000-4000-8000-000000000000', storesPassword: true }],
   },
 ];
 
 export function everyActionPlan(): Plan {
-  return buildPlan({
+  return buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000',
     basedOn: BASIS, steps: STEPS, now: NOW,
     diagnostics: [
       { severity: 'warning', message: 'large objects exist in my-app and are not copied', path: 'databases.my-app', hints: ['set large_objects: copy to copy them'] },
@@ -88,5 +88,5 @@ export function everyActionPlan(): Plan {
 }
 
 export function emptyPlan(): Plan {
-  return buildPlan({ basedOn: BASIS, steps: [], now: NOW, diagnostics: [] });
+  return buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000', basedOn: BASIS, steps: [], now: NOW, diagnostics: [] });
 }

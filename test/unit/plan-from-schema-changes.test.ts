@@ -41,7 +41,7 @@ describe('planFromSchemaChanges', () => {
 
   it('ranks sql operations so that running them by stage and order reproduces executionOrder', () => {
     const ops = steps.flatMap((s) => s.operations).filter((o): o is SqlOperation => o.type === 'sql');
-    const stageRank = { cluster: -1, teardown: 0, 'pre-data': 1, 'post-data': 2 } as const;
+    const stageRank = { cluster: -1, detach: -0.5, teardown: 0, 'pre-data': 1, publication: 1.5, 'post-data': 2, subscription: 3 } as const;
     const run = [...ops].sort((a, b) => stageRank[a.stage] - stageRank[b.stage] || a.order - b.order).flatMap((o) => o.statements.map((s) => s.sql));
     expect(run).toEqual(executionOrder(changes).map((s) => s.sql));
     expect(steps.flatMap((s) => s.sqlPreview)).toHaveLength(run.length);
@@ -52,7 +52,7 @@ describe('planFromSchemaChanges', () => {
     const empty: SchemaModel = { ...owned, objects: [] };
     const all = diffSchemas(owned, empty, { targetMajor: 15 });
     const ops = planFromSchemaChanges('shop', all).flatMap((s) => s.operations).filter((o): o is SqlOperation => o.type === 'sql');
-    const stageRank = { cluster: -1, teardown: 0, 'pre-data': 1, 'post-data': 2 } as const;
+    const stageRank = { cluster: -1, detach: -0.5, teardown: 0, 'pre-data': 1, publication: 1.5, 'post-data': 2, subscription: 3 } as const;
     const run = [...ops].sort((a, b) => stageRank[a.stage] - stageRank[b.stage] || a.order - b.order).flatMap((o) => o.statements.map((s) => s.sql));
     expect(run).toEqual(executionOrder(all).map((s) => s.sql));
     const ownedBy = run.findIndex((s) => s.includes('OWNED BY'));

@@ -40,7 +40,7 @@ describe('plan JSON', () => {
     const text = planToJson(plan);
     expect(text).not.toContain('hunter2');
     expect(text).toContain('password=<redacted>');
-    const withSqlSecret = buildPlan({
+    const withSqlSecret = buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000',
       basedOn: plan.basedOn, now: new Date(0), diagnostics: [],
       steps: [{ ...plan.steps[0]!, operations: [{ type: 'sql', side: 'target', stage: 'pre-data', order: 0, statements: [{ sql: "ALTER SUBSCRIPTION s CONNECTION 'password=hunter2'", transactional: true, phase: 'pre-data', object: 'x' }] }] }],
     });

@@ -24,7 +24,7 @@ function golden(name: string, actual: string): void {
   expect(actual).toBe(expected);
 }
 
-const warningsOnly = () => buildPlan({
+const warningsOnly = () => buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000',
   basedOn: emptyPlan().basedOn, steps: [], now: new Date('2026-11-26T10:00:00.000Z'),
   diagnostics: [{ severity: 'warning', message: 'table "Sales"."Order Lines" is unlogged: copied, never streamed', path: 'databases.my-app.sync' }],
 });

@@ -141,8 +141,9 @@ async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: App
       // The state must never hold a resolved password: the store refuses a write that would.
       store: localStateStore(ctx.statePath, { secrets: [ctx.source.password, ctx.target.password].filter((p): p is string => p !== undefined && p !== '') }),
       state: live.state,
-      newState: () => emptyState({ pgreplVersion: readVersion(), spec: { path: ctx.specPath, hash: ctx.specHash } }),
+      newState: () => emptyState({ lineage: plan.lineage, pgreplVersion: readVersion(), spec: { path: ctx.specPath, hash: ctx.specHash } }),
       command: args.destroy === true ? 'destroy' : 'apply',
+      subscriptionConninfo: (key) => (ctx.spec.databases.find((d) => d.key === key) ?? ctx.spec.defaults).subscription.conninfo,
       ...(args.workers === undefined ? {} : { workers: args.workers }),
       onEvent: view.onEvent,
       signal: controller.signal,

@@ -4,7 +4,7 @@
 // database itself (created from template0 when missing), and the rows to copy (rows-steps.ts).
 import { databaseAddress } from '../../model/address.js';
 import { objectKey } from '../../model/object-key.js';
-import type { ObjectKey, SchemaModel } from '../../model/schema.js';
+import type { ObjectKey, SchemaModel, TableObject } from '../../model/schema.js';
 import type { DatabaseActual, ServerActual, Throughput } from '../../introspect/types.js';
 import { createDatabaseStatement } from '../../pg/ddl/create/create-database.js';
 import { UnsupportedOnTargetError } from '../../pg/ddl/unsupported-error.js';
@@ -25,6 +25,8 @@ import { cutModel, emptyModel } from './cut-model.js';
 import { filterRuleProblems, withNotValid } from './fk-filter-rule.js';
 import { planRowsSteps } from './rows-steps.js';
 import { databaseRecord } from './state-records.js';
+import { prepareSync } from './sync-prepare.js';
+import { planSyncSteps } from './sync-steps.js';
 import type { DatabaseAttributes } from './types.js';
 
 export interface DatabaseScope {
@@ -74,6 +76,10 @@ export interface DatabasePlanInput {
   readonly sourceNow: string;
   readonly refreshWindows: boolean;
   readonly throughput: Throughput | null;
+  readonly source: ServerActual;
+  readonly lineage: string;
+  readonly targetIdentity: string;
+  readonly conninfo: { readonly preview: string; readonly hasPassword: boolean };
 }
 
 export interface DatabasePlan {
@@ -202,14 +208,26 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
     steps.push({ ...dbChange, before: { ...attributes }, after: attributes });
   }
 
+  const sync = db.sync && actual.source !== null
+    ? prepareSync({
+      db, desiredTables: desired.objects.filter((o): o is TableObject => o.kind === 'table'), rowsTables: scope.rowsTables, actual, source: input.source, target,
+      state: input.state, lineage: input.lineage, targetIdentity: input.targetIdentity, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows,
+    })
+    : null;
+  if (sync !== null) diagnostics.push(...sync.diagnostics);
   const rows = planRowsSteps({
     db, desired, rowsTables: scope.rowsTables, schemaOnly: scope.schemaOnly, sizes: actual.source?.sizes ?? {},
     target: actual.target === null ? null : { tables: actual.target.tables, model: actual.target.model },
     tableActions, state: input.state, databaseOwned: attributes.created, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows,
-    throughput: input.throughput,
+    throughput: input.throughput, sync: sync?.rows ?? null,
   });
   diagnostics.push(...rows.diagnostics);
   steps.push(...schemaSteps, ...rows.steps);
+  if (sync !== null) {
+    const replication = planSyncSteps({ db, prepared: sync, rows, source: input.source, target, lineage: input.lineage, conninfo: input.conninfo });
+    diagnostics.push(...replication.diagnostics);
+    steps.push(...replication.steps);
+  }
 
   if (actual.target !== null && steps.length > 0) {
     const others = actual.target.model.objects.filter((o) => !scope.scopeKeys.has(o.key));
@@ -217,9 +235,6 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
       const names = others.slice(0, 10).map((o) => o.key.replace(':', ' '));
       warn(`target database ${db.targetDatabase} holds ${others.length} object(s) this spec does not manage, left alone: ${names.join(', ')}${others.length > 10 ? ', …' : ''}`);
     }
-  }
-  if (db.sync && steps.some((s) => s.address.startsWith('target.rows'))) {
-    warn(`database ${db.key} has sync: true, but continuous sync is not built yet: this apply copies a snapshot only (set sync: false to silence this)`);
   }
   const lo = actual.source?.largeObjects ?? 0;
   if (lo > 0 && !db.largeObjects) warn(`database ${db.key} has ${lo} large object(s); they are not copied (large_objects is off)`);

@@ -10,6 +10,8 @@ import type { Diagnostic } from '../../util/errors.js';
 import { buildPlan } from '../build-plan.js';
 import type { Plan, PlanDatabase, PlanStep } from '../types.js';
 import { databaseKeyOf, databaseRecord, resources, rowsRecord } from './state-records.js';
+import { syncRecords } from './sync-records.js';
+import { destroySyncSteps } from './sync-steps.js';
 import type { PlanInput } from './types.js';
 
 export function planDestroy(input: PlanInput): Plan {
@@ -35,6 +37,13 @@ export function planDestroy(input: PlanInput): Plan {
     if (!databases.has(key) && rec !== null) databases.set(key, { name: rec.target_database, created: false });
   }
   const planDatabases: PlanDatabase[] = [];
+  // Replication objects first: a subscription in a database keeps DROP DATABASE from running, and the target's part
+  // works with the source down (the slot stays pending-delete then).
+  for (const [key, records] of syncRecords(state)) {
+    const live = { subscription: records.subscription !== undefined && (actual.databases.find((d) => d.key === key)?.target?.subscriptions.some((s) => s.name === records.subscription?.name) ?? true), publication: true };
+    steps.push(...destroySyncSteps(key, records, live));
+    planDatabases.push({ key, target: records.subscription?.database ?? databases.get(key)?.name ?? key });
+  }
   for (const [key, rows] of byDatabase) {
     const db = databases.get(key);
     const dropped = db !== undefined && db.created;
@@ -44,7 +53,7 @@ export function planDestroy(input: PlanInput): Plan {
     const truncate = !dropped && live && tables.length > 0
       ? `TRUNCATE TABLE ${tables.map((t) => `ONLY ${quoteQualified(t.schema, t.name)}`).join(', ')}`
       : null;
-    if (truncate !== null && db !== undefined) planDatabases.push({ key, target: db.name });
+    if (truncate !== null && db !== undefined && !planDatabases.some((d) => d.key === key)) planDatabases.push({ key, target: db.name });
     rows.forEach((r, i) => {
       const first = i === 0 && truncate !== null;
       steps.push({
@@ -69,5 +78,5 @@ export function planDestroy(input: PlanInput): Plan {
   if (roles.length > 0) {
     diagnostics.push({ severity: 'warning', message: `roles pgrepl created are kept (other databases may use them): ${roles.join(', ')}; drop them by hand when nothing needs them` });
   }
-  return buildPlan({ basedOn: input.basedOn, databases: planDatabases, steps, diagnostics, now: input.now });
+  return buildPlan({ basedOn: input.basedOn, databases: planDatabases, steps, diagnostics, now: input.now, lineage: input.lineage });
 }

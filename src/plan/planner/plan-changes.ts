@@ -14,6 +14,8 @@ import { planDestroy } from './destroy.js';
 import { planRoleSteps } from './role-steps.js';
 import { rolesUsed } from './roles-used.js';
 import { databaseKeyOf, databaseRecord, resources } from './state-records.js';
+import { syncRecords } from './sync-records.js';
+import { destroySyncSteps } from './sync-steps.js';
 import { throughputOf } from './throughput.js';
 import type { PlanInput } from './types.js';
 
@@ -43,6 +45,8 @@ export function planChanges(input: PlanInput): Plan {
   for (const scope of scopes) {
     const planned = planDatabase({
       scope, target: actual.target, state, plannedRoles: roles.created, sourceRole: actual.source.user, sourceNow: actual.source.now, refreshWindows: input.options.refreshWindows, throughput,
+      source: actual.source, lineage: input.lineage, targetIdentity: input.targetIdentity,
+      conninfo: input.subscriptionConninfo ?? { preview: 'host=source', hasPassword: false },
     });
     steps.push(...planned.steps);
     diagnostics.push(...planned.diagnostics);
@@ -68,6 +72,18 @@ export function planChanges(input: PlanInput): Plan {
     });
   }
 
+  // Replication objects of a database that left the spec or turned sync off are taken apart (they would keep WAL).
   const databases: PlanDatabase[] = scopes.map((s) => ({ key: s.db.key, target: s.db.targetDatabase }));
-  return buildPlan({ basedOn: input.basedOn, databases, steps, diagnostics, now: input.now });
+  const syncing = new Set(scopes.filter((s) => s.db.sync).map((s) => s.db.key));
+  for (const [key, records] of syncRecords(state)) {
+    if (syncing.has(key)) continue;
+    const target = records.subscription?.database ?? scopes.find((s) => s.db.key === key)?.db.targetDatabase ?? key;
+    const live = {
+      subscription: records.subscription !== undefined && (actual.databases.find((d) => d.key === key)?.target?.subscriptions.some((x) => x.name === records.subscription?.name) ?? false),
+      publication: true,
+    };
+    steps.push(...destroySyncSteps(key, records, live).map((s) => ({ ...s, reason: `${chosen.has(key) ? 'sync is off' : 'the database left the spec'}: ${s.reason}` })));
+    if (!databases.some((d) => d.key === key)) databases.push({ key, target });
+  }
+  return buildPlan({ basedOn: input.basedOn, databases, steps, diagnostics, now: input.now, lineage: input.lineage });
 }

@@ -37,6 +37,22 @@ export interface RowsPlanInput {
   readonly sourceNow: string;
   readonly refreshWindows: boolean;
   readonly throughput: Throughput | null;
+  /** Continuous sync of this database (sync-steps.ts decides the mode); null for a one-off copy. */
+  readonly sync: RowsSync | null;
+}
+
+/**
+ * `fresh`: a new slot is made and EVERY table of the database is copied inside its exported snapshot (rows copied
+ * at any other moment cannot meet its stream); `force` says why rows already copied are copied again.
+ * `steady`: the subscription and its slot stay; a table (re)copied now is copied by PostgreSQL's table sync
+ * (REFRESH PUBLICATION WITH (copy_data = true)) into the emptied table, so rows steps carry only the TRUNCATE.
+ */
+export interface RowsSync {
+  readonly mode: 'fresh' | 'steady';
+  readonly slot: string;
+  readonly force: { readonly reason: string; readonly destructive: boolean } | null;
+  /** The filter each streamed table is published with (absent: not streamed). */
+  readonly streamFilters: ReadonlyMap<ObjectKey, string | null>;
 }
 
 export interface RowsPlan {
@@ -44,6 +60,8 @@ export interface RowsPlan {
   /** Every rows address the spec wants in this database (planned or already up to date): the others in the state are stale. */
   readonly desired: ReadonlySet<string>;
   readonly diagnostics: Diagnostic[];
+  /** Root tables whose rows this plan (re)copies. */
+  readonly copied: readonly ObjectKey[];
 }
 
 interface Planned {
@@ -113,8 +131,16 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
     const same = record !== null && record.filter === filter.filter && record.where === filter.where && record.target_database === db.targetDatabase;
     // The engine records the oid of the step's first copied table: the table itself, or a partitioned table's first leaf.
     const copiedOid = input.target?.tables[leaves[0]?.key ?? key]?.oid;
-    if (record !== null && record.status === 'copied' && same && exists && copiedOid === record.target_oid) {
+    const sync = input.sync;
+    // Rows copied without this slot's snapshot (a one-off copy, another slot) cannot meet its stream.
+    const offStream = sync !== null && (record?.slot ?? null) !== sync.slot;
+    if (record !== null && record.status === 'copied' && same && exists && copiedOid === record.target_oid && !offStream && sync?.mode !== 'fresh') {
       unchanged.set(key, { table, filter, record });
+      continue;
+    }
+    if (record !== null && record.status === 'copied' && same && exists && copiedOid === record.target_oid && sync !== null) {
+      const reason = sync.force?.reason ?? `the rows were copied ${record.slot == null ? 'once, without a slot' : `for slot ${record.slot}`}, so they cannot meet the stream of slot ${sync.slot}: they are copied again inside its snapshot`;
+      planned.set(key, { table, leaves, filter, record, action: 'replace', destructive: hasRows && (sync.force?.destructive ?? true), reasons: [reason], truncate: hasRows });
       continue;
     }
     const p: Planned = { table, leaves, filter, record, action: 'create', destructive: false, reasons: [], truncate: hasRows };
@@ -157,7 +183,22 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
   for (const key of [...planned.keys()].sort()) {
     const p = planned.get(key) as Planned;
     const tableCreated = p.record?.table_created ?? (input.databaseOwned || input.tableActions.get(key) === 'create');
-    const after: RowsAttributes = { kind: 'table', target_database: db.targetDatabase, where: p.filter.where, window: p.filter.window, filter: p.filter.filter, table_created: tableCreated };
+    const sync = input.sync;
+    const streamed = sync?.streamFilters.has(key) === true;
+    const after: RowsAttributes = {
+      kind: 'table', target_database: db.targetDatabase, where: p.filter.where, window: p.filter.window, filter: p.filter.filter, table_created: tableCreated,
+      mode: sync === null ? 'snapshot' : sync.mode === 'fresh' || !streamed ? 'stream' : 'native',
+      slot: sync === null ? null : sync.slot,
+      ...(streamed ? { stream_filter: sync?.streamFilters.get(key) ?? null } : {}),
+    };
+    if (sync?.mode === 'steady' && streamed) {
+      steps.push({
+        address: rowsAddress(db.key, p.table.schema as string, p.table.name), action: p.action, destructive: p.destructive,
+        reason: [...p.reasons, 'PostgreSQL copies them (REFRESH PUBLICATION WITH (copy_data = true)) while the stream goes on'].join('; '),
+        before: p.record === null ? null : recordAttributes(p.record), after, operations: truncateOps(p, key, groups, planned), sqlPreview: [],
+      });
+      continue;
+    }
     const ops: Operation[] = p.leaves.map((leaf): DataCopyOperation => ({
       type: 'data-copy',
       table: { schema: leaf.schema as string, name: leaf.name },
@@ -180,12 +221,30 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
       sqlPreview: [],
     });
   }
-  steps.push(...sequenceSteps(input, planned.size > 0));
+  for (const s of steps) {
+    const preview = s.operations.flatMap((o) => (o.type === 'sql' ? o.statements.map((st) => st.sql) : []));
+    if (preview.length > 0) (s as { sqlPreview: readonly string[] }).sqlPreview = preview;
+  }
+  steps.push(...sequenceSteps(input, planned.size > 0 && input.sync?.mode !== 'steady'));
   const desiredAddresses = new Set([
     ...[...planned.values(), ...unchanged.values()].map((p) => rowsAddress(db.key, p.table.schema as string, p.table.name)),
     ...desired.objects.filter((o) => o.kind === 'sequence').map((o) => rowsAddress(db.key, o.schema as string, o.name)),
   ]);
-  return { steps, diagnostics, desired: desiredAddresses };
+  return { steps, diagnostics, desired: desiredAddresses, copied: [...planned.keys()].sort() };
+}
+
+/**
+ * A table PostgreSQL's table sync will copy must be empty: ONE TRUNCATE per truncation group (never CASCADE), on the
+ * group's first table's step, before the pre-data (after the table left the subscription in the detach stage).
+ */
+function truncateOps(p: Planned, key: ObjectKey, groups: ReadonlyMap<ObjectKey, string>, planned: ReadonlyMap<ObjectKey, Planned>): Operation[] {
+  if (!p.truncate) return [];
+  const group = groups.get(key);
+  const members = group === undefined ? [key] : [...planned.keys()].filter((k) => groups.get(k) === group).sort();
+  if (members[0] !== key) return [];
+  const leaves = members.flatMap((k) => planned.get(k)?.leaves ?? []);
+  const sql = `TRUNCATE TABLE ${leaves.map((l) => `ONLY ${display(l)}`).join(', ')}`;
+  return [{ type: 'sql', side: 'target', stage: 'pre-data', order: -1, statements: [{ sql, transactional: true, phase: 'pre-data', object: key, destructive: true }] }];
 }
 
 function recordAttributes(r: RowsRecord): RowsAttributes {

@@ -20,6 +20,15 @@ export interface PlanInput {
   /** Injected clock (PGREPL_NOW in tests): the plan's createdAt. Window anchors use actual.source.now. */
   readonly now: Date;
   readonly options: PlanOptions;
+  /** The state's lineage, or a fresh one when there is no state yet (it becomes the state's at the first apply). */
+  readonly lineage: string;
+  /** identity() of the target connection (host, port, user; never a password): part of derived object names. */
+  readonly targetIdentity: string;
+  /**
+   * The conninfo the subscription would get from source.url, redacted (for the plan's SQL preview), and whether it
+   * holds a password. Absent in unit fixtures: a password-less placeholder.
+   */
+  readonly subscriptionConninfo?: { readonly preview: string; readonly hasPassword: boolean };
 }
 
 /** `target.role.<name>`: a role pgrepl created (roles: copy). */
@@ -63,6 +72,16 @@ export interface RowsAttributes {
   readonly filter: string | null;
   /** pgrepl created the target table in the plan that first copied it (destroy drops it rather than emptying it). */
   readonly table_created: boolean;
+  /**
+   * How the rows got there (absent in states written before sync existed = `snapshot`): `snapshot` a one-off copy
+   * (sync: false), `stream` pgrepl's copy inside the slot's exported snapshot (the rows meet the stream of `slot`),
+   * `native` PostgreSQL's table sync (REFRESH PUBLICATION WITH (copy_data = true), or copy: native).
+   */
+  readonly mode?: 'snapshot' | 'stream' | 'native';
+  /** The slot whose stream these rows meet (stream and native modes), null for a one-off copy. */
+  readonly slot?: string | null;
+  /** The filter the publication streams this table with (null: unfiltered; absent: not streamed). */
+  readonly stream_filter?: string | null;
 }
 
 /** What the engine adds when it records a rows resource. */
@@ -81,3 +100,43 @@ export interface RowsRuntime {
 }
 
 export type RowsRecord = RowsAttributes & RowsRuntime;
+
+/** Marks pgrepl writes on the publications and subscriptions it makes (CONTRACTS.md, names). */
+export function managedComment(lineage: string): string {
+  return `managed by pgrepl ${lineage}`;
+}
+
+/** `source.publication.<key>`. */
+export interface PublicationAttributes {
+  readonly name: string;
+  /** The source database. */
+  readonly database: string;
+  /** Tables as `schema.name` (quoted-qualified SQL text), sorted, with the filter each is published with. */
+  readonly tables: readonly { readonly table: string; readonly filter: string | null }[];
+  readonly publish: readonly string[];
+  readonly via_root: boolean;
+}
+
+/** `source.slot.<key>`. */
+export interface SlotAttributes {
+  readonly name: string;
+  readonly database: string;
+  /** The snapshot exported at creation (the copy's), null when none was exported. */
+  readonly snapshot: string | null;
+  /** consistent_point of CREATE_REPLICATION_SLOT. */
+  readonly consistent_point: string | null;
+}
+
+/** `target.subscription.<key>`. */
+export interface SubscriptionAttributes {
+  readonly name: string;
+  /** The target database. */
+  readonly database: string;
+  readonly publication: string;
+  readonly slot: string;
+  readonly enabled: boolean;
+  /** The options pgrepl set (only those both majors support), as in the spec. */
+  readonly options: Readonly<Record<string, string | boolean>>;
+  readonly stores_password: boolean;
+}
+
