@@ -15,8 +15,6 @@ export const NOT_IMPLEMENTED = {
   'prune: true': 'rows that leave a filter are kept for now',
   // Not planned in an issue yet: AND-ing a row filter and a time window on one table.
   'table_filters and time_filters on one table': 'fold the window into the where expression, or keep one of them',
-  // Issue 5: the cutover command.
-  cutover: 'the cutover command does not exist yet',
 } as const satisfies Readonly<Record<string, string>>;
 
 export type NotImplementedKey = keyof typeof NOT_IMPLEMENTED;

@@ -148,7 +148,6 @@ function resolveState(raw: RawState | undefined, baseDir: string, r: Reporter): 
 }
 
 function resolveCutover(raw: RawCutover | undefined, r: Reporter): CutoverSpec {
-  if (raw !== undefined) r.notImplemented(['cutover'], 'cutover');
   const fence = raw?.fence ?? 'none';
   const fenceRoles = [...(raw?.fence_roles ?? [])];
   if (fence !== 'none' && fenceRoles.length === 0) r.error(['cutover', 'fence'], `fence: ${fence} needs fence_roles: the source roles whose writes to stop`);

@@ -174,7 +174,6 @@ describe('not implemented yet', () => {
       { databases: { a: { table_filters: [{ table: 't', where: 'x' }], time_filters: [{ table: 't', column: 'c', last: '1 day' }] } } },
       'databases.a.time_filters[0]',
     ],
-    ['cutover', { cutover: { max_lag: '30s' } }, 'cutover'],
   ];
 
   it('covers the whole list', () => {

@@ -12,4 +12,4 @@ import { validateCommand } from './validate-command.js';
 
 // yargs' CommandModule generics differ per command; the list only needs their common shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: ReadonlyArray<CommandModule<any, any>> = [demoCommand, validateCommand, planCommand, applyCommand, statusCommand, forceUnlockCommand];
+export const commands: ReadonlyArray<CommandModule<any, any>> = [demoCommand, validateCommand, planCommand, applyCommand, statusCommand, cutoverCommand, forceUnlockCommand];
