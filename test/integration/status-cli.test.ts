@@ -316,6 +316,20 @@ describe('pgrepl status, 15 -> 17', () => {
       expect(r.code, show(r)).toBe(0);
       expect(r.stdout).toContain('not started (run pgrepl apply)');
       expect(r.stdout).toContain('snapshot only');
+
+      // Recorded objects in databases that do not exist: broken, with the reason, not a failed read.
+      const names = { db, tdb: `pgrepl_t_gone_${suffix()}`, pub: 'st_pub_gone', slot: 'st_slot_gone', sub: 'st_sub_gone' };
+      recordReplication({ src, tgt, ...names, ws });
+      const gone = await status(ws);
+      expect(gone.code, show(gone)).toBe(2);
+      expect(gone.stdout).toContain(`source database "${db}" does not exist`);
+      expect(gone.stdout).toContain(`target database "${names.tdb}" does not exist`);
+      expect(gone.stdout).toContain('replication slot st_slot_gone does not exist on the source');
+
+      // An unreachable server is exit 1.
+      const down = await ws.cli(['status', '--spec', ws.specFile], { SRC: 'postgres://postgres@127.0.0.1:1/postgres?connect_timeout=2' });
+      expect(down.code, show(down)).toBe(1);
+      expect(down.stderr).toMatch(/could not connect to the source server/);
     } finally {
       ws.remove();
     }
