@@ -36,7 +36,9 @@ export function formatBytes(bytes: number): string {
 }
 
 export function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Number((ms / 60_000).toFixed(1))} min`;
 }
 
 /** Whether the lag is under the limit; a time limit with no replay_lag (idle, caught up) passes. */
