@@ -16,6 +16,15 @@ export { freePort } from './free-port.js';
 export { createHostileDatabase, HOSTILE_DATABASE_SETTINGS, type HostileDatabase } from './hostile.js';
 export { ident, literal, percentEncode } from './sql.js';
 export { type ScratchFactory, useScratchDatabases } from './scratch-databases.js';
+export {
+  ACCOUNT_KEY_UPDATE_BASE, createSyncFixture, MEASUREMENTS_RANGE, type SyncComparison, type SyncFixture, SYNC_FIXTURE_EVENTS_IN_WINDOW,
+  SYNC_FIXTURE_FILTERS, SYNC_FIXTURE_PARTITIONS, SYNC_FIXTURE_SCHEMA, SYNC_FIXTURE_SEED_ROWS, SYNC_FIXTURE_TABLE_NAMES, SYNC_FIXTURE_WINDOW,
+  type SyncFixtureOptions, type SyncFixtureTable, syncFixtureComparisons, syncFixtureDdl, syncFixtureSettings, syncFixtureSpecYaml,
+} from './sync-fixture.js';
+export { startWriteLoad, type WriteLoad, type WriteLoadOptions, type WriteLoadStats, type WriteOp } from './write-load.js';
+export {
+  compareRowsFiltered, currentLsn, expectSameRowsFiltered, type RowComparison, waitForSlotPast, waitForSubscriptionReady,
+} from './replication-compare.js';
 
 interface Entry { readonly promise: Promise<ClusterImpl>; cluster?: ClusterImpl }
 interface HarnessState {
