@@ -8,10 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { parseConnString } from '../../src/pg/conninfo/parse.js';
 import { toSubscriptionConninfo } from '../../src/pg/conninfo/subscription.js';
 import type { ConnInfo } from '../../src/pg/conninfo/types.js';
-import { createPublicationStatements } from '../../src/pg/replication/publication-sql.js';
+import { DdlExecutionError } from '../../src/pg/ddl/execute.js';
+import {
+  addTablesStatements, createPublicationStatements, dropPublicationStatements, dropTablesStatements, setFilterStatements,
+} from '../../src/pg/replication/publication-sql.js';
 import { createReplicationSlot, dropReplicationSlot, type SlotBlocker } from '../../src/pg/replication/slot.js';
 import { runSourceStatements } from '../../src/pg/replication/source-sql.js';
-import { detachAndDropStatements } from '../../src/pg/replication/subscription-sql.js';
+import { detachAndDropStatements, refreshPublicationSql, subscriptionStatements } from '../../src/pg/replication/subscription-sql.js';
+import { openApplySession } from '../../src/pg/apply/apply-session.js';
 import { createSubscription, SubscriptionError } from '../../src/pg/replication/subscription.js';
 import type { CreateSubscriptionOperation } from '../../src/plan/types.js';
 import { PgreplError } from '../../src/util/errors.js';
@@ -214,6 +218,33 @@ describe('slot creation blocked, and dropping slots (PostgreSQL 17)', () => {
   });
 });
 
+describe('source statements (PostgreSQL 17)', () => {
+  it('re-filters one table with DROP + ADD in one transaction, and a failing batch rolls back whole, naming its statement', async () => {
+    const source = await getCluster({ major: 17 });
+    const { db, ci, pub } = await sourceDatabase(source);
+    await source.query('CREATE TABLE u (id integer PRIMARY KEY)', [], db);
+    await runSourceStatements(ci, db, [
+      ...addTablesStatements(pub, [{ schema: 'public', name: 'u', filter: null }], 17),
+      ...setFilterStatements(pub, { schema: 'public', name: 't' }, 'id > 10', 17),
+    ], { autocommit: false });
+    expect(await source.query('SELECT tablename::text, rowfilter FROM pg_publication_tables WHERE pubname = $1 ORDER BY 1', [pub], db))
+      .toEqual([{ tablename: 't', rowfilter: '(id > 10)' }, { tablename: 'u', rowfilter: null }]);
+
+    const error = await runSourceStatements(ci, db, [
+      ...dropTablesStatements(pub, [{ schema: 'public', name: 'u' }]),
+      ...addTablesStatements(pub, [{ schema: 'public', name: 'missing', filter: null }], 17),
+    ], { autocommit: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DdlExecutionError);
+    expect((error as DdlExecutionError).statement).toBe(`ALTER PUBLICATION ${pub} ADD TABLE public.missing`);
+    expect((error as DdlExecutionError).code).toBe('42P01');
+    expect(await source.query('SELECT count(*)::int AS n FROM pg_publication_tables WHERE pubname = $1', [pub], db)).toEqual([{ n: 2 }]);
+
+    await runSourceStatements(ci, db, dropPublicationStatements(pub), { autocommit: true });
+    await runSourceStatements(ci, db, dropPublicationStatements(pub), { autocommit: true }); // IF EXISTS: a rerun is done
+    expect(await source.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [pub], db)).toEqual([]);
+  });
+});
+
 describe.each([15, 17] as const)('subscription on a PostgreSQL %i target (source 17)', (targetMajor) => {
   it('creates the subscription on our slot, streams, is idempotent, then detaches and the active slot drops', async () => {
     const source = await getCluster({ major: 17 });
@@ -242,6 +273,22 @@ describe.each([15, 17] as const)('subscription on a PostgreSQL %i target (source
     await waitFor('the streamed row', async () => (await target.query('SELECT 1 FROM t WHERE id = 3', [], tdb)).length === 1, 20_000);
     expect(await target.query('SELECT id FROM t ORDER BY id', [], tdb)).toEqual([{ id: 0 }, { id: 3 }]);
     await waitFor('the slot to be active', slotActive(source, slot));
+
+    // A table added while streaming: ApplySession runs REFRESH PUBLICATION outside a transaction block.
+    await source.query('CREATE TABLE u (id integer PRIMARY KEY); INSERT INTO u VALUES (7)', [], db);
+    await runSourceStatements(ci, db, addTablesStatements(pub, [{ schema: 'public', name: 'u', filter: null }], 17), { autocommit: false });
+    await target.query('CREATE TABLE u (id integer PRIMARY KEY)', [], tdb);
+    const session = await openApplySession(parse(target.url()), tdb);
+    try {
+      await session.runDdl(subscriptionStatements(subscription, [refreshPublicationSql(subscription, true)], { autocommit: true }));
+    } finally {
+      await session.close();
+    }
+    // Detaching before table sync ends would leave its pg_<oid>_sync_… slot on the source: wait for ready.
+    await waitFor('u to be synchronised', async () => (await target.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid
+        WHERE s.subname = $1 AND r.srsubstate = 'r'`, [subscription], tdb))[0]?.n === 2, 20_000);
+    expect(await target.query('SELECT id FROM u', [], tdb)).toEqual([{ id: 7 }]);
 
     for (const st of detachAndDropStatements(subscription)) await target.query(st.sql, [], tdb);
     expect(await dropReplicationSlot(ci, slot, { database: db })).toBe('dropped');

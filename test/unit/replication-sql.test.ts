@@ -6,7 +6,7 @@ import { quoteLiteral } from '../../src/pg/sql/quote.js';
 import { createSlotCommand } from '../../src/pg/replication/slot-sql.js';
 import {
   alterSubscriptionOptionsSql, commentOnSubscriptionSql, createSubscriptionSql, detachAndDropStatements, disableSql, enableSql,
-  redactedCreateSubscriptionSql, refreshPublicationSql, subscriptionOptionSupport,
+  redactedCreateSubscriptionSql, refreshPublicationSql, subscriptionOptionSupport, subscriptionStatements,
 } from '../../src/pg/replication/subscription-sql.js';
 
 const ALL = ['insert', 'update', 'delete', 'truncate'] as const;
@@ -91,6 +91,9 @@ describe('subscription statements', () => {
     const detach = detachAndDropStatements('s');
     expect(sqls(detach)).toEqual(['ALTER SUBSCRIPTION s DISABLE', 'ALTER SUBSCRIPTION s SET (slot_name = NONE)', 'DROP SUBSCRIPTION s']);
     expect(detach.every((s) => !s.transactional && s.object === 'subscription:s')).toBe(true);
+    const refresh = subscriptionStatements('s', [refreshPublicationSql('s', false)], { autocommit: true });
+    expect(refresh).toEqual([{ sql: 'ALTER SUBSCRIPTION s REFRESH PUBLICATION WITH (copy_data = false)', transactional: false, phase: 'post-data', object: 'subscription:s' }]);
+    expect(subscriptionStatements('s', [enableSql('s')], { autocommit: false })[0]?.transactional).toBe(true);
   });
 });
 

@@ -88,17 +88,25 @@ export function refreshPublicationSql(name: string, copyData: boolean): string {
 }
 
 /**
+ * Target statements for an SqlOperation (object `subscription:<name>`). `autocommit`: each runs on its own, which
+ * executeDdl (ApplySession.runDdl) does for `transactional: false`; REFRESH PUBLICATION needs it.
+ */
+export function subscriptionStatements(name: string, sqls: readonly string[], opts: { readonly autocommit: boolean }): readonly DdlStatement[] {
+  const object = `subscription:${checkReplicationName('subscription', name)}`;
+  return sqls.map((sql) => ({ sql, transactional: !opts.autocommit, phase: 'post-data', object }));
+}
+
+/**
  * Disable, detach from the slot, drop: DROP SUBSCRIPTION of an attached subscription connects to the source to drop
  * the slot and fails when it cannot, so the slot is let go first and dropped on the source separately (drop-slot).
  * Each statement runs on its own (autocommit). The subscription must exist: ALTER SUBSCRIPTION has no IF EXISTS.
  */
 export function detachAndDropStatements(name: string): readonly DdlStatement[] {
-  const object = `subscription:${name}`;
-  return [
+  return subscriptionStatements(name, [
     disableSql(name),
     `ALTER SUBSCRIPTION ${sub(name)} SET (slot_name = NONE)`,
     `DROP SUBSCRIPTION ${sub(name)}`,
-  ].map((sql) => ({ sql, transactional: false, phase: 'post-data', object }));
+  ], { autocommit: true });
 }
 
 export type AlterInPlace = 'yes' | 'while-disabled' | 'no';
