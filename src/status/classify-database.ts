@@ -43,6 +43,17 @@ export function classifyDatabase(target: StatusTarget, observed: DatabaseObserva
   const recorded = target.publication !== null || target.slot !== null || target.subscription !== null;
   const warnings: string[] = [];
   if (!target.inSpec) warnings.push('the spec no longer lists this database: the next apply removes its replication');
+  const cutover = target.cutover;
+  const cutAt = cutover?.at ? ` at ${cutover.at}` : '';
+  if (cutover?.fence) warnings.push(`writes on the source are fenced (${cutover.fence}) by pgrepl cutover; pgrepl cutover --undo-fence lifts the fence`);
+  if (cutover?.state === 'dropped') {
+    return {
+      ...base, publication: null, subscription: null, slot: null, lag: null, health: 'paused', warnings,
+      reasons: [`cut over${cutAt}: pgrepl cutover dropped the subscription and the slot, so replication has ended`],
+    };
+  }
+  // After `cutover` with after: disable, a disabled subscription is what was asked for, whatever the spec says.
+  const wantEnabled = target.wantEnabled && cutover?.state !== 'disabled';
 
   if (!recorded) {
     const empty = { publication: null, subscription: null, slot: null, lag: null };
@@ -112,10 +123,10 @@ export function classifyDatabase(target: StatusTarget, observed: DatabaseObserva
     if (obs.targetDatabaseMissing) broken.push(`target database ${JSON.stringify(target.subscription.database)} does not exist`);
     else if (!exists) broken.push(`subscription ${name} does not exist on the target`);
     else if (o !== null) {
-      if (!o.enabled && target.wantEnabled) {
+      if (!o.enabled && wantEnabled) {
         broken.push(`subscription ${name} is disabled, but the spec wants it enabled (disabled by an error with disable_on_error, or by hand)`);
       }
-      if (o.enabled && !target.wantEnabled) warnings.push(`the spec pauses subscription ${name}, but it is enabled (run pgrepl apply)`);
+      if (o.enabled && !wantEnabled) warnings.push(`the spec pauses subscription ${name}, but it is enabled (run pgrepl apply)`);
       if (o.enabled && !o.workerRunning) broken.push(`subscription ${name} is enabled but no apply worker is running (see the target's server log)`);
       if (o.enabled && o.workerRunning && slot?.exists === true && slot.active === false) {
         broken.push(`subscription ${name} has a worker, but replication slot ${slot.name} is not in use: the worker cannot reach the source`);
@@ -153,12 +164,16 @@ export function classifyDatabase(target: StatusTarget, observed: DatabaseObserva
   }
 
   const syncing = subscription !== null && subscription.exists ? subscription.tables.syncing : 0;
-  const paused = subscription?.exists === true && subscription.enabled === false && !target.wantEnabled;
+  const paused = subscription?.exists === true && subscription.enabled === false && !wantEnabled;
+  const pausedReason =
+    cutover?.state === 'disabled'
+      ? `cut over${cutAt}: pgrepl cutover disabled subscription ${subscription?.name ?? ''}; the slot keeps WAL on the source until it is dropped`
+      : `subscription ${subscription?.name ?? ''} is disabled, as the spec asks (subscription.enabled: false); the slot keeps WAL meanwhile`;
   let health: Health;
   let reasons: string[];
   if (broken.length > 0) [health, reasons] = ['broken', [...broken, ...lagging]];
   else if (lagging.length > 0) [health, reasons] = ['lagging', lagging];
-  else if (paused) [health, reasons] = ['paused', [`subscription ${subscription?.name ?? ''} is disabled, as the spec asks (subscription.enabled: false); the slot keeps WAL meanwhile`]];
+  else if (paused) [health, reasons] = ['paused', [pausedReason]];
   else if (syncing > 0 && subscription !== null) {
     const names = subscription.tables.not_ready.map((t) => `${t.table} (${t.state})`);
     [health, reasons] = ['syncing', [`${plural(syncing, 'table')} still in the initial copy: ${listTables(names)}`]];

@@ -2,11 +2,13 @@
 // include/exclude_databases choose among the source's databases) and any database the state still records
 // replication objects for. The names come from the state (what apply made), never re-derived: a spec edit must not
 // make status look at objects that do not exist yet. Pure.
+import { droppedSummary, fenceUndoneSummary } from '../cutover/targets.js';
+import { readCutoverRecord } from '../cutover/record.js';
 import { parseAddress } from '../model/address.js';
 import type { DatabaseSpec, Spec } from '../spec/model.js';
 import { selectDatabases } from '../spec/select-databases.js';
 import type { JsonObject, StateDocument, StateResource } from '../state/state-document.js';
-import type { ExpectedSubscription, PendingDeleteRef, ReplicationRef, StatusTarget } from './types.js';
+import type { CutoverDone, ExpectedSubscription, PendingDeleteRef, ReplicationRef, StatusTarget } from './types.js';
 
 const REPLICATION_KINDS: ReadonlySet<string> = new Set(['publication', 'slot', 'subscription']);
 
@@ -42,6 +44,27 @@ interface Recorded {
   slot: ReplicationRef | null;
   subscription: ExpectedSubscription | null;
   targetDatabase: string | null;
+  /** cutover disabled the subscription (its `cutover.after_done` attribute). */
+  cutover: CutoverDone | null;
+}
+
+/**
+ * What cutover did, from the subscription's `cutover` attribute (after: disable) or, once cutover dropped the
+ * subscription and slot and the state forgot them, from its history entry (src/cutover/targets.ts writes both).
+ */
+function cutoverDone(state: StateDocument | null, key: string, r: Recorded | undefined): CutoverDone | null {
+  if (r?.cutover) return r.cutover;
+  if (r?.slot || r?.subscription || state === null) return null;
+  const head = droppedSummary(key);
+  const history = state.history;
+  for (let i = history.length - 1; i >= 0; i -= 1) {
+    const h = history[i];
+    if (h === undefined || h.command !== 'cutover' || !h.summary.startsWith(head)) continue;
+    const undone = history.slice(i + 1).some((later) => later.command === 'cutover' && later.summary === fenceUndoneSummary(key));
+    const fenced = !undone && h.summary.length > head.length;
+    return { state: 'dropped', at: h.at, fence: fenced ? 'in place' : null };
+  }
+  return null;
 }
 
 /**
@@ -63,7 +86,7 @@ export function statusTargets(spec: Spec, state: StateDocument | null, sourceDat
       });
       continue;
     }
-    const entry = recorded.get(at.key) ?? { publication: null, slot: null, subscription: null, targetDatabase: null };
+    const entry = recorded.get(at.key) ?? { publication: null, slot: null, subscription: null, targetDatabase: null, cutover: null };
     if (at.kind === 'publication') entry.publication = ref(resource.attributes, at.key);
     if (at.kind === 'slot') entry.slot = ref(resource.attributes, at.key);
     if (at.kind === 'subscription') {
@@ -71,6 +94,9 @@ export function statusTargets(spec: Spec, state: StateDocument | null, sourceDat
       const enabled = resource.attributes['enabled'];
       entry.subscription = base === null ? null : { ...base, enabled: enabled !== false };
       entry.targetDatabase = base?.database ?? null;
+      const record = readCutoverRecord(resource.attributes);
+      const fence = record.fence?.mode ?? null;
+      if (record.after_done === 'disable') entry.cutover = { state: 'disabled', at: record.sequences_set_at ?? record.caught_up_at, fence };
     }
     recorded.set(at.key, entry);
   }
@@ -88,6 +114,7 @@ export function statusTargets(spec: Spec, state: StateDocument | null, sourceDat
       publication: r?.publication ?? null,
       slot: r?.slot ?? null,
       subscription: r?.subscription ?? null,
+      cutover: cutoverDone(state, db.key, r),
     };
   });
   const listed = new Set(specDatabases.map((d) => d.key));
@@ -102,6 +129,7 @@ export function statusTargets(spec: Spec, state: StateDocument | null, sourceDat
       publication: r.publication,
       slot: r.slot,
       subscription: r.subscription,
+      cutover: cutoverDone(state, key, r),
     });
   }
   return { databases, pendingDeletes };

@@ -43,6 +43,20 @@ export interface StatusTarget {
   readonly publication: ReplicationRef | null;
   readonly slot: ReplicationRef | null;
   readonly subscription: ExpectedSubscription | null;
+  /** What `pgrepl cutover` did to this database's replication, when it ended it; null otherwise. */
+  readonly cutover: CutoverDone | null;
+}
+
+/**
+ * `disabled`: cutover disabled the subscription (after: disable), the slot is kept. `dropped`: cutover dropped the
+ * subscription and the slot (after: drop) and the state forgot them.
+ */
+export interface CutoverDone {
+  readonly state: 'disabled' | 'dropped';
+  /** ISO 8601, when known. */
+  readonly at: string | null;
+  /** A write fence cutover put on the source and nobody undid yet (`read-only` or `nologin`), else null. */
+  readonly fence: string | null;
 }
 
 /** A resource the state marks `pending-delete`: pgrepl started to drop it and could not finish. */

@@ -14,6 +14,7 @@ const target: StatusTarget = {
   publication: { name: 'pgrepl_shop_1', database: 'shop' },
   slot: { name: 'pgrepl_shop_1', database: 'shop' },
   subscription: { name: 'pgrepl_shop_1', database: 'shop_new', enabled: true },
+  cutover: null,
 };
 
 const subscription: SubscriptionObservation = {
@@ -163,6 +164,22 @@ describe('classifyDatabase', () => {
     const r = classifyDatabase({ ...target, subscription: null }, obs({ subscription: null, stream: null }), noLimit);
     expect(r.health).toBe('broken');
     expect(r.reasons.join('\n')).toMatch(/no subscription is recorded/);
+  });
+});
+
+describe('after pgrepl cutover', () => {
+  it('a subscription cutover disabled is paused, not broken, even when the spec still says enabled', () => {
+    const disabled = obs({ subscription: { ...subscription, enabled: false, workerRunning: false }, stream: null });
+    const r = classifyDatabase({ ...target, cutover: { state: 'disabled', at: '2026-11-26T11:00:00.000Z', fence: 'nologin' } }, disabled, noLimit);
+    expect(r.health).toBe('paused');
+    expect(r.reasons[0]).toMatch(/^cut over at 2026-11-26T11:00:00.000Z: pgrepl cutover disabled subscription pgrepl_shop_1/);
+    expect(r.warnings.join('\n')).toMatch(/fenced \(nologin\).*--undo-fence/);
+  });
+
+  it('a database whose subscription and slot cutover dropped has ended replication: paused, nothing read', () => {
+    const r = classifyDatabase({ ...target, slot: null, subscription: null, cutover: { state: 'dropped', at: '2026-11-26T11:00:00.000Z', fence: null } }, null, noLimit);
+    expect(r).toMatchObject({ health: 'paused', subscription: null, slot: null, lag: null });
+    expect(r.reasons[0]).toMatch(/dropped the subscription and the slot, so replication has ended/);
   });
 });
 

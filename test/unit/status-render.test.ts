@@ -11,6 +11,7 @@ const base: StatusTarget = {
   publication: { name: 'pgrepl_shop_1a2b3c4d', database: 'shop' },
   slot: { name: 'pgrepl_shop_1a2b3c4d', database: 'shop' },
   subscription: { name: 'pgrepl_shop_1a2b3c4d', database: 'shop', enabled: true },
+  cutover: null,
 };
 const sub: SubscriptionObservation = {
   exists: true, enabled: true, slotName: 'pgrepl_shop_1a2b3c4d', publications: ['pgrepl_shop_1a2b3c4d'], workerRunning: true,

@@ -52,6 +52,26 @@ describe('statusTargets', () => {
     expect(t.pendingDeletes).toEqual([{ address: 'source.slot.old', kind: 'slot', name: 'slot_old', database: 'old' }]);
   });
 
+  it('reads what cutover did: after disable from the subscription, after drop from the history', () => {
+    const doc: StateDocument = {
+      ...state([
+        res('target.subscription.shop', 'subscription', { name: 'sub_shop', database: 'shop_v2', enabled: true }),
+        res('source.publication["my-app"]', 'publication', { name: 'pub_app', database: 'my-app' }),
+      ]),
+      history: [{ serial: 3, at: '2026-11-26T11:00:00.000Z', command: 'cutover', summary: 'cutover "my-app": subscription and slot dropped' }],
+    };
+    const withRecord: StateDocument = {
+      ...doc,
+      resources: doc.resources.map((r) => r.kind === 'subscription'
+        ? { ...r, attributes: { ...r.attributes, cutover: { fence: null, lsn: '0/1', caught_up_at: '2026-11-26T10:59:00.000Z', sequences_set_at: '2026-11-26T10:59:30.000Z', after_done: 'disable' } } }
+        : r),
+    };
+    const t = statusTargets(spec, withRecord, null);
+    expect(t.databases[0]?.cutover).toEqual({ state: 'disabled', at: '2026-11-26T10:59:30.000Z', fence: null });
+    expect(t.databases[1]?.cutover).toEqual({ state: 'dropped', at: '2026-11-26T11:00:00.000Z', fence: null });
+    expect(t.databases[2]?.cutover).toBeNull();
+  });
+
   it('chooses databases by include_databases when the spec has a rule', () => {
     const ruled = loadSpecText(`version: 1
 source: { url: "host=src" }
