@@ -82,7 +82,8 @@ function tableName(v: unknown, path: string): void {
 const OPERATION_CHECKS: Readonly<Record<Operation['type'], (o: Obj, path: string) => void>> = {
   sql: (o, p) => {
     oneOf(o.side, ['source', 'target'], `${p}.side`);
-    oneOf(o.stage, ['cluster', 'teardown', 'pre-data', 'post-data'], `${p}.stage`);
+    oneOf(o.stage, ['cluster', 'detach', 'teardown', 'pre-data', 'publication', 'post-data', 'subscription'], `${p}.stage`);
+    if (o.autocommit !== undefined && o.autocommit !== true) throw new PlanFormatError(`${p}.autocommit must be true when present`);
     num(o.order, `${p}.order`);
     arr(o.statements, `${p}.statements`).forEach((s, i) => {
       const st = obj(s, `${p}.statements[${i}]`);
@@ -108,13 +109,17 @@ const OPERATION_CHECKS: Readonly<Record<Operation['type'], (o: Obj, path: string
     oneOf(o.plugin, ['pgoutput'], `${p}.plugin`);
     bool(o.exportSnapshot, `${p}.exportSnapshot`);
   },
-  'drop-slot': (o, p) => void str(o.slot, `${p}.slot`),
+  'drop-slot': (o, p) => {
+    str(o.slot, `${p}.slot`);
+    if (o.tolerateFailure !== undefined) bool(o.tolerateFailure, `${p}.tolerateFailure`);
+  },
   'create-subscription': (o, p) => {
     for (const k of ['subscription', 'publication', 'slot'] as const) str(o[k], `${p}.${k}`);
     for (const [k, v] of Object.entries(obj(o.options, `${p}.options`))) {
       if (typeof v !== 'string' && typeof v !== 'boolean') throw new PlanFormatError(`${p}.options.${k} must be a string or true/false`);
     }
-    bool(o.storesPassword, `${p}.storesPassword`);
+    for (const k of ['copyData', 'enabled', 'storesPassword'] as const) bool(o[k], `${p}.${k}`);
+    str(o.comment, `${p}.comment`);
   },
 };
 
