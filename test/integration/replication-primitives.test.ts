@@ -169,6 +169,12 @@ describe('slot creation blocked, and dropping slots (PostgreSQL 17)', () => {
     const aborted = await createReplicationSlot(ci, db, slot, { exportSnapshot: false, signal: controller.signal }).catch((e: unknown) => e);
     expect((aborted as Error).message).toMatch(/cancelled/);
     expect(await slotExists(source, slot)).toBe(false);
+
+    // A throwing callback must not leave the command waiting (it would make the slot once the blocker ends).
+    const thrown = await createReplicationSlot(ci, db, slot, { exportSnapshot: true, onWaiting: () => { throw new Error('callback failed'); } })
+      .catch((e: unknown) => e);
+    expect((thrown as Error).message).toBe('callback failed');
+    expect(await slotExists(source, slot)).toBe(false);
     await blocker.query('ROLLBACK');
   });
 

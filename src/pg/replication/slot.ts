@@ -94,39 +94,48 @@ export async function createReplicationSlot(source: ConnInfo, database: string, 
     );
     const started = Date.now();
     let blockers: readonly SlotBlocker[] = [];
-    let stop: 'timeout' | 'abort' | undefined;
-    while (outcome === undefined) {
-      const left = timeoutMs - (Date.now() - started);
-      await Promise.race([creating, sleep(Math.max(0, Math.min(POLL_MS, left)), opts.signal)]);
-      if (outcome !== undefined) break;
-      if (opts.signal?.aborted === true) {
-        stop = 'abort';
-        break;
+    let stop: 'timeout' | 'abort' | 'error' | undefined;
+    let failure: unknown;
+    try {
+      while (outcome === undefined) {
+        const left = timeoutMs - (Date.now() - started);
+        await Promise.race([creating, sleep(Math.max(0, Math.min(POLL_MS, left)), opts.signal)]);
+        if (outcome !== undefined) break;
+        if (opts.signal?.aborted === true) {
+          stop = 'abort';
+          break;
+        }
+        blockers = await readBlockers(monitor, [replPid, monitorPid], replPid);
+        if (outcome !== undefined) break;
+        if (blockers.length > 0) opts.onWaiting?.(blockers);
+        if (Date.now() - started >= timeoutMs) {
+          stop = 'timeout';
+          break;
+        }
       }
-      blockers = await readBlockers(monitor, [replPid, monitorPid], replPid);
-      if (outcome !== undefined) break;
-      if (blockers.length > 0) opts.onWaiting?.(blockers);
-      if (Date.now() - started >= timeoutMs) {
-        stop = 'timeout';
-        break;
-      }
+    } catch (e) {
+      // The monitor session failed, or onWaiting threw: never leave the command waiting, it would make the slot later.
+      stop = 'error';
+      failure = e;
     }
 
-    if (stop !== undefined) {
+    const done = outcome;
+    const unusable = done?.ok === true && opts.exportSnapshot && !done.row.snapshot_name;
+    if (stop !== undefined || unusable) {
       const waitedMs = Date.now() - started;
       await stopCreation(monitor, repl, replPid, creating);
       await closeClient(repl);
       replClosed = true;
       // The slot is persisted only when creation completes, but creation may have won the race with the cancel.
-      await dropSlotWith(monitor, slot, DEFAULT_DROP_WAIT_MS);
+      await dropSlotWith(monitor, slot, DEFAULT_DROP_WAIT_MS).catch(() => dropReplicationSlot(source, slot, { database }));
+      if (unusable) throw new PgreplError(`CREATE_REPLICATION_SLOT ${slot} returned no snapshot name`);
       if (stop === 'abort') throw new PgreplError(`creating replication slot ${slot} was cancelled`, { cause: opts.signal?.reason });
+      if (stop === 'error') throw failure;
       throw timeoutError(slot, waitedMs, blockers);
     }
 
-    const done = outcome as Outcome;
-    if (!done.ok) throw createError(slot, done.error);
+    if (done === undefined || !done.ok) throw createError(slot, done?.error);
     const row = done.row;
-    if (opts.exportSnapshot && !row.snapshot_name) throw new PgreplError(`CREATE_REPLICATION_SLOT ${slot} returned no snapshot name`);
     holding = true;
     let released = false;
     return {
