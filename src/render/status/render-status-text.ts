@@ -60,7 +60,7 @@ function lagLine(db: DatabaseReport, paint: Paint): string[] {
   const lag = db.lag;
   if (lag === null) return [];
   const bytes = lag.bytes === null ? '' : `${formatByteCount(lag.bytes)} behind`;
-  if (lag.caught_up) return [line('lag', `${paint('green', 'caught up')}${bytes === '' ? '' : ` (${bytes})`}`)];
+  if (lag.caught_up) return [line('lag', `${paint('green', 'caught up')}${bytes === '' || lag.bytes === 0 ? '' : ` (${bytes})`}`)];
   const time = lag.seconds === null ? 'time lag unknown' : `${formatLagSeconds(lag.seconds)}`;
   return [line('lag', [time, bytes].filter((s) => s !== '').join(', '))];
 }
