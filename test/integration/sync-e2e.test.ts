@@ -72,7 +72,8 @@ describe('sync: true (15 -> 17)', () => {
     const { src, tgt, db, tdb, ws } = e2e;
     const r = await ws.cli(['apply', '--spec', ws.specFile, '--destroy', '--auto-approve', '--allow-destroy']);
     expect(r.code, show(r)).toBe(0);
-    expect(await tgt.query('SELECT 1 FROM pg_subscription', [], tdb)).toHaveLength(0);
+    expect(await tgt.query('SELECT 1 FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid WHERE d.datname = $1', [tdb])).toHaveLength(0);
+    expect(await tgt.query('SELECT 1 FROM pg_database WHERE datname = $1', [tdb])).toHaveLength(0);
     expect(await src.query('SELECT 1 FROM pg_replication_slots WHERE database = $1', [db])).toHaveLength(0);
     expect(await src.query('SELECT 1 FROM pg_publication', [], db)).toHaveLength(0);
   });
