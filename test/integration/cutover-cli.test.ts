@@ -16,9 +16,11 @@ import { ensureCli, runCli, show, type CliResult } from './e2e-helpers.js';
 const scratch = useScratchDatabases();
 let src: Cluster;
 let tgt: Cluster;
+let sourceCluster: Cluster;
 
 beforeAll(async () => {
   [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster({ major: 17 }), ensureCli()]);
+  sourceCluster = src;
 });
 
 const SCHEMA = `
@@ -48,7 +50,8 @@ function rand(): string {
   return Math.random().toString(36).slice(2, 8);
 }
 
-async function setUp(cutover: Record<string, unknown>, opts: { readonly sourceUser?: string } = {}): Promise<Setup> {
+async function setUp(cutover: Record<string, unknown>, opts: { readonly sourceUser?: string; readonly source?: Cluster } = {}): Promise<Setup> {
+  const src = opts.source ?? sourceCluster;
   const db = await scratch(src, 'cut');
   const tdb = await scratch(tgt, 'cutt');
   const id = rand();
@@ -279,6 +282,39 @@ describe('pgrepl cutover', () => {
     expect(r.stderr).toContain(`GRANT pg_signal_backend TO ${src.roles.source.user}`);
     const cfg = await src.query<{ rolconfig: string[] | null }>('SELECT rolconfig FROM pg_roles WHERE rolname = $1', [role]);
     expect(cfg[0]?.rolconfig ?? null).toBeNull();
+  });
+
+  it('on a 17 source, a CREATEROLE role needs ADMIN OPTION on the fence role and pg_signal_backend; once granted it fences', async () => {
+    const source = tgt; // 17 -> 17 in one cluster: the slot exists before the subscription, so it does not hang
+    const id = rand();
+    const role = `cut_app_${id}`;
+    const admin = `cut_admin_${id}`;
+    await source.query(`CREATE ROLE ${ident(role)} LOGIN; CREATE ROLE ${ident(admin)} LOGIN CREATEROLE`);
+    cleanups.push(async () => {
+      await source.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [role]);
+      await source.query(`DROP ROLE IF EXISTS ${ident(role)}`);
+      await source.query(`DROP ROLE IF EXISTS ${ident(admin)}`);
+    });
+    const s = await setUp({ fence: 'nologin', fence_roles: [role], after: 'keep' }, { source, sourceUser: admin });
+    s.env['SRC'] = source.url({ database: 'postgres', user: admin, password: '' });
+    const refused = await cutover(s, ['--auto-approve']);
+    expect(refused.code, show(refused)).toBe(1);
+    expect(refused.stderr).toContain(`on PostgreSQL 16+ CREATEROLE needs ADMIN OPTION on the role; run: GRANT ${role} TO ${admin} WITH ADMIN OPTION`);
+    expect(refused.stderr).toContain(`GRANT pg_signal_backend TO ${admin}`);
+
+    await source.query(`GRANT ${ident(role)} TO ${ident(admin)} WITH ADMIN OPTION; GRANT pg_signal_backend TO ${ident(admin)}`);
+    await source.query(`GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO ${ident(admin)}`, [], s.db);
+    cleanups.push(async () => void (await source.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${ident(admin)}`, [], s.db)));
+    const writer = await source.connect({ user: role, database: s.db, password: '' });
+    writer.on('error', () => undefined);
+    const r = await cutover(s, ['--auto-approve']);
+    expect(r.code, show(r)).toBe(0);
+    expect(r.stdout).toMatch(/nologin fence on cut_app_\w+; ended 1 session/);
+    await writer.end().catch(() => undefined);
+    expect((await source.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]))[0]?.rolcanlogin).toBe(false);
+    const undo = await cutover(s, ['--undo-fence', '--yes']);
+    expect(undo.code, show(undo)).toBe(0);
+    expect((await source.query<{ rolcanlogin: boolean }>('SELECT rolcanlogin FROM pg_roles WHERE rolname = $1', [role]))[0]?.rolcanlogin).toBe(true);
   });
 
   it('refuses a sync database that apply has not set up', async () => {
