@@ -302,6 +302,38 @@ describe.each([15, 17] as const)('subscription on a PostgreSQL %i target (source
   });
 });
 
+describe('failover slot (17 -> 17)', () => {
+  it('is made by createReplicationSlot: a create_slot = false subscription does not set it on the slot', async () => {
+    const source = await getCluster({ major: 17 });
+    const target = await getCluster({ major: 17 });
+    const { db, ci, pub } = await sourceDatabase(source);
+    const tdb = await scratch(target, 'repl_prim_fo');
+    await target.query('CREATE TABLE t (id integer PRIMARY KEY, v text)', [], tdb);
+    const plain = name('pgrepl_it');
+    const failover = name('pgrepl_it');
+    slots.push({ cluster: source, slot: plain }, { cluster: source, slot: failover });
+    await (await createReplicationSlot(ci, db, plain, { exportSnapshot: false })).release();
+    const holder = await createReplicationSlot(ci, db, failover, { exportSnapshot: true, failover: true });
+    expect(holder.snapshotId).not.toBeNull();
+    await holder.release();
+    const subscription = name('pgrepl_sub');
+    subscriptions.push({ cluster: target, database: tdb, subscription });
+    await createSubscription(parse(target.url()), tdb, {
+      type: 'create-subscription', subscription, publication: pub, slot: plain, options: { failover: true }, copyData: false, enabled: false,
+      comment: 'c', storesPassword: false,
+    }, toSubscriptionConninfo(ci, { includePassword: true }));
+    expect(await target.query('SELECT subfailover FROM pg_subscription WHERE subname = $1', [subscription], tdb)).toEqual([{ subfailover: true }]);
+    expect(await source.query('SELECT slot_name::text, failover FROM pg_replication_slots WHERE slot_name = ANY($1) ORDER BY slot_name = $2',
+      [[plain, failover], failover])).toEqual([{ slot_name: plain, failover: false }, { slot_name: failover, failover: true }]);
+  });
+
+  it('is refused on a 13 source', async () => {
+    const source = await getCluster({ major: 13 });
+    const { db, ci } = await sourceDatabase(source);
+    await expect(createReplicationSlot(ci, db, name('pgrepl_it'), { exportSnapshot: true, failover: true })).rejects.toThrow(/17\+ source/);
+  });
+});
+
 describe('subscription errors never show the password', () => {
   it('a wrong password in the conninfo (scram source 17, target 17)', async () => {
     const source = await getCluster({ major: 17, auth: 'scram' });

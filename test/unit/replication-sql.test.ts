@@ -56,6 +56,8 @@ describe('slot command', () => {
   it('uses the keyword syntax 12–18 accept', () => {
     expect(createSlotCommand('pgrepl_a_1', true)).toBe('CREATE_REPLICATION_SLOT pgrepl_a_1 LOGICAL pgoutput EXPORT_SNAPSHOT');
     expect(createSlotCommand('pgrepl_a_1', false)).toBe('CREATE_REPLICATION_SLOT pgrepl_a_1 LOGICAL pgoutput NOEXPORT_SNAPSHOT');
+    expect(createSlotCommand('s', true, true)).toBe("CREATE_REPLICATION_SLOT s LOGICAL pgoutput (SNAPSHOT 'export', FAILOVER true)");
+    expect(createSlotCommand('s', false, true)).toBe("CREATE_REPLICATION_SLOT s LOGICAL pgoutput (SNAPSHOT 'nothing', FAILOVER true)");
     expect(() => createSlotCommand('pgrepl_my-app', true)).toThrow(/invalid slot name/);
     expect(() => createSlotCommand('x'.repeat(64), true)).toThrow(/invalid slot name/);
   });

@@ -4,23 +4,32 @@ import { checkReplicationName } from './names.js';
 
 /**
  * The replication command, in the pre-15 keyword syntax that 12–18 all accept (`(SNAPSHOT 'export')` fails on 13,
- * seen). Sent with the simple query protocol: replication commands have no extended-protocol form.
+ * seen). Sent with the simple query protocol: replication commands have no extended-protocol form. A failover slot
+ * (17+) needs the option-list syntax: CREATE SUBSCRIPTION … WITH (create_slot = false, failover = true) records
+ * failover on the subscription but leaves the existing slot's failover false (seen on 17).
  */
-export function createSlotCommand(slot: string, exportSnapshot: boolean): string {
-  return `CREATE_REPLICATION_SLOT ${quoteIdent(checkReplicationName('slot', slot))} LOGICAL pgoutput ${exportSnapshot ? 'EXPORT_SNAPSHOT' : 'NOEXPORT_SNAPSHOT'}`;
+export function createSlotCommand(slot: string, exportSnapshot: boolean, failover = false): string {
+  const name = quoteIdent(checkReplicationName('slot', slot));
+  if (failover) return `CREATE_REPLICATION_SLOT ${name} LOGICAL pgoutput (SNAPSHOT '${exportSnapshot ? 'export' : 'nothing'}', FAILOVER true)`;
+  return `CREATE_REPLICATION_SLOT ${name} LOGICAL pgoutput ${exportSnapshot ? 'EXPORT_SNAPSHOT' : 'NOEXPORT_SNAPSHOT'}`;
 }
+
+/** The first major whose slots can fail over to a standby. */
+export const FAILOVER_SLOT_MIN_VERSION_NUM = 170000;
 
 /**
  * The timeouts that would end the idle replication connection and with it the exported snapshot. The second
  * argument of current_setting() makes it NULL where the setting does not exist (idle_session_timeout before 14).
  */
 export const SLOT_SESSION_TIMEOUTS_SQL = `SELECT pg_catalog.pg_backend_pid() AS pid,
+       pg_catalog.current_setting('server_version_num')::int AS server_version_num,
        pg_catalog.current_setting('statement_timeout', true) AS statement_timeout,
        pg_catalog.current_setting('idle_in_transaction_session_timeout', true) AS idle_in_transaction_session_timeout,
        pg_catalog.current_setting('idle_session_timeout', true) AS idle_session_timeout`;
 
 export interface SlotSessionRow {
   readonly pid: number;
+  readonly server_version_num: number;
   readonly statement_timeout: string | null;
   readonly idle_in_transaction_session_timeout: string | null;
   readonly idle_session_timeout: string | null;

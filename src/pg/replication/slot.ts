@@ -10,7 +10,7 @@ import type { ConnInfo } from '../conninfo/types.js';
 import { closeClient, killClient } from '../copy/close-client.js';
 import { checkReplicationName } from './names.js';
 import {
-  BACKEND_PID_SQL, CANCEL_BACKEND_SQL, createSlotCommand, DROP_SLOT_SQL, READ_WRITE_SQL, SLOT_BLOCKERS_SQL, SLOT_SESSION_TIMEOUTS_SQL,
+  BACKEND_PID_SQL, CANCEL_BACKEND_SQL, createSlotCommand, DROP_SLOT_SQL, FAILOVER_SLOT_MIN_VERSION_NUM, READ_WRITE_SQL, SLOT_BLOCKERS_SQL, SLOT_SESSION_TIMEOUTS_SQL,
   SLOT_STATE_SQL, TERMINATE_BACKEND_SQL, type SlotBlockerRow, type SlotSessionRow, type SlotStateRow,
 } from './slot-sql.js';
 
@@ -58,6 +58,11 @@ export interface SlotHolder {
 
 export interface CreateSlotOptions {
   readonly exportSnapshot: boolean;
+  /**
+   * A failover slot (source 17+; the subscription's `failover` option). It must be set here: a subscription made
+   * with create_slot = false does not change the slot's failover flag (seen on 17).
+   */
+  readonly failover?: boolean;
   readonly timeoutMs?: number;
   /** Called about every second while creation waits, with the transactions it waits behind. */
   readonly onWaiting?: (blockers: readonly SlotBlocker[]) => void;
@@ -81,14 +86,18 @@ export async function createReplicationSlot(source: ConnInfo, database: string, 
   let holding = false;
   let replClosed = false;
   try {
-    const replPid = await checkSlotSession(repl);
+    const session = await checkSlotSession(repl);
+    const replPid = session.pid;
+    if (opts.failover === true && session.server_version_num < FAILOVER_SLOT_MIN_VERSION_NUM) {
+      throw new PgreplError(`replication slot ${slot}: failover slots need a PostgreSQL 17+ source`);
+    }
     monitor = await connect(source, { side: 'source', database });
     const monitorPid = (await monitor.query<{ pid: number }>(BACKEND_PID_SQL)).rows[0]?.pid ?? 0;
     throwIfAborted(opts.signal, slot);
 
     let outcome: Outcome | undefined;
     // Simple query protocol: a query without parameters. The promise never rejects (the outcome holds the error).
-    const creating = repl.query<CreateSlotRow>(createSlotCommand(slot, opts.exportSnapshot)).then(
+    const creating = repl.query<CreateSlotRow>(createSlotCommand(slot, opts.exportSnapshot, opts.failover === true)).then(
       (r): Outcome => (outcome = { ok: true, row: r.rows[0] as CreateSlotRow }),
       (e: unknown): Outcome => (outcome = { ok: false, error: e }),
     );
@@ -154,8 +163,8 @@ export async function createReplicationSlot(source: ConnInfo, database: string, 
   }
 }
 
-/** The connection's pid; refuses a session whose timeouts would end the idle connection (and the snapshot). */
-async function checkSlotSession(repl: pg.Client): Promise<number> {
+/** The connection's pid and server version; refuses a session whose timeouts would end the idle connection (and the snapshot). */
+async function checkSlotSession(repl: pg.Client): Promise<SlotSessionRow> {
   const row = (await repl.query<SlotSessionRow>(SLOT_SESSION_TIMEOUTS_SQL)).rows[0];
   if (row === undefined) throw new PgreplError('the replication connection returned no session settings');
   const set = (['statement_timeout', 'idle_in_transaction_session_timeout', 'idle_session_timeout'] as const)
@@ -166,7 +175,7 @@ async function checkSlotSession(repl: pg.Client): Promise<number> {
       { hints: ['a connection pooler or a role setting may override the startup options: connect directly to PostgreSQL'] },
     );
   }
-  return row.pid;
+  return row;
 }
 
 async function readBlockers(monitor: pg.Client, ownPids: readonly number[], replPid: number): Promise<readonly SlotBlocker[]> {

@@ -150,7 +150,11 @@ const RULES: Readonly<Record<string, OptionRule>> = {
   origin: { subscriber: 16, publisher: 16, ignoredByOlder: true, alter: always('yes') },
   password_required: { subscriber: 16, alter: always('yes') },
   run_as_owner: { subscriber: 16, alter: always('yes') },
-  failover: { subscriber: 17, publisher: 17, ignoredByOlder: false, alter: always('while-disabled') },
+  failover: {
+    subscriber: 17, publisher: 17, ignoredByOlder: false, alter: always('while-disabled'),
+    // Seen on 17: with create_slot = false, CREATE SUBSCRIPTION records failover but leaves the slot's flag false.
+    note: 'the slot itself must be created as a failover slot (createReplicationSlot({ failover: true }))',
+  },
 };
 
 const STREAMING_PARALLEL_MIN_MAJOR = 16;
