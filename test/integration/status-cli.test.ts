@@ -88,7 +88,7 @@ async function waitForStatus(ws: Workspace, check: (j: StatusJson) => boolean, a
   }
 }
 
-async function build(src: Cluster, tgt: Cluster, opts: { targetUser?: string; sourceUser?: string } = {}): Promise<Setup> {
+async function build(src: Cluster, tgt: Cluster, opts: { targetUser?: string; sourceUser?: string; beforeSubscribe?: (tdb: string) => Promise<void>; copyData?: boolean } = {}): Promise<Setup> {
   const db = await src.createDatabase('status');
   const tdb = await tgt.createDatabase('status');
   const tag = suffix();
@@ -100,9 +100,10 @@ async function build(src: Cluster, tgt: Cluster, opts: { targetUser?: string; so
   await tgt.query(ddl, [], tdb);
   await src.query(`CREATE PUBLICATION ${ident(pub)} FOR TABLE ${TABLES.join(', ')}`, [], db);
   await src.query(`SELECT pg_create_logical_replication_slot(${literal(slot)}, 'pgoutput')`, [], db);
+  await opts.beforeSubscribe?.(tdb);
   await tgt.query(
     `CREATE SUBSCRIPTION ${ident(sub)} CONNECTION ${literal(src.url({ database: db }))} PUBLICATION ${ident(pub)} ` +
-      `WITH (create_slot = false, slot_name = ${literal(slot)}, copy_data = false)`,
+      `WITH (create_slot = false, slot_name = ${literal(slot)}, copy_data = ${opts.copyData === true ? 'true' : 'false'})`,
     [], tdb,
   );
   const names = { db, tdb, pub, slot, sub };
@@ -217,6 +218,31 @@ describe('pgrepl status, 15 -> 17', () => {
     expect(json.databases[0]?.lag?.caught_up).toBe(false);
     // Without a limit a paused, lagging subscription is just paused.
     expect((await status(setup.ws)).code).toBe(0);
+  });
+
+  it('a table still in its initial copy is syncing (exit 0), then ready', async () => {
+    // An open transaction holding a SHARE lock on the target table keeps its table sync worker from writing (CREATE
+    // SUBSCRIPTION itself only needs ACCESS SHARE), so the table's state stays i/d.
+    let lockerDb: Awaited<ReturnType<Cluster['connect']>> | undefined;
+    try {
+      setup = await build(src, tgt, {
+        copyData: true,
+        beforeSubscribe: async (tdb) => {
+          lockerDb = await tgt.connect({ database: tdb });
+          await lockerDb.query('BEGIN; LOCK TABLE public.items IN SHARE MODE');
+        },
+      });
+      const json = await waitForStatus(setup.ws, (j) => j.databases[0]?.health === 'syncing' && j.databases[0].subscription?.tables.ready === 1);
+      expect(json.exit_code).toBe(0);
+      expect(json.databases[0]?.subscription?.tables.syncing).toBe(1);
+      const text = await status(setup.ws);
+      expect(text.code, show(text)).toBe(0);
+      expect(text.stdout).toMatch(/1 table still in the initial copy: public\.items \((init|copying)\)/);
+      await lockerDb?.query('ROLLBACK');
+      await waitForStatus(setup.ws, (j) => j.databases[0]?.health === 'healthy' && j.databases[0].subscription?.tables.ready === 2);
+    } finally {
+      await lockerDb?.end().catch(() => undefined);
+    }
   });
 
   it('a dropped slot is broken, with the reason', async () => {
