@@ -9,6 +9,8 @@ import { readActualState } from '../introspect/read-actual.js';
 import type { ActualState } from '../introspect/types.js';
 import { parseConnString, type ConnInfo } from '../pg/conninfo/index.js';
 import { identity } from '../pg/conninfo/display.js';
+import { parseAddress } from '../model/address.js';
+import { objectKey } from '../model/object-key.js';
 import { redactedConninfo } from '../pg/conninfo/redact.js';
 import { toSubscriptionConninfo } from '../pg/conninfo/subscription.js';
 import { actualFingerprint } from '../plan/actual-fingerprint.js';
@@ -72,9 +74,15 @@ export interface LiveView {
 }
 
 /** The state and both servers as they are now, and the basis a plan made from them records. */
-export async function readLive(ctx: SpecContext, opts: { readonly env: NodeJS.ProcessEnv; readonly sampleThroughput: boolean }): Promise<LiveView> {
+export async function readLive(
+  ctx: SpecContext, opts: { readonly env: NodeJS.ProcessEnv; readonly sampleThroughput: boolean; readonly destroy?: boolean },
+): Promise<LiveView> {
   const state = await readState(ctx.statePath);
-  const actual = await readActualState(ctx.spec, { env: opts.env, sampleThroughput: opts.sampleThroughput });
+  // Destroy works with the source down: the target's part is done and the source's stays pending-delete.
+  const actual = await readActualState(ctx.spec, {
+    env: opts.env, sampleThroughput: opts.sampleThroughput,
+    ...(opts.destroy === true ? { sourceOptional: { targetTables: recordedTargetTables(state) } } : {}),
+  });
   const basis: PlanBasis = {
     spec: { path: ctx.specPath, hash: ctx.specHash },
     state: state === null ? null : { lineage: state.lineage, serial: state.serial },
@@ -107,4 +115,24 @@ export function makePlan(ctx: SpecContext, live: LiveView, options: PlanOptions,
 /** How many error diagnostics the plan has: plan and apply exit 1 on any. */
 export function planErrors(plan: Plan): number {
   return plan.diagnostics.filter((d) => d.severity === 'error').length;
+}
+
+/** Target database -> the table keys the state records rows for (what destroy may empty). */
+function recordedTargetTables(state: StateDocument | null): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const r of state?.resources ?? []) {
+    const target = r.attributes['target_database'] ?? r.attributes['name'];
+    if (typeof target !== 'string' || (r.kind !== 'rows' && r.kind !== 'database')) continue;
+    const keys = out.get(target) ?? new Set<string>();
+    if (r.kind === 'rows') {
+      const [, schema, name] = parseAddress(r.address).segments;
+      if (schema !== undefined && name !== undefined) keys.add(objectKey('table', schema, name));
+    }
+    out.set(target, keys);
+  }
+  for (const r of state?.resources ?? []) {
+    const db = r.kind === 'subscription' ? r.attributes['database'] : undefined;
+    if (typeof db === 'string' && !out.has(db)) out.set(db, new Set());
+  }
+  return out;
 }

@@ -23,6 +23,11 @@ export interface ReadActualOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Sample copy throughput on the source (a short COPY of the largest table); else sampledThroughput is null. */
   readonly sampleThroughput?: boolean;
+  /**
+   * `plan --destroy`: an unreachable source is no error. The target is read alone (its databases that the state
+   * names: target database -> the table keys pgrepl copied rows into), and a warning says what cannot be dropped.
+   */
+  readonly sourceOptional?: { readonly targetTables: ReadonlyMap<string, ReadonlySet<string>> };
 }
 
 export async function readActualState(spec: Spec, opts: ReadActualOptions = {}): Promise<ActualState> {
@@ -38,8 +43,11 @@ export async function readActualState(spec: Spec, opts: ReadActualOptions = {}):
     readServer(ci.source, 'source', { ...io, ...(now === undefined ? {} : { now }) }),
     readServer(ci.target, 'target', io),
   ]);
-  if (s.status === 'rejected') throw s.reason;
   if (t.status === 'rejected') throw t.reason;
+  if (s.status === 'rejected') {
+    if (opts.sourceOptional === undefined) throw s.reason;
+    return deepFreeze(await readTargetOnly(ci.target, t.value, opts.sourceOptional.targetTables, s.reason, io));
+  }
   const source = s.value;
   const target = t.value;
 
@@ -159,5 +167,27 @@ export function unreadableDiagnostic(t: UnreadableTable, db: DatabaseSpec, targe
     path: `databases.${db.key}`,
     ...(db.position ? { position: db.position } : {}),
     hints,
+  };
+}
+
+/** The source is down (destroy): a placeholder for it, the target databases the state names, and a warning. */
+async function readTargetOnly(
+  ci: ConnInfo, target: ServerActual, tables: ReadonlyMap<string, ReadonlySet<string>>, why: unknown, io: { readonly env: NodeJS.ProcessEnv },
+): Promise<ActualState> {
+  const onTarget = new Set(target.databases.map((d) => d.name));
+  const databases: DatabaseActual[] = [];
+  for (const [name, keys] of tables) {
+    if (!onTarget.has(name)) continue;
+    const read = await readTargetDatabase(ci, name, keys, { ...io, major: target.major, superuser: target.superuser });
+    databases.push({ key: name, targetDatabase: name, source: null, target: { model: read.model, lookup: jsonLookup(read.lookup), tables: read.facts.tables, subscriptions: read.subscriptions } });
+  }
+  const message = why instanceof Error ? why.message : String(why);
+  const source: ServerActual = {
+    display: '(unreachable source)', versionNum: 0, major: 0, user: '', superuser: false, createdb: false, createrole: false, roles: [], memberOf: [],
+    databases: [], libcLocales: [], now: target.now, slots: [], walLevel: 'unknown',
+  };
+  return {
+    source, target, databases, sampledThroughput: null,
+    diagnostics: [{ severity: 'warning', message: `the source cannot be reached (${message}): its slots and publications stay in the state as pending-delete, and the next destroy drops them` }],
   };
 }

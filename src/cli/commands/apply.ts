@@ -175,7 +175,7 @@ export async function runApply(args: ApplyArgs, io: ApplyIo): Promise<number> {
     let plan: Plan;
     let live: LiveView;
     if (saved !== null && args.planfile !== undefined) {
-      live = await readLive(ctx, { env: io.env, sampleThroughput: false });
+      live = await readLive(ctx, { env: io.env, sampleThroughput: false, destroy: saved.steps.every((s) => s.action === 'delete') && saved.steps.length > 0 });
       checkFresh(args.planfile, saved, live);
       plan = saved;
       if (plan.steps.length === 0) {
@@ -187,7 +187,7 @@ export async function runApply(args: ApplyArgs, io: ApplyIo): Promise<number> {
     } else {
       // With --auto-approve the plan is shown and applied at once: nobody weighs its copy-time estimate, so the
       // throughput sample on the source (a fixed ~0.3 s) is skipped; estimates then come from earlier applies only.
-      live = await readLive(ctx, { env: io.env, sampleThroughput: args['auto-approve'] !== true });
+      live = await readLive(ctx, { env: io.env, sampleThroughput: args['auto-approve'] !== true && args.destroy !== true, destroy: args.destroy === true });
       plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true }, io.env);
       io.out(renderPlanText(plan, { color: io.color }));
       const errors = planErrors(plan);

@@ -50,7 +50,7 @@ export async function savePlan(file: string, json: string): Promise<void> {
 /** The handler's body, for tests: prints through `io` and returns the exit code. */
 export async function runPlan(args: PlanArgs, io: CommandIo): Promise<number> {
   const ctx = await loadSpecContext(args.spec, io.env);
-  const live = await readLive(ctx, { env: io.env, sampleThroughput: true });
+  const live = await readLive(ctx, { env: io.env, sampleThroughput: args.destroy !== true, destroy: args.destroy === true });
   const plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true }, io.env);
   // With --json stdout holds the JSON alone; everything else goes to stderr.
   const note = args.json === true ? io.err : io.out;

@@ -40,15 +40,17 @@ export function planDestroy(input: PlanInput): Plan {
   // Replication objects first: a subscription in a database keeps DROP DATABASE from running, and the target's part
   // works with the source down (the slot stays pending-delete then).
   for (const [key, records] of syncRecords(state)) {
-    const live = { subscription: records.subscription !== undefined && (actual.databases.find((d) => d.key === key)?.target?.subscriptions.some((s) => s.name === records.subscription?.name) ?? true), publication: true };
+    const target = records.subscription?.database ?? databases.get(key)?.name ?? key;
+    const facts = actual.databases.find((d) => d.key === key || d.targetDatabase === target)?.target;
+    const live = { subscription: records.subscription !== undefined && (facts?.subscriptions.some((s) => s.name === records.subscription?.name) ?? false), publication: true };
     steps.push(...destroySyncSteps(key, records, live));
-    planDatabases.push({ key, target: records.subscription?.database ?? databases.get(key)?.name ?? key });
+    planDatabases.push({ key, target });
   }
   for (const [key, rows] of byDatabase) {
     const db = databases.get(key);
     const dropped = db !== undefined && db.created;
     const live = db !== undefined && existing.has(db.name);
-    const facts = actual.databases.find((d) => d.key === key)?.target?.tables ?? {};
+    const facts = actual.databases.find((d) => d.key === key || (db !== undefined && d.targetDatabase === db.name))?.target?.tables ?? {};
     const tables = rows.flatMap((r) => (r.table !== null && facts[objectKey('table', r.table.schema, r.table.name)] !== undefined ? [r.table] : []));
     const truncate = !dropped && live && tables.length > 0
       ? `TRUNCATE TABLE ${tables.map((t) => `ONLY ${quoteQualified(t.schema, t.name)}`).join(', ')}`
