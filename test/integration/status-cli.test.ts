@@ -396,6 +396,21 @@ describe('pgrepl status, 17 -> 18: conflict counters', () => {
     expect(Object.keys(errors.conflicts)).toContain('insert_exists');
     expect(errors.conflicts['insert_exists']).toBeGreaterThan(0);
     expect(json.databases[0]?.warnings.join('\n')).toMatch(/apply errors? since/);
+
+    // Under --watch the counter rises between two reads (the worker retries every wal_retrieve_retry_interval):
+    // broken, and the exit code on Ctrl-C is the last read's.
+    const running = setup.ws.start(['status', '--spec', setup.ws.specFile, '--watch', '1', '--json']);
+    const started = Date.now();
+    while (!/errors are rising/.test(running.output())) {
+      if (Date.now() - started > 45_000 || running.child.exitCode !== null) throw new Error(`errors never rose:\n${running.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    running.child.kill('SIGINT');
+    const watched = await running.done;
+    const reads = watched.stdout.trim().split('\n').map((l) => JSON.parse(l) as StatusJson);
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+    expect(reads.some((r) => r.databases[0]?.health === 'broken' && r.databases[0].reasons.some((x) => /apply errors are rising: \d+ -> \d+/.test(x)))).toBe(true);
+    expect(watched.code, show(watched)).toBe(reads[reads.length - 1]?.exit_code);
     // Let the worker through so teardown is quick.
     await tgt.query('DELETE FROM public.items WHERE id = 1', [], setup.tdb);
   });
