@@ -8,7 +8,8 @@ import { renderStatusJson } from '../../render/status/render-status-json.js';
 import { renderStatusText } from '../../render/status/render-status-text.js';
 import { parseLagLimit } from '../../spec/lag-limit.js';
 import type { LagLimit } from '../../spec/model.js';
-import { collectStatus } from '../../status/collect-status.js';
+import type { ConnInfo } from '../../pg/conninfo/index.js';
+import { collectStatus, type StatusSource } from '../../status/collect-status.js';
 import type { StatusReport } from '../../status/types.js';
 import { InputError } from '../../util/errors.js';
 import { chalk } from '../output.js';
@@ -54,7 +55,8 @@ export function statusIo(): StatusIo {
   };
 }
 
-const CLEAR_SCREEN = '\x1b[H\x1b[2J';
+/** Cursor home, then clear the screen: each --watch read replaces the last on a terminal. */
+export const CLEAR_SCREEN = '\x1b[H\x1b[2J';
 
 function parseArgs(args: StatusArgs): { maxLag: LagLimit | null; watchMs: number | null } {
   const problems: { severity: 'error'; message: string }[] = [];
@@ -72,10 +74,15 @@ function parseArgs(args: StatusArgs): { maxLag: LagLimit | null; watchMs: number
   return { maxLag, watchMs };
 }
 
-export async function runStatus(args: StatusArgs, io: StatusIo): Promise<number> {
+/** What reads the servers; tests pass a fake. */
+export type MakeReader = (source: ConnInfo, target: ConnInfo, env: NodeJS.ProcessEnv) => StatusSource & { close(): Promise<void> };
+
+const serverReader: MakeReader = (source, target, env) => new StatusReader(source, target, { env });
+
+export async function runStatus(args: StatusArgs, io: StatusIo, makeReader: MakeReader = serverReader): Promise<number> {
   const { maxLag, watchMs } = parseArgs(args);
   const ctx = await loadSpecContext(args.spec, io.env);
-  const reader = new StatusReader(ctx.source, ctx.target, { env: io.env });
+  const reader = makeReader(ctx.source, ctx.target, io.env);
   const read = (previous: StatusReport | null): Promise<StatusReport> =>
     collectStatus(reader, { spec: ctx.spec, statePath: ctx.statePath, maxLag, now: io.now, previous });
   const render = (report: StatusReport, compact: boolean): string =>
