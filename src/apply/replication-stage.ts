@@ -12,6 +12,7 @@ import type { ApplySession } from '../pg/apply/apply-session.js';
 import { createReplicationSlot, dropReplicationSlot, type SlotHolder } from '../pg/replication/slot.js';
 import { runSourceStatements } from '../pg/replication/source-sql.js';
 import { createSubscription } from '../pg/replication/subscription.js';
+import { dropTableSyncSlots, subscriptionOid } from '../pg/replication/sync-slots.js';
 import type { SlotAttributes } from '../plan/planner/types.js';
 import type { Plan, PlanStep, SqlOperation } from '../plan/types.js';
 import { findResource, withResource, withoutResource } from '../state/state-edits.js';
@@ -52,6 +53,28 @@ async function keepPending(ctx: ReplicationContext, step: PlanStep, e: unknown):
   await ctx.book.markPendingDelete(step);
 }
 
+/** The subscription a detach operation drops (DROP SUBSCRIPTION <name>), or null. */
+function droppedSubscription(op: SqlOperation): string | null {
+  for (const s of op.statements) {
+    const m = /^DROP SUBSCRIPTION (?:IF EXISTS )?"?([a-z0-9_]+)"?$/.exec(s.sql);
+    if (m !== null) return m[1] ?? null;
+  }
+  return null;
+}
+
+/** Table sync slots a detached subscription left on the source; the source may be down (destroy): then a warning. */
+async function dropSyncSlots(ctx: ReplicationContext, oid: string): Promise<void> {
+  try {
+    const names = await dropTableSyncSlots(ctx.source, oid);
+    if (names.length > 0) ctx.book.emit({ type: 'message', level: 'info', text: `dropped ${names.length} table sync slot(s) the detached subscription left: ${names.join(', ')}` });
+  } catch (e) {
+    ctx.book.emit({
+      type: 'message', level: 'warning',
+      text: `could not look for table sync slots (pg_${oid}_sync_%) on the source (${asError(e).message}): drop any left there with pg_drop_replication_slot`,
+    });
+  }
+}
+
 /**
  * Detach: source SQL with order < 0, the target's SQL, slot drops, source SQL with order >= 0 (schedule.ts sorted
  * them). `openTarget` opens the target database's session only when target SQL is there to run.
@@ -73,7 +96,10 @@ export async function runDetachStage(ctx: ReplicationContext, db: DatabaseSchedu
           await runSource(ctx, db, item.step, item.op);
         } else {
           target ??= await openTarget();
+          const dropped = droppedSubscription(item.op);
+          const oid = dropped === null ? null : await subscriptionOid(ctx.target, db.database.target, dropped);
           await runChunk(target, item.op.statements.map((statement) => ({ step: item.step, statement })), ctx.book, label);
+          if (oid !== null) await dropSyncSlots(ctx, oid);
         }
       } catch (e) {
         if (tolerant && !(e instanceof ApplyCancelledError) && ctx.book.signal?.aborted !== true) {
@@ -115,6 +141,7 @@ export async function createSlot(ctx: ReplicationContext, db: DatabaseSchedule):
   try {
     holder = await createReplicationSlot(ctx.source, db.database.key, item.op.slot, {
       exportSnapshot: item.op.exportSnapshot,
+      ...(item.op.failover === true ? { failover: true } : {}),
       ...(ctx.slotTimeoutMs === undefined ? {} : { timeoutMs: ctx.slotTimeoutMs }),
       ...(ctx.book.signal === undefined ? {} : { signal: ctx.book.signal }),
       onWaiting: (blockers) => {
@@ -146,7 +173,16 @@ export async function dropOrphanSlot(ctx: ReplicationContext, db: DatabaseSchedu
   if (item === null) return;
   try {
     await dropReplicationSlot(ctx.source, item.op.slot, { waitMs: 2_000 });
-    await ctx.book.writer.update((state) => (findResource(state, item.step.address) === undefined ? state : withoutResource(state, item.step.address)));
+    // Rows copied in its snapshot meet no stream now: they count as an interrupted copy (redone without consent).
+    await ctx.book.writer.update((state) => {
+      let next = findResource(state, item.step.address) === undefined ? state : withoutResource(state, item.step.address);
+      for (const r of next.resources) {
+        if (r.kind === 'rows' && r.attributes['slot'] === item.op.slot && r.attributes['status'] === 'copied' && parseAddress(r.address).segments[0] === db.database.key) {
+          next = withResource(next, { ...r, attributes: { ...r.attributes, status: 'copying' } });
+        }
+      }
+      return next;
+    });
     ctx.book.emit({ type: 'message', level: 'info', text: `${db.database.key}: dropped slot ${item.op.slot}, made by this run, which has no subscription yet` });
   } catch (e) {
     ctx.book.emit({ type: 'message', level: 'warning', text: `${db.database.key}: could not drop slot ${item.op.slot} (${asError(e).message}); the next apply drops it` });

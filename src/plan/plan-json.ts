@@ -108,6 +108,7 @@ const OPERATION_CHECKS: Readonly<Record<Operation['type'], (o: Obj, path: string
     str(o.slot, `${p}.slot`);
     oneOf(o.plugin, ['pgoutput'], `${p}.plugin`);
     bool(o.exportSnapshot, `${p}.exportSnapshot`);
+    if (o.failover !== undefined && o.failover !== true) throw new PlanFormatError(`${p}.failover must be true when present`);
   },
   'drop-slot': (o, p) => {
     str(o.slot, `${p}.slot`);

@@ -95,6 +95,8 @@ export interface CreateSlotOperation {
   readonly slot: string;
   readonly plugin: 'pgoutput';
   readonly exportSnapshot: boolean;
+  /** The subscription's `failover` option: a subscription made with create_slot = false leaves the slot's flag alone (17+). */
+  readonly failover?: true;
 }
 
 /**

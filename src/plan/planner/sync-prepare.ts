@@ -169,8 +169,13 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
   const lost = slot?.walStatus === 'lost';
   let freshReason: string | null = null;
   let destructive = false;
-  if (subscription === null && slot === null) freshReason = records.subscription === undefined ? 'continuous sync starts: the rows are copied inside the new slot\'s snapshot' : `subscription ${names.subscription} and slot ${names.slot} are gone: database ${db.key} is synchronised again`;
-  else if (subscription === null) freshReason = `slot ${names.slot} has no subscription (an interrupted copy): it is dropped and the database copied again under a new slot`;
+  if (subscription === null && slot === null) {
+    // Rows copied earlier (a one-off copy, a slot dropped by cutover or by hand) may have changed on the target since:
+    // copying them again replaces them, which needs consent. A first sync has no such rows (rows-steps plans those
+    // as plain creates).
+    freshReason = records.subscription === undefined ? 'continuous sync starts: the rows are copied inside the new slot\'s snapshot' : `subscription ${names.subscription} and slot ${names.slot} are gone: database ${db.key} is synchronised again`;
+    destructive = true;
+  } else if (subscription === null) freshReason = `slot ${names.slot} has no subscription (an interrupted copy): it is dropped and the database copied again under a new slot`;
   else if (slot === null || lost) {
     freshReason = `slot ${names.slot} is ${lost ? 'lost (wal_status = lost: the WAL it needed was removed)' : 'missing on the source'}: changes were lost, so database ${db.key} is synchronised again from a new slot`;
     destructive = true;
@@ -179,7 +184,6 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
     destructive = true;
   }
   const fresh = freshReason !== null;
-  if (fresh && records.subscription !== undefined) destructive = true;
   return {
     names, publication, slot, subscription, records, published, viaRoot: partitioned && source.major >= 13,
     rows: { mode: fresh ? 'fresh' : 'steady', slot: names.slot, force: fresh ? { reason: freshReason as string, destructive } : null, streamFilters },

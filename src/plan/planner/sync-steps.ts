@@ -136,7 +136,8 @@ export function planSyncSteps(input: SyncStepsInput): SyncSteps {
   if (fresh) {
     const ops: Operation[] = [];
     if (p.slot !== null) ops.push({ type: 'drop-slot', slot: names.slot });
-    ops.push({ type: 'create-slot', slot: names.slot, plugin: 'pgoutput', exportSnapshot: true });
+    const failover = db.subscription.options['failover'] === true && source.major >= 17 && target.major >= 17;
+    ops.push({ type: 'create-slot', slot: names.slot, plugin: 'pgoutput', exportSnapshot: true, ...(failover ? { failover: true as const } : {}) });
     const after: SlotAttributes = { name: names.slot, database: db.key, snapshot: null, consistent_point: null };
     steps.push({
       address: replicationAddress('slot', db.key), action: p.slot === null ? 'create' : 'replace', destructive: false,
@@ -214,7 +215,10 @@ export function planSyncSteps(input: SyncStepsInput): SyncSteps {
       subReasons.push(refresh === 'copy' ? 'REFRESH PUBLICATION copies the tables added to the publication' : 'REFRESH PUBLICATION forgets the tables dropped from the publication');
     }
     const enabledAfterOptions = Object.keys(whileDisabled).length > 0 ? live.enabled && db.subscription.enabled : live.enabled;
-    if (db.subscription.enabled && !enabledAfterOptions) {
+    const cutover = (p.records.subscription?.attributes as { cutover?: { after_done?: unknown } } | undefined)?.cutover;
+    if (cutover?.after_done === 'disable' && !live.enabled) {
+      diagnostics.push({ severity: 'warning', message: `database ${db.key}: pgrepl cutover disabled subscription ${names.subscription}; it stays disabled (set sync: false once the target is the primary)` });
+    } else if (db.subscription.enabled && !enabledAfterOptions) {
       statements.push(enableSql(names.subscription));
       const errors = live.errorCounts === null ? '' : ` (apply errors ${live.errorCounts.apply}, sync errors ${live.errorCounts.sync} since the statistics were reset)`;
       subReasons.push(`the subscription is disabled${errors}: it is enabled again${Object.keys(whileDisabled).length > 0 ? '' : '; if an error disabled it (disable_on_error), fix its cause first (pgrepl status shows it), or the worker stops again'}`);
