@@ -111,7 +111,6 @@ export function resolveSettings(own: SettingsLayer, inherited: SettingsLayer | n
   const copyPick = pick('copy');
   const copy: CopyMode = copyPick?.value ?? 'stream';
   if (copyPick && copy === 'native') {
-    r.notImplemented(copyPick.path, 'copy: native');
     if (!sync) r.error(copyPick.path, "copy: native is PostgreSQL's own table sync and needs sync: true; use copy: stream for a one-off copy");
   }
   const publishSet = new Set(pick('publish')?.value ?? PUBLISH_ORDER);

@@ -49,6 +49,8 @@ export interface RowsPlanInput {
  */
 export interface RowsSync {
   readonly mode: 'fresh' | 'steady';
+  /** copy: native: a fresh sync where PostgreSQL's table sync copies the streamed tables (copy_data = true). */
+  readonly native: boolean;
   readonly slot: string;
   readonly force: { readonly reason: string; readonly destructive: boolean } | null;
   /** The filter each streamed table is published with (absent: not streamed). */
@@ -187,11 +189,11 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
     const streamed = sync?.streamFilters.has(key) === true;
     const after: RowsAttributes = {
       kind: 'table', target_database: db.targetDatabase, where: p.filter.where, window: p.filter.window, filter: p.filter.filter, table_created: tableCreated,
-      mode: sync === null ? 'snapshot' : sync.mode === 'fresh' || !streamed ? 'stream' : 'native',
+      mode: sync === null ? 'snapshot' : (sync.mode === 'steady' || sync.native) && streamed ? 'native' : 'stream',
       slot: sync === null ? null : sync.slot,
       ...(streamed ? { stream_filter: sync?.streamFilters.get(key) ?? null } : {}),
     };
-    if (sync?.mode === 'steady' && streamed) {
+    if (sync !== null && (sync.mode === 'steady' || sync.native) && streamed) {
       steps.push({
         address: rowsAddress(db.key, p.table.schema as string, p.table.name), action: p.action, destructive: p.destructive,
         reason: [...p.reasons, 'PostgreSQL copies them (REFRESH PUBLICATION WITH (copy_data = true)) while the stream goes on'].join('; '),

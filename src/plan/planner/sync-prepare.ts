@@ -186,7 +186,7 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
   const fresh = freshReason !== null;
   return {
     names, publication, slot, subscription, records, published, viaRoot: partitioned && source.major >= 13,
-    rows: { mode: fresh ? 'fresh' : 'steady', slot: names.slot, force: fresh ? { reason: freshReason as string, destructive } : null, streamFilters },
+    rows: { mode: fresh ? 'fresh' : 'steady', native: fresh && db.copy === 'native', slot: names.slot, force: fresh ? { reason: freshReason as string, destructive } : null, streamFilters },
     freshReason, diagnostics,
   };
 }

@@ -132,16 +132,30 @@ export function planSyncSteps(input: SyncStepsInput): SyncSteps {
     steps.push({ address: replicationAddress('publication', db.key), action: 'update', destructive: false, reason: `publication ${names.publication} is recorded in the state`, before: null, after: pubAfter, operations: [], sqlPreview: [] });
   }
 
+  // PostgreSQL's table sync applies a row filter to its copy only on a 15+ subscriber.
+  if (target.major < 15) {
+    const copiedByServer = p.published.filter((t) => t.filter !== null && copied.has(t.key) && (p.rows.native || !fresh));
+    for (const t of copiedByServer) {
+      diagnostics.push({
+        severity: 'error',
+        message: `database ${db.key}: ${quoted(t)} would be copied by PostgreSQL's table sync, which ignores its filter on a PostgreSQL ${target.major} subscriber (15+ applies it): the target would get every row`,
+        hints: ['use copy: stream (pgrepl copies the filtered rows itself) for a first sync, or upgrade the target to 15+'],
+      });
+    }
+  }
+
   // Slot.
   if (fresh) {
     const ops: Operation[] = [];
     if (p.slot !== null) ops.push({ type: 'drop-slot', slot: names.slot });
     const failover = db.subscription.options['failover'] === true && source.major >= 17 && target.major >= 17;
-    ops.push({ type: 'create-slot', slot: names.slot, plugin: 'pgoutput', exportSnapshot: true, ...(failover ? { failover: true as const } : {}) });
+    ops.push({ type: 'create-slot', slot: names.slot, plugin: 'pgoutput', exportSnapshot: !p.rows.native, ...(failover ? { failover: true as const } : {}) });
     const after: SlotAttributes = { name: names.slot, database: db.key, snapshot: null, consistent_point: null };
     steps.push({
       address: replicationAddress('slot', db.key), action: p.slot === null ? 'create' : 'replace', destructive: false,
-      reason: p.slot === null ? `slot ${names.slot} does not exist: it is made with an exported snapshot, which the copy reads` : (p.freshReason ?? ''),
+      reason: p.slot === null
+        ? p.rows.native ? `slot ${names.slot} does not exist: the subscription streams from it once PostgreSQL's table sync (copy: native) copied each table` : `slot ${names.slot} does not exist: it is made with an exported snapshot, which the copy reads`
+        : (p.freshReason ?? ''),
       before: p.records.slot?.attributes ?? null, after, operations: ops, sqlPreview: preview(ops, null),
     });
   }
@@ -180,10 +194,12 @@ export function planSyncSteps(input: SyncStepsInput): SyncSteps {
     }
     subOps.push({
       type: 'create-subscription', subscription: names.subscription, publication: names.publication, slot: names.slot, options,
-      copyData: false, enabled: db.subscription.enabled, comment, storesPassword,
+      copyData: p.rows.native, enabled: db.subscription.enabled, comment, storesPassword,
     });
-    createSql = redactedCreateSubscriptionSql(names.subscription, db.subscription.conninfo === undefined ? input.conninfo.preview : 'password=<redacted>', names.publication, names.slot, options, { copyData: false, enabled: db.subscription.enabled });
-    subReasons.push(p.subscription === null ? `subscription ${names.subscription} does not exist: made after the copy and the keys, from slot ${names.slot} (copy_data = false)` : (p.freshReason ?? 'made again'));
+    createSql = redactedCreateSubscriptionSql(names.subscription, db.subscription.conninfo === undefined ? input.conninfo.preview : 'password=<redacted>', names.publication, names.slot, options, { copyData: p.rows.native, enabled: db.subscription.enabled });
+    subReasons.push(p.subscription !== null ? (p.freshReason ?? 'made again')
+      : p.rows.native ? `subscription ${names.subscription} does not exist: made with copy_data = true, so PostgreSQL copies every table server to server (copy: native); apply returns once it exists, and pgrepl status follows each table to ready`
+        : `subscription ${names.subscription} does not exist: made after the copy and the keys, from slot ${names.slot} (copy_data = false)`);
   } else if (p.subscription !== null) {
     const live = p.subscription;
     const now: Record<string, string | boolean> = {};
