@@ -75,14 +75,16 @@ function parseArgs(args: StatusArgs): { maxLag: LagLimit | null; watchMs: number
 }
 
 /** What reads the servers; tests pass a fake. */
-export type MakeReader = (source: ConnInfo, target: ConnInfo, env: NodeJS.ProcessEnv) => StatusSource & { close(): Promise<void> };
+export type MakeReader = (source: ConnInfo, target: ConnInfo, opts: { readonly env: NodeJS.ProcessEnv; readonly keepSessions: boolean }) => StatusSource & {
+  close(): Promise<void>;
+};
 
-const serverReader: MakeReader = (source, target, env) => new StatusReader(source, target, { env });
+const serverReader: MakeReader = (source, target, opts) => new StatusReader(source, target, opts);
 
 export async function runStatus(args: StatusArgs, io: StatusIo, makeReader: MakeReader = serverReader): Promise<number> {
   const { maxLag, watchMs } = parseArgs(args);
   const ctx = await loadSpecContext(args.spec, io.env);
-  const reader = makeReader(ctx.source, ctx.target, io.env);
+  const reader = makeReader(ctx.source, ctx.target, { env: io.env, keepSessions: watchMs !== null });
   const read = (previous: StatusReport | null): Promise<StatusReport> =>
     collectStatus(reader, { spec: ctx.spec, statePath: ctx.statePath, maxLag, now: io.now, previous });
   const render = (report: StatusReport, compact: boolean): string =>

@@ -64,6 +64,12 @@ function sqlstateOf(e: unknown): string | undefined {
 
 export interface StatusReaderOptions {
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Keep each database's sessions open after reading it (--watch reads them again in a few seconds). Off, a
+   * database's sessions end once it is read, so a spec with many databases never holds two sessions per database
+   * on the servers at once.
+   */
+  readonly keepSessions?: boolean;
 }
 
 export class StatusReader {
@@ -83,7 +89,21 @@ export class StatusReader {
 
   async readDatabase(t: StatusTarget): Promise<DatabaseObservation> {
     const [sourceSide, targetSide] = await Promise.all([this.readSourceSide(t), this.readTargetSide(t)]);
+    if (this.options.keepSessions !== true) {
+      await this.end('source', t.publication?.database);
+      await this.end('target', t.subscription?.database);
+    }
     return { ...sourceSide, ...targetSide };
+  }
+
+  /** Ends one database's session, if open. */
+  private async end(side: Side, database: string | undefined): Promise<void> {
+    if (database === undefined) return;
+    const key = `${side}\0${database}`;
+    const pending = this.sessions.get(key);
+    if (pending === undefined) return;
+    this.sessions.delete(key);
+    await pending.then((s) => s.client.end(), () => undefined).catch(() => undefined);
   }
 
   async readPendingDelete(ref: PendingDeleteRef): Promise<PendingDeleteObservation> {
