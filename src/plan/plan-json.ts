@@ -84,7 +84,8 @@ const OPERATION_CHECKS: Readonly<Record<Operation['type'], (o: Obj, path: string
     oneOf(o.side, ['source', 'target'], `${p}.side`);
     oneOf(o.stage, ['cluster', 'detach', 'teardown', 'pre-data', 'publication', 'post-data', 'subscription'], `${p}.stage`);
     if (o.autocommit !== undefined && o.autocommit !== true) throw new PlanFormatError(`${p}.autocommit must be true when present`);
-    num(o.order, `${p}.order`);
+    // Negative orders run first in their stage (a table leaving a publication before the target's refresh).
+    if (typeof o.order !== 'number' || !Number.isInteger(o.order)) throw new PlanFormatError(`${p}.order must be an integer`);
     arr(o.statements, `${p}.statements`).forEach((s, i) => {
       const st = obj(s, `${p}.statements[${i}]`);
       str(st.sql, `${p}.statements[${i}].sql`);

@@ -27,8 +27,9 @@ export async function waitForSlotPast(source: Cluster, slotName: string, lsn: st
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const [slot] = await source.query<{ confirmed: string | null; past: boolean | null; active: boolean; wal_status: string | null }>(
-      `SELECT confirmed_flush_lsn::text AS confirmed, confirmed_flush_lsn >= $2::pg_lsn AS past, active, wal_status
-         FROM pg_replication_slots WHERE slot_name = $1`, [slotName, lsn]);
+      // wal_status exists from 13; to_jsonb reads it as NULL on 12.
+      `SELECT confirmed_flush_lsn::text AS confirmed, confirmed_flush_lsn >= $2::pg_lsn AS past, active, to_jsonb(s) ->> 'wal_status' AS wal_status
+         FROM pg_replication_slots s WHERE slot_name = $1`, [slotName, lsn]);
     if (slot?.past) return;
     if (Date.now() >= deadline) {
       const where = slot

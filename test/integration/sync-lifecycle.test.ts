@@ -133,12 +133,7 @@ describe('sync lifecycle through plan/apply (15 -> 17)', () => {
     await ws.expectNoChanges();
   });
 
-  // SKIPPED: bug in src/plan/plan-json.ts:87 (`num(o.order, …)` rejects a negative operation order), while the
-  // planner gives the re-synchronised table's `ALTER PUBLICATION … DROP TABLE` order -1 (sync-steps.ts, detach stage;
-  // schedule.ts runs source SQL with order < 0 first) and its target TRUNCATE order -1 (rows-steps.ts truncateOps).
-  // `plan` fails with "not a usable pgrepl plan: steps[0].operations[0].order must be a non-negative number". With
-  // order accepted as any integer this case passes; un-skip it once plan-json.ts is fixed.
-  it.skip('a re-filtered table is re-synchronised (destructive, consent); the others are not copied again', async () => {
+  it('a re-filtered table is re-synchronised (destructive, consent); the others are not copied again', async () => {
     const { src, tgt, db, tdb, ws } = e2e;
     const stateBefore = ws.state();
     const accountsCopiedAt = copiedAt(stateBefore, 'accounts');

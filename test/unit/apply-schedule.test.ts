@@ -74,11 +74,33 @@ describe('buildSchedule', () => {
     expect([...ranks].sort((x, y) => x - y)).toEqual(ranks);
   });
 
-  it('refuses what it cannot run: source SQL, replication operations, a database missing from the list', () => {
+  it('refuses what it cannot run: source SQL outside the replication stages, two slots for one database, a database missing from the list', () => {
     const make = (steps: Omit<PlanStep, 'index'>[]): Plan => buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000', basedOn: { spec: null, state: null, actual: 'x' }, diagnostics: [], now: new Date(0), databases: [{ key: 'a', target: 'a' }], steps });
     expect(() => buildSchedule(make([step('target.table.zz.public.t', [sql('pre-data', 1, 'CREATE TABLE t')])]))).toThrow(/database "zz", which is not in the plan's database list/);
-    expect(() => buildSchedule(make([step('source.slot.a', [{ type: 'create-slot', slot: 's', plugin: 'pgoutput', exportSnapshot: true }])]))).toThrow(PgreplError);
+    const slot = { type: 'create-slot', slot: 's', plugin: 'pgoutput', exportSnapshot: true } as const;
+    expect(() => buildSchedule(make([step('source.slot.a', [slot, slot])]))).toThrow(PgreplError);
     expect(() => buildSchedule(make([step('source.publication.a', [{ ...sql('pre-data', 1, 'CREATE PUBLICATION p'), side: 'source' }])]))).toThrow(/SQL on the source/);
+    expect(() => buildSchedule(make([step('source.publication.a', [sql('publication', 1, 'CREATE PUBLICATION p')])]))).toThrow(/publication SQL on the target/);
+  });
+
+  it('places replication operations: detach before everything, publication before the slot, subscription after post-data', () => {
+    const make = (steps: Omit<PlanStep, 'index'>[]): Plan => buildPlan({ lineage: '7d0c1f7e-0000-4000-8000-000000000000', basedOn: { spec: null, state: null, actual: 'x' }, diagnostics: [], now: new Date(0), databases: [{ key: 'a', target: 'a' }], steps });
+    const plan = make([
+      step('target.subscription.a', [sql('detach', 0, 'DROP SUBSCRIPTION s'), {
+        type: 'create-subscription', subscription: 's', publication: 'p', slot: 's', options: {}, copyData: false, enabled: true, comment: 'c', storesPassword: false,
+      }]),
+      step('source.slot.a', [{ type: 'drop-slot', slot: 's' }, { type: 'create-slot', slot: 's', plugin: 'pgoutput', exportSnapshot: true }]),
+      step('source.publication.a', [{ ...sql('detach', -1, 'ALTER PUBLICATION p DROP TABLE t'), side: 'source' }, { ...sql('publication', 0, 'ALTER PUBLICATION p ADD TABLE t'), side: 'source' }]),
+    ]);
+    const s = buildSchedule(plan);
+    const db = s.databases[0];
+    expect(db?.detach.map((d) => (d.op.type === 'sql' ? d.op.statements[0]?.sql : d.op.type))).toEqual(['ALTER PUBLICATION p DROP TABLE t', 'DROP SUBSCRIPTION s', 'drop-slot']);
+    expect(db?.publication.map((p) => p.op.statements[0]?.sql)).toEqual(['ALTER PUBLICATION p ADD TABLE t']);
+    expect(db?.slot?.op.slot).toBe('s');
+    expect(db?.subscription.map((x) => x.op.type)).toEqual(['create-subscription']);
+    expect(s.finishAt.get(1)).toEqual({ at: 'database', database: 0, phase: 'subscription' });
+    expect(s.finishAt.get(2)).toEqual({ at: 'database', database: 0, phase: 'slot' });
+    expect(s.finishAt.get(3)).toEqual({ at: 'database', database: 0, phase: 'publication' });
   });
 
   it('reads kind and database from an address', () => {

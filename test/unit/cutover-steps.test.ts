@@ -1,7 +1,7 @@
 // The cutover's pure decisions: options (flags over the spec), what a rerun still has to do, lag comparison,
 // sequence values, fence privilege checks, the consent, the state record and which databases it works on.
 import { describe, expect, it } from 'vitest';
-import { cutoverConsent } from '../../src/cli/cutover.js';
+import { cutoverConsent } from '../../src/cli/commands/cutover.js';
 import { fenceProblems, type FenceActor, type FenceRoleFacts } from '../../src/cutover/fence-check.js';
 import { lagWithin, readinessVerdict } from '../../src/cutover/lag.js';
 import { resolveCutoverOptions, type CutoverOptions } from '../../src/cutover/options.js';

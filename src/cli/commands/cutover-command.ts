@@ -1,9 +1,9 @@
-// The yargs definition of `pgrepl cutover`: flags, help and examples only. The body (src/cli/cutover.ts, which
+// The yargs definition of `pgrepl cutover`: flags, help and examples only. The body (src/cli/commands/cutover.ts, which
 // loads the spec, the state and the cutover steps) is imported when the command runs.
 import type { CommandModule } from 'yargs';
 import { DEFAULT_LOCK_TIMEOUT, DEFAULT_SPEC_FILE } from '../defaults.js';
 import { runCommand } from '../run.js';
-import type { CutoverArgs } from '../cutover.js';
+import type { CutoverArgs } from './cutover.js';
 
 export const cutoverCommand: CommandModule<object, CutoverArgs> = {
   command: 'cutover',
@@ -23,7 +23,7 @@ export const cutoverCommand: CommandModule<object, CutoverArgs> = {
       .example('$0 cutover --undo-fence', 'Let the fenced roles write on the source again'),
   handler: (args) =>
     runCommand(async () => {
-      const { runCutoverCommand, processCutoverIo } = await import('../cutover.js');
+      const { runCutoverCommand, processCutoverIo } = await import('./cutover.js');
       return runCutoverCommand(args, processCutoverIo());
     }),
 };

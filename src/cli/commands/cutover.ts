@@ -2,17 +2,17 @@
 // `cutover:` block), takes the state lock, asks for consent (or requires --auto-approve outside a terminal) and
 // runs the steps (src/cutover/run-cutover.ts). The lock is released on every path. Its yargs definition is
 // commands/cutover-command.ts.
-import { resolveCutoverOptions, type CutoverOptions } from '../cutover/options.js';
-import { runCutover, type CutoverIo } from '../cutover/run-cutover.js';
-import { openCutoverServers } from '../pg/cutover/cutover-servers.js';
-import { acquireLock, releaseLock, releaseLockOnSignals } from '../state/lock.js';
-import { PgreplError } from '../util/errors.js';
-import { parseLagLimit } from '../spec/lag-limit.js';
-import { InputError } from '../util/errors.js';
-import { askToApply } from './confirm.js';
-import { DEFAULT_LOCK_TIMEOUT } from './defaults.js';
-import { chalk } from './output.js';
-import { loadSpecContext } from './plan-session.js';
+import { resolveCutoverOptions, type CutoverOptions } from '../../cutover/options.js';
+import { runCutover, type CutoverIo } from '../../cutover/run-cutover.js';
+import { openCutoverServers } from '../../pg/cutover/cutover-servers.js';
+import { acquireLock, releaseLock, releaseLockOnSignals } from '../../state/lock.js';
+import { PgreplError } from '../../util/errors.js';
+import { parseLagLimit } from '../../spec/lag-limit.js';
+import { InputError } from '../../util/errors.js';
+import { askToApply } from '../confirm.js';
+import { DEFAULT_LOCK_TIMEOUT } from '../defaults.js';
+import { chalk } from '../output.js';
+import { loadSpecContext } from '../plan-session.js';
 
 export interface CutoverArgs {
   spec?: string;
