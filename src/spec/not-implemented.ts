@@ -9,8 +9,6 @@ export const NOT_IMPLEMENTED = {
   'large_objects: true': 'large objects are not copied yet',
   // Issues 4 and 5: column lists in the copy and in publications.
   columns: 'column lists are not supported yet: every column is copied',
-  // Issue 5: pruning rows that leave a filter or window.
-  'prune: true': 'rows that leave a filter are kept for now',
   // Not planned in an issue yet: AND-ing a row filter and a time window on one table.
   'table_filters and time_filters on one table': 'fold the window into the where expression, or keep one of them',
 } as const satisfies Readonly<Record<string, string>>;

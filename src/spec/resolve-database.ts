@@ -115,7 +115,6 @@ export function resolveSettings(own: SettingsLayer, inherited: SettingsLayer | n
   }
   const publishSet = new Set(pick('publish')?.value ?? PUBLISH_ORDER);
   const prunePick = pick('prune');
-  if (prunePick?.value === true) r.notImplemented(prunePick.path, 'prune: true');
   const largePick = pick('large_objects');
   if (largePick?.value === true) r.notImplemented(largePick.path, 'large_objects: true');
   const roles: RolesMode = pick('roles')?.value ?? 'copy';

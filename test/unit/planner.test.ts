@@ -117,9 +117,19 @@ describe('time windows', () => {
     const state = stateAfter(first, actual);
     const dayLater = { ...actual, source: { ...actual.source, now: '2026-11-27 09:00:00+00' } };
     expect(plan(spec, dayLater, state).steps).toEqual([]);
+    // A window that moves later narrows: nothing is copied, the rows outside stay (prune: false).
     const refreshed = plan(spec, dayLater, state, { refreshWindows: true });
-    expect(refreshed.steps.map((s) => `${s.action} ${s.address}`)).toEqual([`replace ${ADDR.lines}`, `replace ${ADDR.orders}`, `update ${ADDR.seq}`]);
-    expect(copies(refreshed, ADDR.orders)[0]?.filter).toBe("created_at >= '2026-08-29 09:00:00+00'::timestamp with time zone");
+    expect(refreshed.steps.map((s) => `${s.action} ${s.address} ${s.destructive}`)).toEqual([`update ${ADDR.orders} false`]);
+    expect(copies(refreshed, ADDR.orders)).toEqual([]);
+    expect(refreshed.steps[0]?.after).toMatchObject({ filter: "created_at >= '2026-08-29 09:00:00+00'::timestamp with time zone" });
+    // prune: true deletes them (destructive).
+    const pruning = plan(specText('shop: { sync: false, prune: true, time_filters: [{ table: sales.orders, column: created_at, last: 90 days }] }'), dayLater, state, { refreshWindows: true });
+    expect(pruning.steps[0]?.destructive).toBe(true);
+    expect(pruning.steps[0]?.sqlPreview).toEqual(["DELETE FROM ONLY sales.orders WHERE NOT (created_at >= '2026-08-29 09:00:00+00'::timestamp with time zone)"]);
+    // A longer `last` widens: the rows that now match are copied (destructive re-copy).
+    const widened = plan(specText('shop: { sync: false, time_filters: [{ table: sales.orders, column: created_at, last: 120 days }] }'), dayLater, state);
+    expect(widened.steps.map((s) => `${s.action} ${s.address}`)).toEqual([`replace ${ADDR.lines}`, `replace ${ADDR.orders}`, `update ${ADDR.seq}`]);
+    expect(copies(widened, ADDR.orders)[0]?.filter).toBe("created_at >= '2026-07-30 09:00:00+00'::timestamp with time zone");
   });
 });
 

@@ -167,7 +167,6 @@ describe('not implemented yet', () => {
     ['state.backend: postgres', { state: { backend: 'postgres', url: 'postgres://s/state' } }, 'state.backend'],
     ['large_objects: true', { databases: { a: { large_objects: true } } }, 'databases.a.large_objects'],
     ['columns', { databases: { a: { columns: [{ table: 't', columns: ['id'] }] } } }, 'databases.a.columns'],
-    ['prune: true', { databases: { a: { prune: true } } }, 'databases.a.prune'],
     [
       'table_filters and time_filters on one table',
       { databases: { a: { table_filters: [{ table: 't', where: 'x' }], time_filters: [{ table: 't', column: 'c', last: '1 day' }] } } },

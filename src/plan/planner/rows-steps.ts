@@ -108,6 +108,7 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
   const schemaOnlySet = new Set(input.schemaOnly);
   const planned = new Map<ObjectKey, Planned>();
   const unchanged = new Map<ObjectKey, { table: TableObject; filter: RowFilter; record: RowsRecord }>();
+  const narrowed: Omit<PlanStep, 'index'>[] = [];
 
   for (const key of input.rowsTables) {
     const table = byKey.get(key);
@@ -138,6 +139,10 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
     const offStream = sync !== null && (record?.slot ?? null) !== sync.slot;
     if (record !== null && record.status === 'copied' && same && exists && copiedOid === record.target_oid && !offStream && sync?.mode !== 'fresh') {
       unchanged.set(key, { table, filter, record });
+      continue;
+    }
+    if (record !== null && record.status === 'copied' && exists && copiedOid === record.target_oid && !offStream && sync?.mode !== 'fresh' && narrows(record, filter)) {
+      narrowed.push(narrowStep(input, table, leaves, record, filter));
       continue;
     }
     if (record !== null && record.status === 'copied' && same && exists && copiedOid === record.target_oid && sync !== null) {
@@ -227,9 +232,11 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
     const preview = s.operations.flatMap((o) => (o.type === 'sql' ? o.statements.map((st) => st.sql) : []));
     if (preview.length > 0) (s as { sqlPreview: readonly string[] }).sqlPreview = preview;
   }
+  steps.push(...narrowed);
   steps.push(...sequenceSteps(input, planned.size > 0 && input.sync?.mode !== 'steady'));
   const desiredAddresses = new Set([
     ...[...planned.values(), ...unchanged.values()].map((p) => rowsAddress(db.key, p.table.schema as string, p.table.name)),
+    ...narrowed.map((s) => s.address),
     ...desired.objects.filter((o) => o.kind === 'sequence').map((o) => rowsAddress(db.key, o.schema as string, o.name)),
   ]);
   return { steps, diagnostics, desired: desiredAddresses, copied: [...planned.keys()].sort() };
@@ -382,4 +389,34 @@ function sequenceSteps(input: RowsPlanInput, copying: boolean): Omit<PlanStep, '
     });
   }
   return out;
+}
+
+/**
+ * The same `where` and a time window on the same column whose lower bound moved later (apply --refresh-windows):
+ * every row the new window selects is already there, so nothing is copied. Rows now outside stay (prune: false) or
+ * are deleted (prune: true, destructive). A window moving earlier, or any other filter change, needs a copy.
+ */
+function narrows(record: RowsRecord, filter: RowFilter): boolean {
+  return record.filter !== filter.filter && record.where === filter.where && record.window !== null && filter.window !== null &&
+    record.window.column === filter.window.column && filter.window.bound >= record.window.bound;
+}
+
+function narrowStep(input: RowsPlanInput, table: TableObject, leaves: readonly TableObject[], record: RowsRecord, filter: RowFilter): Omit<PlanStep, 'index'> {
+  const { db } = input;
+  const after: RowsAttributes = {
+    ...recordAttributes(record), where: filter.where, window: filter.window, filter: filter.filter,
+    ...(record.mode === undefined ? {} : { mode: record.mode }), ...(record.slot === undefined ? {} : { slot: record.slot }),
+    ...(input.sync?.streamFilters.has(table.key) === true ? { stream_filter: input.sync.streamFilters.get(table.key) ?? null } : {}),
+  };
+  const targets = leaves.length > 0 ? leaves : [table];
+  const prune = db.prune && filter.filter !== null
+    ? targets.map((t) => `DELETE FROM ONLY ${display(t)} WHERE NOT (${filter.filter as string})`)
+    : [];
+  return {
+    address: rowsAddress(db.key, table.schema as string, table.name), action: 'update', destructive: prune.length > 0,
+    reason: `the time window moved later (${record.window?.bound ?? '?'} -> ${filter.window?.bound ?? '?'}): nothing is copied; ${prune.length > 0 ? 'rows now outside it are deleted (prune: true)' : 'rows now outside it stay on the target (prune: false)'}`,
+    before: recordAttributes(record), after,
+    operations: prune.length === 0 ? [] : [{ type: 'sql', side: 'target', stage: 'post-data', order: Number.MAX_SAFE_INTEGER, statements: prune.map((sql) => ({ sql, transactional: true, phase: 'post-data' as const, object: table.key, destructive: true })) }],
+    sqlPreview: prune,
+  };
 }

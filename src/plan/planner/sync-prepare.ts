@@ -17,7 +17,7 @@ import type { Diagnostic } from '../../util/errors.js';
 import type { RowsSync } from './rows-steps.js';
 import { rowFilter, type RowFilter } from './row-filter.js';
 import { rowsRecord } from './state-records.js';
-import { streamFilter } from './stream-filter.js';
+import { identityColumns, streamFilter } from './stream-filter.js';
 import { managedComment } from './types.js';
 
 export interface ReplicationNames {
@@ -164,6 +164,8 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
     published.push({ key, schema: table.schema as string, name: table.name, filter: s.filter });
   }
   published.sort((a, b) => (quoteQualified(a.schema, a.name) < quoteQualified(b.schema, b.name) ? -1 : 1));
+  diagnostics.push(...identityProblems(db, published, input.desiredTables, publishesChanges));
+  diagnostics.push(...truncateProblems(db, published, input.desiredTables, actual, streamFilters));
 
   // The mode.
   const lost = slot?.walStatus === 'lost';
@@ -191,3 +193,69 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
   };
 }
 
+
+/**
+ * A published table (or a leaf of a published partitioned table: REPLICA IDENTITY does not recurse) without a
+ * replica identity makes its own UPDATE and DELETE fail on the source once it is published (the old tool's trap 4).
+ */
+function identityProblems(db: DatabaseSpec, published: readonly PublishedTable[], tables: readonly TableObject[], publishesChanges: boolean): Diagnostic[] {
+  if (!publishesChanges) return [];
+  const byKey = new Map(tables.map((t) => [t.key, t]));
+  const rootOf = (t: TableObject): ObjectKey => {
+    let k = t.key;
+    for (let x = byKey.get(k); x?.partitionOf; x = byKey.get(k)) k = x.partitionOf.parent;
+    return k;
+  };
+  const keys = new Set(published.map((p) => p.key));
+  const out: Diagnostic[] = [];
+  for (const t of tables) {
+    if (!keys.has(rootOf(t)) || (t.partitionKey !== null && t.key !== rootOf(t))) continue;
+    if (t.partitionKey !== null) continue; // a partitioned root has no rows of its own; its leaves are checked
+    if (identityColumns(t) !== null) continue;
+    const q = quoteQualified(t.schema as string, t.name);
+    out.push({
+      severity: 'error',
+      message: `database ${db.key}: ${q} has no replica identity (${t.replicaIdentity === 'n' ? 'REPLICA IDENTITY NOTHING' : 'no primary key'}): once published, every UPDATE and DELETE of it would fail on the source`,
+      hints: [`ALTER TABLE ${q} ADD PRIMARY KEY (<columns>);  -- on the source`, `ALTER TABLE ${q} REPLICA IDENTITY FULL;  -- on the source, when every column type has an equality operator`, 'or publish: [insert, truncate] for this database, or exclude the table'],
+    });
+  }
+  return out;
+}
+
+/**
+ * TRUNCATE is published by default and row filters do not apply to it: on a filtered table it empties every target
+ * row, also rows a filter no longer matches; and it fails on the target when a table outside the subscription
+ * references a streamed one (the apply worker then retries forever).
+ */
+function truncateProblems(
+  db: DatabaseSpec, published: readonly PublishedTable[], tables: readonly TableObject[], actual: DatabaseActual, streamFilters: ReadonlyMap<ObjectKey, string | null>,
+): Diagnostic[] {
+  if (!db.publish.includes('truncate')) return [];
+  const out: Diagnostic[] = [];
+  const keys = new Set(published.map((p) => p.key));
+  const filtered = published.filter((p) => streamFilters.get(p.key) !== null || db.tableFilters.some((f) => f.schema === p.schema && f.table === p.name) || db.timeFilters.some((f) => f.schema === p.schema && f.table === p.name));
+  if (filtered.length > 0) {
+    out.push({
+      severity: 'warning',
+      message: `database ${db.key}: a TRUNCATE on the source empties the whole target table of ${filtered.map((p) => quoteQualified(p.schema, p.name)).join(', ')}, filters notwithstanding (rows the filter or window kept on the target go too); leave truncate out of publish to keep them`,
+    });
+  }
+  const models = [{ objects: tables }, ...(actual.target === null ? [] : [actual.target.model])];
+  const seen = new Set<string>();
+  for (const model of models) {
+    for (const t of model.objects) {
+      if (t.kind !== 'table' || keys.has(t.key)) continue;
+      for (const c of t.constraints) {
+        if (c.type !== 'f' || c.references === null || !keys.has(c.references) || seen.has(`${t.key}/${c.name}`)) continue;
+        seen.add(`${t.key}/${c.name}`);
+        const child = quoteQualified(t.schema as string, t.name);
+        out.push({
+          severity: 'error',
+          message: `database ${db.key}: ${child} is not streamed and references the streamed ${c.references.slice(c.references.indexOf(':') + 1)} (foreign key ${c.name}): a TRUNCATE replicated from the source would fail on the target and stop the stream`,
+          hints: ['leave truncate out of publish for this database', `stream ${child} too, or drop that foreign key on the target`],
+        });
+      }
+    }
+  }
+  return out;
+}
