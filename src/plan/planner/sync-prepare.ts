@@ -82,7 +82,7 @@ function ownership(kind: string, name: string, comment: string | null, lineage: 
 }
 
 export function prepareSync(input: SyncPrepareInput): SyncPrepared {
-  const { db, actual, source, target, state } = input;
+  const { db, actual, source, state } = input;
   const diagnostics: Diagnostic[] = [];
   const names = replicationNames(db, input.lineage, input.targetIdentity);
   const publication = actual.source?.publications.find((p) => p.name === names.publication) ?? null;
