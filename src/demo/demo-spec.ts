@@ -1,5 +1,5 @@
-// The spec the demo writes: the sample database `shop` copied whole, except a time window on the clickstream,
-// a row filter on the leads and the archive as structure only. Written as text, comments included, because
+// The spec the demo writes: the sample database `shop` copied whole and kept in sync, except a time window on the
+// clickstream, a row filter on the leads and the archive as structure only. Written as text, comments included, because
 // users open it to see what a spec looks like.
 import { SAMPLE_DATABASE, type SampleTable } from '../pg/local-server/sample-shop.js';
 
@@ -43,7 +43,7 @@ export function demoSpecText(input: DemoSpecInput): string {
     `target: { url: ${yamlString(input.targetUrl)} }`,
     '',
     'defaults:',
-    '  sync: false      # a one-off copy: no publication, slot or subscription',
+    '  sync: true       # after the copy, keep streaming changes (publication + slot on the source, subscription on the target)',
     '',
     'databases:',
     `  ${SAMPLE_DATABASE}:`,

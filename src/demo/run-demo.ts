@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import chalk from 'chalk';
-import { countRows, loadSampleDatabase } from '../pg/local-server/sample-database.js';
+import { countRows, loadSampleDatabase, streamOneLead } from '../pg/local-server/sample-database.js';
 import { SAMPLE_DATABASE, SAMPLE_TABLES } from '../pg/local-server/sample-shop.js';
 import { DEMO_SPEC_FILE, DEMO_TABLE_RULES, demoSpecText } from './demo-spec.js';
 import { DemoServers } from './demo-servers.js';
@@ -99,6 +99,13 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     for (const step of opts.steps ?? DEMO_STEPS) {
       checkInterrupted();
       header(stepTitle(step));
+      if (step.kind === 'stream') {
+        const ms = await streamOneLead(source, target).catch((e: unknown) => {
+          throw new StepFailed(e instanceof Error ? e.message : String(e));
+        });
+        out(`${chalk.green('✓')} inserted a lead on the source; the target had it ${(ms / 1000).toFixed(1)} s later\n`);
+        continue;
+      }
       if (step.kind === 'rows') {
         const targetCounts = await countRows(target, SAMPLE_DATABASE, SAMPLE_TABLES);
         const rows: RowCount[] = SAMPLE_TABLES.map((table, i) => {

@@ -1,7 +1,7 @@
 // What the demo runs after the servers and the spec are ready, in order. Each `cli` step runs the real pgrepl
 // CLI as a child process, so the user sees exactly what they would see; `rows` is the demo's own check of the
-// result. Later commands join by adding a line, e.g. `cli(['status'])` once continuous sync exists and
-// `cli(['verify'])` once verify does.
+// result, and `stream` writes a row on the source and waits until the subscription delivered it. Later commands
+// join by adding a line, e.g. `cli(['verify'])` once verify exists.
 
 export type DemoStep =
   | {
@@ -11,7 +11,8 @@ export type DemoStep =
       /** Exit codes that count as success (default: 0). */
       readonly okExitCodes: readonly number[];
     }
-  | { readonly kind: 'rows'; readonly title: string };
+  | { readonly kind: 'rows'; readonly title: string }
+  | { readonly kind: 'stream'; readonly title: string };
 
 function cli(args: readonly string[], okExitCodes: readonly number[] = [0]): DemoStep {
   return { kind: 'cli', args, okExitCodes };
@@ -22,6 +23,8 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   cli(['plan']),
   cli(['apply', '--auto-approve']),
   { kind: 'rows', title: 'Rows per table, source vs target (counted by the demo)' },
+  { kind: 'stream', title: 'A lead inserted on the source arrives on the target (logical replication)' },
+  cli(['status']),
   // The proof of convergence: exit code 2 would mean the plan still has changes.
   cli(['plan', '--detailed-exitcode']),
 ];

@@ -32,6 +32,24 @@ export async function loadSampleDatabase(server: LocalEndpoint, database: string
   });
 }
 
+/**
+ * Inserts one lead on the source and waits until the target has it (the subscription streams it): the demo's proof
+ * that the stream runs. Returns the milliseconds it took; throws after `timeoutMs`.
+ */
+export async function streamOneLead(source: LocalEndpoint, target: LocalEndpoint, timeoutMs = 30_000, database: string = SAMPLE_DATABASE): Promise<number> {
+  const email = `streamed-${Date.now()}@example.com`;
+  const started = Date.now();
+  await withClient(source, database, (client) => client.query("INSERT INTO sales.leads (email, region) VALUES ($1, 'eu')", [email]));
+  return withClient(target, database, async (client) => {
+    for (;;) {
+      const found = await client.query('SELECT 1 FROM sales.leads WHERE email = $1', [email]);
+      if (found.rowCount === 1) return Date.now() - started;
+      if (Date.now() - started > timeoutMs) throw new Error(`the lead inserted on the source did not reach the target within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+}
+
 /** Whether a database exists on the server. */
 export async function databaseExists(server: LocalEndpoint, database: string): Promise<boolean> {
   return withClient(server, 'postgres', async (client) => {
