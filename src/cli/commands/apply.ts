@@ -35,6 +35,7 @@ export interface ApplyArgs {
   destroy?: boolean;
   'refresh-windows'?: boolean;
   'lock-timeout'?: string;
+  'slot-timeout'?: string;
   workers?: number;
 }
 
@@ -143,6 +144,7 @@ async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: App
       state: live.state,
       newState: () => emptyState({ lineage: plan.lineage, pgreplVersion: readVersion(), spec: { path: ctx.specPath, hash: ctx.specHash } }),
       command: args.destroy === true ? 'destroy' : 'apply',
+      slotTimeoutMs: parseDurationMs(args['slot-timeout'] ?? '5m', '--slot-timeout'),
       subscriptionConninfo: (key) => (ctx.spec.databases.find((d) => d.key === key) ?? ctx.spec.defaults).subscription.conninfo,
       ...(args.workers === undefined ? {} : { workers: args.workers }),
       onEvent: view.onEvent,

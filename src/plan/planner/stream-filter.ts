@@ -20,16 +20,43 @@ export function identityColumns(t: TableObject): readonly string[] | 'all' | nul
   return pk === undefined ? null : columnList(pk.definition);
 }
 
-/** `PRIMARY KEY (a, "B")` or `USING btree (a, "B")` -> [a, B]; expressions are not identity columns. */
+/**
+ * `PRIMARY KEY (a, "B c")` or `USING btree (a, "B, c" DESC)` -> [a, B c] / [a, B, c]: the first parenthesised list,
+ * split on commas outside quotes and parentheses, each entry's leading identifier (expressions name no column).
+ */
 function columnList(definition: string): string[] {
   const open = definition.indexOf('(');
-  const close = definition.indexOf(')', open);
-  if (open < 0 || close < 0) return [];
-  return definition.slice(open + 1, close).split(',').map((p) => unquote(p.trim().split(/\s+/)[0] ?? ''));
-}
-
-function unquote(id: string): string {
-  return id.startsWith('"') && id.endsWith('"') ? id.slice(1, -1).replace(/""/g, '"') : id.toLowerCase();
+  if (open < 0) return [];
+  const entries: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let current = '';
+  for (let i = open + 1; i < definition.length; i++) {
+    const ch = definition[i] as string;
+    if (quoted) {
+      current += ch;
+      if (ch === '"') {
+        if (definition[i + 1] === '"') current += definition[++i] as string;
+        else quoted = false;
+      }
+      continue;
+    }
+    if (ch === '"') quoted = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && depth-- === 0) break;
+    else if (ch === ',' && depth === 0) {
+      entries.push(current);
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  entries.push(current);
+  return entries.flatMap((e) => {
+    const m = /^\s*(?:"((?:[^"]|"")*)"|([A-Za-z_][\w$]*)\b)(?!\s*\()/.exec(e);
+    if (m === null) return [];
+    return [m[1] !== undefined ? m[1].replace(/""/g, '"') : (m[2] as string).toLowerCase()];
+  });
 }
 
 /**
@@ -39,7 +66,8 @@ function unquote(id: string): string {
 export function referencedColumns(expression: string, t: TableObject): string[] {
   const names = new Set(t.columns.map((c) => c.name));
   const out = new Set<string>();
-  const re = /'(?:[^']|'')*'|"((?:[^"]|"")*)"|::\s*"?[A-Za-z_][\w$ ]*"?|([A-Za-z_][\w$]*)(\s*\()?/g;
+  // A cast's type name is skipped, multi-word ones included (`::timestamp with time zone`, `::character varying(5)[]`).
+  const re = /'(?:[^']|'')*'|"((?:[^"]|"")*)"|::\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*(?:\s+(?:varying|precision|with|without|time|zone)\b)*)(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?(?:\s*\[\])*|([A-Za-z_][\w$]*)(\s*\()?/g;
   for (let m = re.exec(expression); m !== null; m = re.exec(expression)) {
     if (m[1] !== undefined) {
       const name = m[1].replace(/""/g, '"');

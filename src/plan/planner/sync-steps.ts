@@ -218,14 +218,25 @@ export function planSyncSteps(input: SyncStepsInput): SyncSteps {
       }
     }
     const statements: string[] = [];
+    let disabledHere = false;
     if (Object.keys(now).length > 0) statements.push(alterSubscriptionOptionsSql(names.subscription, now));
     if (Object.keys(whileDisabled).length > 0) {
-      if (live.enabled) statements.push(disableSql(names.subscription));
+      if (live.enabled) {
+        statements.push(disableSql(names.subscription));
+        disabledHere = true;
+      }
       statements.push(alterSubscriptionOptionsSql(names.subscription, whileDisabled));
       if (live.enabled && db.subscription.enabled) statements.push(enableSql(names.subscription));
     }
     const changed = [...Object.keys(now), ...Object.keys(whileDisabled)];
     if (changed.length > 0) subReasons.push(`options changed: ${changed.map((o) => `${o} = ${String(options[o])}`).join(', ')}`);
+    if (refresh === 'copy' && (live.options['two_phase'] === true || options['two_phase'] === true) && target.major < 18) {
+      diagnostics.push({
+        severity: 'error',
+        message: `database ${db.key}: subscription ${names.subscription} has two_phase on, and PostgreSQL ${target.major} refuses REFRESH PUBLICATION WITH (copy_data = true) then: the tables to add cannot be copied`,
+        hints: ['add these tables in another database block (another subscription), or re-create the subscription without two_phase (plan --destroy, then apply)'],
+      });
+    }
     if (refresh !== null) {
       statements.push(refreshPublicationSql(names.subscription, refresh === 'copy'));
       subReasons.push(refresh === 'copy' ? 'REFRESH PUBLICATION copies the tables added to the publication' : 'REFRESH PUBLICATION forgets the tables dropped from the publication');
@@ -238,7 +249,7 @@ export function planSyncSteps(input: SyncStepsInput): SyncSteps {
       statements.push(enableSql(names.subscription));
       const errors = live.errorCounts === null ? '' : ` (apply errors ${live.errorCounts.apply}, sync errors ${live.errorCounts.sync} since the statistics were reset)`;
       subReasons.push(`the subscription is disabled${errors}: it is enabled again${Object.keys(whileDisabled).length > 0 ? '' : '; if an error disabled it (disable_on_error), fix its cause first (pgrepl status shows it), or the worker stops again'}`);
-    } else if (!db.subscription.enabled && live.enabled) {
+    } else if (!db.subscription.enabled && live.enabled && !disabledHere) {
       statements.push(disableSql(names.subscription));
       subReasons.push('subscription.enabled: false pauses replication (the slot keeps WAL on the source meanwhile)');
     }
