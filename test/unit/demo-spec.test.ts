@@ -12,7 +12,7 @@ describe('demo spec', () => {
     const spec = loadSpecText(demoSpecText(URLS), '/tmp/pgrepl-demo-x/pgrepl.yaml', { env: {} });
     expect(spec.databases.map((d) => d.key)).toEqual(['shop']);
     const shop = spec.databases[0];
-    expect(shop?.sync).toBe(false);
+    expect(shop?.sync).toBe(true);
     expect(shop?.schemaOnly.map((p) => p.raw)).toEqual(['archive.orders_2019']);
     expect(shop?.tableFilters.map((f) => [f.schema, f.table, f.where])).toEqual([['sales', 'leads', "region <> 'test'"]]);
     expect(shop?.timeFilters.map((f) => [f.schema, f.table, f.column, f.last.text])).toEqual([['sales', 'events', 'created_at', '90 days']]);

@@ -4,12 +4,14 @@ import { childEnv } from '../../src/demo/run-cli.js';
 import { DEMO_STEPS, stepTitle } from '../../src/demo/steps.js';
 
 describe('demo steps', () => {
-  it('validate, plan, apply, the row check, then plan again', () => {
+  it('validate, plan, apply, the row check, a streamed row, status, then plan again', () => {
     expect(DEMO_STEPS.map(stepTitle)).toEqual([
       'pgrepl validate',
       'pgrepl plan',
       'pgrepl apply --auto-approve',
       'Rows per table, source vs target (counted by the demo)',
+      'A lead inserted on the source arrives on the target (logical replication)',
+      'pgrepl status',
       'pgrepl plan --detailed-exitcode',
     ]);
   });
