@@ -56,18 +56,23 @@ describe('time window anchored at the injected clock', () => {
     expect(ws.state().serial).toBe(serial);
   });
 
-  it('plan --refresh-windows a day later replaces the rows of the windowed table, and nothing else', async () => {
+  it('plan --refresh-windows a day later narrows the window without copying; prune: true deletes what it leaves', async () => {
     const { src, tgt, db, tdb, ws } = e2e;
     const r = await ws.plan(['--refresh-windows', '--detailed-exitcode'], { PGREPL_NOW: T_PLUS_1D });
     expect(r.code, show(r)).toBe(2);
-    expect(r.stdout).toMatch(/# target\.rows\.\S*\.public\.events will be replaced/);
+    expect(r.stdout).toMatch(/# target\.rows\.\S*\.public\.events will be updated in-place/);
+    expect(r.stdout).toContain('nothing is copied');
     expect(r.stdout).toContain("'2026-02-14 12:00:00+00'");
     expect(r.stdout).not.toMatch(/# target\.rows\.\S*\.public\.customers/);
-    expect(r.stdout).toMatch(/Plan: 0 to add, 0 to change, 1 to destroy\.|Plan: \d+ to add, \d+ to change, \d+ to destroy\./);
 
-    // Applied (a re-copy of a filtered table is destructive: it needs consent), the new window holds.
+    // prune: true deletes the rows the narrower window leaves: destructive, so it needs consent.
+    ws.setDatabases({ [db]: { target_database: tdb, roles: 'skip', prune: true, time_filters: [{ table: 'events', column: 'created_at', last: '30 days' }] } });
+    const refused = await ws.apply(['--auto-approve', '--refresh-windows'], { PGREPL_NOW: T_PLUS_1D });
+    expect(refused.code, show(refused)).toBe(1);
+    expect(refused.stderr).toContain('--allow-destroy');
     const a = await ws.apply(['--auto-approve', '--allow-destroy', '--refresh-windows'], { PGREPL_NOW: T_PLUS_1D });
     expect(a.code, show(a)).toBe(0);
+    expect(a.stdout).toContain('DELETE FROM ONLY public.events WHERE NOT');
     await expectSameRows(src, db, tgt, tdb, ['public.customers', { table: 'public.events', where: WINDOW_1D }]);
     await ws.expectNoChanges({ PGREPL_NOW: T_PLUS_1D });
     await ws.expectNoChanges({ PGREPL_NOW: '2026-04-20T00:00:00Z' });

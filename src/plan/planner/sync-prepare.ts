@@ -8,7 +8,7 @@
 import { replicationAddress, rowsAddress } from '../../model/address.js';
 import type { ObjectKey, TableObject } from '../../model/schema.js';
 import type { DatabaseActual, PublicationFacts, ServerActual, SlotFacts, SubscriptionFacts } from '../../introspect/types.js';
-import { quoteQualified } from '../../pg/sql/quote.js';
+import { quoteIdent, quoteQualified } from '../../pg/sql/quote.js';
 import type { DatabaseSpec } from '../../spec/model.js';
 import type { StateDocument, StateResource } from '../../state/state-document.js';
 import { findResource } from '../../state/state-edits.js';
@@ -28,6 +28,8 @@ export interface ReplicationNames {
 
 export interface PublishedTable {
   readonly key: ObjectKey;
+  /** The rows table it belongs to: itself, or the partitioned root of a leaf published alone (PostgreSQL 12). */
+  readonly root: ObjectKey;
   readonly schema: string;
   readonly name: string;
   /** The publication's row filter for this table. */
@@ -124,6 +126,20 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
     });
   }
 
+  for (const old of actual.source?.publications.filter((x) => x.name.startsWith('seren_migration_pub')) ?? []) {
+    diagnostics.push({
+      severity: 'warning', message: `publication ${old.name} in database ${db.key} was left by the old replication tool; pgrepl leaves it`,
+      hints: [`DROP PUBLICATION ${quoteIdent(old.name)};  -- on the source, once no subscription uses it`],
+    });
+  }
+  for (const old of actual.target?.subscriptions.filter((x) => x.name.startsWith('seren_migration_sub')) ?? []) {
+    const q = quoteIdent(old.name);
+    diagnostics.push({
+      severity: 'warning', message: `subscription ${old.name} in target database ${db.targetDatabase} was left by the old replication tool (${old.enabled ? 'enabled' : 'disabled'}${old.slotName === null ? '' : `, slot ${old.slotName}`}); pgrepl leaves it`,
+      hints: [`ALTER SUBSCRIPTION ${q} DISABLE; ALTER SUBSCRIPTION ${q} SET (slot_name = NONE); DROP SUBSCRIPTION ${q};  -- on the target, then drop its slot on the source`],
+    });
+  }
+
   // Published tables and their filters.
   const byKey = new Map(input.desiredTables.map((t) => [t.key, t]));
   const publishesChanges = db.publish.includes('update') || db.publish.includes('delete');
@@ -152,16 +168,16 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
       continue;
     }
     if (s.note !== null) diagnostics.push({ severity: 'warning', message: `database ${db.key}: ${s.note}` });
+    streamFilters.set(key, s.filter);
     if (isPartitioned && source.major < 13) {
-      diagnostics.push({
-        severity: 'error', message: `database ${db.key}: ${q} is partitioned, and a PostgreSQL ${source.major} source cannot publish a partitioned table`,
-        hints: ['upgrade the source to 13+, or set sync: false for this database'],
-      });
+      // PostgreSQL 12 cannot publish a partitioned table: its leaves are published one by one (no filter on 12
+      // anyway), and a leaf added later on the source joins the publication with the next plan.
+      const leaves = leavesOf(table, input.desiredTables);
+      published.push(...leaves.map((l) => ({ key: l.key, root: key, schema: l.schema as string, name: l.name, filter: null })));
       continue;
     }
     partitioned ||= isPartitioned;
-    streamFilters.set(key, s.filter);
-    published.push({ key, schema: table.schema as string, name: table.name, filter: s.filter });
+    published.push({ key, root: key, schema: table.schema as string, name: table.name, filter: s.filter });
   }
   published.sort((a, b) => (quoteQualified(a.schema, a.name) < quoteQualified(b.schema, b.name) ? -1 : 1));
   diagnostics.push(...identityProblems(db, published, input.desiredTables, publishesChanges));
@@ -206,7 +222,7 @@ function identityProblems(db: DatabaseSpec, published: readonly PublishedTable[]
     for (let x = byKey.get(k); x?.partitionOf; x = byKey.get(k)) k = x.partitionOf.parent;
     return k;
   };
-  const keys = new Set(published.map((p) => p.key));
+  const keys = new Set(published.flatMap((p) => [p.key, p.root]));
   const out: Diagnostic[] = [];
   for (const t of tables) {
     if (!keys.has(rootOf(t)) || (t.partitionKey !== null && t.key !== rootOf(t))) continue;
@@ -232,7 +248,7 @@ function truncateProblems(
 ): Diagnostic[] {
   if (!db.publish.includes('truncate')) return [];
   const out: Diagnostic[] = [];
-  const keys = new Set(published.map((p) => p.key));
+  const keys = new Set(published.flatMap((p) => [p.key, p.root]));
   const filtered = published.filter((p) => streamFilters.get(p.key) !== null || db.tableFilters.some((f) => f.schema === p.schema && f.table === p.name) || db.timeFilters.some((f) => f.schema === p.schema && f.table === p.name));
   if (filtered.length > 0) {
     out.push({
@@ -258,4 +274,10 @@ function truncateProblems(
     }
   }
   return out;
+}
+
+/** The leaf partitions under a partitioned table (sub-partitions descended). */
+function leavesOf(root: TableObject, tables: readonly TableObject[]): TableObject[] {
+  const children = tables.filter((t) => t.partitionOf?.parent === root.key);
+  return children.flatMap((c) => (c.partitionKey === null ? [c] : leavesOf(c, tables)));
 }

@@ -92,7 +92,7 @@ export function planSyncSteps(input: SyncStepsInput): SyncSteps {
     const desired = new Set(p.published.map(quoted));
     const removed = [...live.values()].filter((t) => !desired.has(quoted(t)));
     const added = p.published.filter((t) => !live.has(quoted(t)));
-    const resync = fresh ? [] : p.published.filter((t) => live.has(quoted(t)) && copied.has(t.key));
+    const resync = fresh ? [] : p.published.filter((t) => live.has(quoted(t)) && copied.has(t.root));
     const refiltered = p.published.filter((t) => live.has(quoted(t)) && !resync.includes(t) && (recorded.has(quoted(t)) ? recorded.get(quoted(t)) !== t.filter : t.filter !== null));
     const statements: DdlStatement[] = [];
     if (removed.length > 0) {
@@ -134,7 +134,7 @@ export function planSyncSteps(input: SyncStepsInput): SyncSteps {
 
   // PostgreSQL's table sync applies a row filter to its copy only on a 15+ subscriber.
   if (target.major < 15) {
-    const copiedByServer = p.published.filter((t) => t.filter !== null && copied.has(t.key) && (p.rows.native || !fresh));
+    const copiedByServer = p.published.filter((t) => t.filter !== null && copied.has(t.root) && (p.rows.native || !fresh));
     for (const t of copiedByServer) {
       diagnostics.push({
         severity: 'error',
