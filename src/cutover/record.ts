@@ -19,7 +19,7 @@ export interface FenceRecord {
 
 export interface CutoverRecord {
   readonly fence: FenceRecord | null;
-  /** L: the source's pg_current_wal_lsn() read after the fence. */
+  /** L: the source's pg_current_wal_insert_lsn() read after the fence. */
   readonly lsn: string | null;
   /** When the slot's confirmed_flush_lsn was seen at or past `lsn`. */
   readonly caught_up_at: string | null;

@@ -3,7 +3,7 @@
 // no-op):
 //   1. wait until every table of each subscription is `r` (pg_subscription_rel) and the lag is under --max-lag;
 //   2. fence the writer roles on the source when asked (ALTER ROLE, then end their sessions and check none remain);
-//   3. read L = pg_current_wal_lsn() on the source and wait until each slot's confirmed_flush_lsn >= L (byte lag
+//   3. read L = pg_current_wal_insert_lsn() on the source and wait until each slot's confirmed_flush_lsn >= L (byte lag
 //      never reaches zero on a busy cluster, so that is not what "caught up" means);
 //   4. set the target's sequences from the source's last_value / is_called (+ margin);
 //   5. keep, disable or drop the subscription (and then the slot).

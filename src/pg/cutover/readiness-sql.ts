@@ -78,11 +78,15 @@ export async function readSlot(client: pg.Client, name: string): Promise<SlotFac
   };
 }
 
-/** L: the source's current WAL write position. */
+/**
+ * L: the source's current WAL insert position. Not the write position (pg_current_wal_lsn()): under
+ * synchronous_commit = off a commit returns once its record is inserted, possibly before it is written, so a slot
+ * past the write position does not prove that every returned commit arrived.
+ */
 export async function currentWalLsn(client: pg.Client): Promise<string> {
-  const res = await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+  const res = await client.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
   const lsn = res.rows[0]?.lsn;
-  if (lsn === undefined) throw new Error('pg_current_wal_lsn() returned no row');
+  if (lsn === undefined) throw new Error('pg_current_wal_insert_lsn() returned no row');
   return lsn;
 }
 
