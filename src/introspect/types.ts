@@ -77,7 +77,8 @@ export interface SubscriptionFacts {
   readonly slotName: string | null;
   readonly publications: readonly string[];
   /**
-   * Options as PostgreSQL reports them, only those the target's major has: binary, streaming (`off` | `on` |
+   * Options as PostgreSQL reports them, only those the target's major has and the role may read (a non-superuser
+   * on 12/13 may not read subsynccommit: no synchronous_commit there): binary, streaming (`off` | `on` |
    * `parallel`, as text), disable_on_error, two_phase (true when the state is not `d`), origin, password_required,
    * run_as_owner, failover, synchronous_commit. Booleans as booleans, the rest as text.
    */
