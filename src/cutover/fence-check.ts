@@ -1,30 +1,18 @@
 // Before the fence changes anything: can the source role pgrepl connects as ALTER the fence roles and end their
 // sessions? Each refusal names the role, the right it lacks and the statement that grants it; all are reported at
 // once and nothing is changed. Pure (src/pg/cutover/fence-sql.ts reads the facts).
+import type { FenceActorRow, FenceRoleRow } from '../pg/cutover/fence-sql.js';
 import { quoteIdent } from '../pg/sql/quote.js';
 
-export interface FenceActor {
-  /** The role pgrepl connects to the source as. */
-  readonly name: string;
-  readonly superuser: boolean;
-  readonly createrole: boolean;
-  /** Member of pg_signal_backend: may end other roles' sessions. */
-  readonly signalBackend: boolean;
-  readonly serverVersionNum: number;
-}
+/** The role pgrepl connects to the source as (name, superuser, createrole, pg_signal_backend member, server version). */
+export type FenceActor = FenceActorRow;
 
-export interface FenceRoleFacts {
-  readonly name: string;
-  readonly exists: boolean;
-  readonly superuser: boolean;
-  readonly canLogin: boolean;
-  /** The role-level default_transaction_read_only (from pg_roles.rolconfig), null when not set. */
-  readonly readOnly: string | null;
-  /** The actor holds ADMIN OPTION on this role (PostgreSQL 16+ requires it of a CREATEROLE non-superuser). */
-  readonly adminOption: boolean;
-  /** The actor is a member of this role (then it may end the role's sessions without pg_signal_backend). */
-  readonly member: boolean;
-}
+/**
+ * A fence role as the source reports it: exists, superuser, canLogin, its role-level default_transaction_read_only
+ * (null when unset), whether the actor holds ADMIN OPTION on it (16+ requires it of a CREATEROLE non-superuser)
+ * and whether the actor is a member of it (then it may end the role's sessions without pg_signal_backend).
+ */
+export type FenceRoleFacts = FenceRoleRow;
 
 const PG16 = 160000;
 

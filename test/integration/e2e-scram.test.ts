@@ -7,26 +7,15 @@
 // the remedy; once the role has BYPASSRLS the same state is applied again and converges.
 // plan --out then apply PLANFILE; the plan file, the state directory and every line the CLI printed hold none of
 // the harness passwords in any spelling.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createHostileDatabase, getCluster, READER_ROLE, SOURCE_ROLE, SUPERUSER_PASSWORD, TARGET_ROLE, type Cluster, type HostileDatabase,
+  createHostileDatabase, getCluster, READER_ROLE, SOURCE_ROLE, TARGET_ROLE, type Cluster, type HostileDatabase,
 } from '../harness/index.js';
-import { ensureCli, expectSameRows, secretSpellings, sequenceValues, show, targetName, userTables, Workspace } from './e2e-helpers.js';
+import { ensureCli, expectSameRows, sequenceValues, show, targetName, userTables, Workspace } from './e2e-helpers.js';
+import { filesUnder, leaks } from './secret-scan.js';
 
-const SECRETS = [SOURCE_ROLE.password, TARGET_ROLE.password, READER_ROLE.password, SUPERUSER_PASSWORD];
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = join(dir, name);
-    return statSync(full).isDirectory() ? filesUnder(full) : [full];
-  });
-}
-
-function leaks(text: string): string[] {
-  return SECRETS.flatMap((secret) => secretSpellings(secret).filter((form) => text.includes(form)));
-}
 
 describe('scram profile, hostile-settings database', () => {
   let src: Cluster;

@@ -8,13 +8,14 @@
 // the source's insert LSN; the next plan is empty; destroy leaves no subscription, slot or publication.
 // Under scram the subscription is owned by tgt_user and stores the source password (the plan says so), and no
 // password appears in any CLI output, the saved plan or the state directory.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  currentLsn, getCluster, type Cluster, type Major, READER_ROLE, SOURCE_ROLE, SUPERUSER_PASSWORD, TARGET_ROLE, waitForSlotPast,
+  currentLsn, getCluster, type Cluster, type Major, SOURCE_ROLE, TARGET_ROLE, waitForSlotPast,
 } from '../harness/index.js';
-import { ensureCli, expectSameRows, secretSpellings, show, targetName, Workspace, type StateJson } from './e2e-helpers.js';
+import { ensureCli, expectSameRows, show, targetName, Workspace, type StateJson } from './e2e-helpers.js';
+import { filesUnder, leaks } from './secret-scan.js';
 
 const SLOT_WAIT_MS = 30_000;
 
@@ -183,18 +184,6 @@ describe('sync: true across majors', () => {
   });
 });
 
-const SECRETS = [SOURCE_ROLE.password, TARGET_ROLE.password, READER_ROLE.password, SUPERUSER_PASSWORD];
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = join(dir, name);
-    return statSync(full).isDirectory() ? filesUnder(full) : [full];
-  });
-}
-
-function leaks(text: string): string[] {
-  return SECRETS.flatMap((secret) => secretSpellings(secret).filter((form) => text.includes(form)));
-}
 
 describe('sync: true under scram with non-superuser roles (15 -> 17)', () => {
   let src: Cluster | undefined;

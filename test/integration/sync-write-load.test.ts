@@ -58,25 +58,36 @@ async function destroy(e2e: E2eDatabase): Promise<void> {
   expect(await e2e.src.query('SELECT 1 FROM pg_replication_slots WHERE database = $1', [e2e.db])).toHaveLength(0);
 }
 
+/**
+ * Runs `during` (the applies) while the write load runs, keeps the load going for 200 more transactions of
+ * streaming, stops it, then checks: every table equals the (filtered) source, no orphan slot, an empty plan; then
+ * destroys.
+ */
+async function underLoad(e2e: E2eDatabase, seed: number, during: (load: WriteLoad) => Promise<void>): Promise<void> {
+  const load = await startWriteLoad(e2e.src, e2e.db, { seed, rateHz: 150 });
+  try {
+    await waitForTransactions(load, 20);
+    await during(load);
+    await waitForTransactions(load, 200);
+  } finally {
+    const stats = await load.stop();
+    expect(stats.errors).toEqual([]);
+  }
+  await expectConverged(e2e);
+  await expectNoOrphanSlot(e2e.src, e2e.tgt, e2e.db);
+  await e2e.ws.expectNoChanges();
+  await destroy(e2e);
+}
+
 describe('sync under write load (15 -> 17)', () => {
   const e2e = fixture('e2e_sync_load');
 
   it('copy, handoff and stream lose nothing and apply nothing twice', async () => {
-    const load = await startWriteLoad(e2e.src, e2e.db, { seed: 7, rateHz: 150 });
-    try {
-      await waitForTransactions(load, 20);
+    await underLoad(e2e, 7, async (load) => {
       const before = load.snapshot().transactions;
       await e2e.ws.applyOk();
       expect(load.snapshot().transactions - before).toBeGreaterThan(0);
-      await waitForTransactions(load, 200);
-    } finally {
-      const stats = await load.stop();
-      expect(stats.errors).toEqual([]);
-    }
-    await expectConverged(e2e);
-    await expectNoOrphanSlot(e2e.src, e2e.tgt, e2e.db);
-    await e2e.ws.expectNoChanges();
-    await destroy(e2e);
+    });
   });
 });
 
@@ -84,24 +95,14 @@ describe('sync under write load with the copy killed mid-way (15 -> 17)', () => 
   const e2e = fixture('e2e_sync_kill');
 
   it('the rerun copies again under a new slot and stays exact', async () => {
-    const load = await startWriteLoad(e2e.src, e2e.db, { seed: 11, rateHz: 150 });
-    try {
-      await waitForTransactions(load, 20);
+    await underLoad(e2e, 11, async (load) => {
       const killed = await e2e.ws.apply(['--auto-approve'], { PGREPL_FAULT: 'kill-mid-copy:300' });
       expect(killed.signal ?? killed.code, show(killed)).not.toBe(0);
       const first = stateOf(e2e).slot;
-      expect((await e2e.src.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [first]))).toHaveLength(1);
+      expect(await e2e.src.query('SELECT 1 FROM pg_replication_slots WHERE slot_name = $1', [first])).toHaveLength(1);
       await waitForTransactions(load, 50);
       const resumed = await e2e.ws.applyOk();
       expect(resumed.stdout).toMatch(/slot/);
-      await waitForTransactions(load, 200);
-    } finally {
-      const stats = await load.stop();
-      expect(stats.errors).toEqual([]);
-    }
-    await expectConverged(e2e);
-    await expectNoOrphanSlot(e2e.src, e2e.tgt, e2e.db);
-    await e2e.ws.expectNoChanges();
-    await destroy(e2e);
+    });
   });
 });
