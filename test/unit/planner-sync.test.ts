@@ -445,6 +445,20 @@ describe('enabled, paused, cut over', () => {
     expect(summary(p)).toEqual([]);
   });
 
+  it('enables a disabled subscription before adding a table (PostgreSQL refuses REFRESH on a disabled one)', () => {
+    const s = synced('shop: { sync: true, exclude_tables: [sales.notes] }', { targetLacks: [NOTES_KEY] });
+    const p = plan(specText(ALL), withSubscription(s, { enabled: false, workerPid: null }), s.state);
+    expect(errors(p)).toEqual([]);
+    expect(sqlOf(sqlOps(step(p, SUB))[0])).toEqual([`ALTER SUBSCRIPTION ${NAME} ENABLE`, `ALTER SUBSCRIPTION ${NAME} REFRESH PUBLICATION WITH (copy_data = true)`]);
+  });
+
+  it('refuses to add a table through a paused subscription', () => {
+    const s = synced('shop: { sync: true, exclude_tables: [sales.notes], subscription: { enabled: false } }', { targetLacks: [NOTES_KEY] });
+    const paused = withSubscription(s, { enabled: false, workerPid: null });
+    const p = plan(specText('shop: { sync: true, subscription: { enabled: false } }'), paused, s.state);
+    expect(errors(p)).toEqual([expect.stringContaining('while it is disabled (PostgreSQL refuses REFRESH PUBLICATION then)')]);
+  });
+
   it('pauses an enabled subscription when the spec says enabled: false', () => {
     const s = synced(ALL);
     const p = plan(specText('shop: { sync: true, subscription: { enabled: false } }'), s.actual, s.state);

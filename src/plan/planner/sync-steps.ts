@@ -237,16 +237,34 @@ export function planSyncSteps(input: SyncStepsInput): SyncSteps {
         hints: ['add these tables in another database block (another subscription), or re-create the subscription without two_phase (plan --destroy, then apply)'],
       });
     }
+    // PostgreSQL refuses REFRESH PUBLICATION on a disabled subscription: one that is to be enabled again is enabled
+    // first (in the detach stage when tables leave it there); a paused one cannot take table changes.
+    const refreshing = refresh !== null || subDetachOps.length > 0;
+    const enabledAfterOptions = Object.keys(whileDisabled).length > 0 ? live.enabled && db.subscription.enabled : live.enabled;
+    const cutover = (p.records.subscription?.attributes as { cutover?: { after_done?: unknown } } | undefined)?.cutover;
+    const cutoverDisabled = cutover?.after_done === 'disable' && !live.enabled;
+    const enableFirst = refreshing && !enabledAfterOptions && db.subscription.enabled && !cutoverDisabled;
+    if (refreshing && !enabledAfterOptions && !enableFirst) {
+      diagnostics.push({
+        severity: 'error',
+        message: `database ${db.key}: tables cannot be added to, dropped from or re-synchronised through subscription ${names.subscription} while it is disabled (PostgreSQL refuses REFRESH PUBLICATION then)`,
+        hints: ['set subscription.enabled: true for this apply (pause again afterwards), or leave the table list as it is while paused'],
+      });
+    }
+    if (enableFirst) {
+      // subOps begins with the detach-stage operations (the refresh that lets re-synchronised tables go).
+      const first = subOps[0];
+      if (first?.type === 'sql' && first.stage === 'detach') subOps[0] = { ...first, statements: [targetStatement(enableSql(names.subscription), names.subscription), ...first.statements] };
+      else statements.push(enableSql(names.subscription));
+    }
     if (refresh !== null) {
       statements.push(refreshPublicationSql(names.subscription, refresh === 'copy'));
       subReasons.push(refresh === 'copy' ? 'REFRESH PUBLICATION copies the tables added to the publication' : 'REFRESH PUBLICATION forgets the tables dropped from the publication');
     }
-    const enabledAfterOptions = Object.keys(whileDisabled).length > 0 ? live.enabled && db.subscription.enabled : live.enabled;
-    const cutover = (p.records.subscription?.attributes as { cutover?: { after_done?: unknown } } | undefined)?.cutover;
-    if (cutover?.after_done === 'disable' && !live.enabled) {
+    if (cutoverDisabled) {
       diagnostics.push({ severity: 'warning', message: `database ${db.key}: pgrepl cutover disabled subscription ${names.subscription}; it stays disabled (set sync: false once the target is the primary)` });
     } else if (db.subscription.enabled && !enabledAfterOptions) {
-      statements.push(enableSql(names.subscription));
+      if (!enableFirst) statements.push(enableSql(names.subscription));
       const errors = live.errorCounts === null ? '' : ` (apply errors ${live.errorCounts.apply}, sync errors ${live.errorCounts.sync} since the statistics were reset)`;
       subReasons.push(`the subscription is disabled${errors}: it is enabled again${Object.keys(whileDisabled).length > 0 ? '' : '; if an error disabled it (disable_on_error), fix its cause first (pgrepl status shows it), or the worker stops again'}`);
     } else if (!db.subscription.enabled && live.enabled && !disabledHere) {
