@@ -44,7 +44,7 @@ export type RawColumnLists = RawColumnList[];
  */
 export type RawSync = boolean;
 /**
- * How rows are first copied. `stream`: pgrepl streams them itself inside the slot's snapshot, indexes deferred (fastest). `native`: PostgreSQL's own table sync (`copy_data = true` into empty tables): server to server, keeps going if the machine running pgrepl goes away; needs `sync: true` (not implemented yet).
+ * How rows are first copied. `stream`: pgrepl streams them itself inside the slot's snapshot, indexes deferred (fastest). `native`: PostgreSQL's own table sync (`copy_data = true` into empty tables): server to server, keeps going if the machine running pgrepl goes away; needs `sync: true`; apply returns once the subscription exists and `pgrepl status` follows each table to ready.
  */
 export type RawCopy = 'stream' | 'native';
 /**
@@ -52,7 +52,7 @@ export type RawCopy = 'stream' | 'native';
  */
 export type RawPublish = ('insert' | 'update' | 'delete' | 'truncate')[];
 /**
- * Delete target rows that leave a filter or time window when it is narrowed or moves (destructive: needs consent). `false` keeps them (not implemented yet).
+ * Delete target rows that leave a time window when it moves later (apply --refresh-windows; destructive: needs consent). `false` keeps them; nothing is copied either way.
  */
 export type RawPrune = boolean;
 /**
@@ -287,7 +287,7 @@ export interface RawReplicationNames {
   subscription?: RawObjectName;
 }
 /**
- * How `pgrepl cutover` switches writers from the source to the target (not implemented yet).
+ * How `pgrepl cutover` switches writers from the source to the target (docs/cutover.md).
  */
 export interface RawCutover {
   /**
