@@ -71,10 +71,16 @@ const count: Method = {
   run: async (ctx) => {
     const tableS: Record<string, number> = {};
     const start = performance.now();
-    for (const t of ctx.tables) {
-      const t0 = performance.now();
-      await ctx.source.query(`SELECT count(*) FROM ONLY ${qualified(t)}`, [], ctx.sourceDb);
-      tableS[label(t)] = (performance.now() - t0) / 1000;
+    // One TCP session, as the tools have: the floor is the scans, not connection set-ups.
+    const client = await ctx.source.connect({ database: ctx.sourceDb });
+    try {
+      for (const t of ctx.tables) {
+        const t0 = performance.now();
+        await client.query(`SELECT count(*) FROM ONLY ${qualified(t)}`);
+        tableS[label(t)] = (performance.now() - t0) / 1000;
+      }
+    } finally {
+      await client.end();
     }
     return { wallMs: performance.now() - start, tableS };
   },
@@ -181,19 +187,29 @@ function checksumSql(t: BenchTable): string {
     `count(1))::bytea), 'hex') as chksum from only ${qualified(t)}`;
 }
 
+interface Checksum { readonly cnt: string; readonly chksum: string }
+
 async function standIn(ctx: VerifyCtx): Promise<MethodRun> {
   const tableS: Record<string, number> = {};
   const differing: string[] = [];
   const queue = [...ctx.tables];
   const start = performance.now();
+  // Each worker holds one session per side (as pgcopydb's compare workers do) and sends both sides' query at once.
   await Promise.all(Array.from({ length: ctx.jobs }, async () => {
-    for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
-      const t0 = performance.now();
-      const sql = checksumSql(t);
-      const [[s], [g]] = await Promise.all([ctx.source.query<{ cnt: string; chksum: string }>(sql, [], ctx.sourceDb),
-        ctx.target.query<{ cnt: string; chksum: string }>(sql, [], ctx.targetDb)]);
-      tableS[label(t)] = (performance.now() - t0) / 1000;
-      if (s?.cnt !== g?.cnt || s?.chksum !== g?.chksum) differing.push(label(t));
+    const src = await ctx.source.connect({ database: ctx.sourceDb });
+    const tgt = await ctx.target.connect({ database: ctx.targetDb });
+    try {
+      for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
+        const t0 = performance.now();
+        const sql = checksumSql(t);
+        const [a, b] = await Promise.all([src.query<Checksum>(sql), tgt.query<Checksum>(sql)]);
+        tableS[label(t)] = (performance.now() - t0) / 1000;
+        const [s, g] = [a.rows[0], b.rows[0]];
+        if (s?.cnt !== g?.cnt || s?.chksum !== g?.chksum) differing.push(label(t));
+      }
+    } finally {
+      await src.end();
+      await tgt.end();
     }
   }));
   const wallMs = performance.now() - start;

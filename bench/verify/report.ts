@@ -57,14 +57,17 @@ export function formatCase(c: CaseResults): string {
   if (p && floor) {
     lines.push(`  pgrepl / count(*) on the source: ${(medianMs(p) / medianMs(floor)).toFixed(2)}` +
       (peer ? `; ${peer.method.name} / count(*): ${(medianMs(peer) / medianMs(floor)).toFixed(2)}` : ''));
+  }
+  if (floor && (p ?? peer)) {
     // Per table, from the rounds' own per-table figures (pgrepl's from its JSON report).
-    const names = Object.keys(floor.rounds[0]?.tableS ?? {});
-    for (const t of names) {
-      const f = median(floor.rounds.map((r) => r.tableS?.[t] ?? 0));
-      const pt = median(p.rounds.map((r) => r.tableS?.[t] ?? 0));
-      const ct = peer ? median(peer.rounds.map((r) => r.tableS?.[t] ?? 0)) : 0;
-      lines.push(`    ${col(t, 28, true)} count(*) ${f.toFixed(3)} s, pgrepl ${pt.toFixed(3)} s` +
-        (f > 0.01 ? ` (${(pt / f).toFixed(2)}x)` : '') + (peer && ct > 0 ? `, ${peer.method.key} ${ct.toFixed(3)} s` : ''));
+    const perTable = (m: MethodResults | undefined, t: string): number => (m ? median(m.rounds.map((r) => r.tableS?.[t] ?? 0)) : 0);
+    for (const t of Object.keys(floor.rounds[0]?.tableS ?? {})) {
+      const f = perTable(floor, t);
+      const pt = perTable(p, t);
+      const ct = perTable(peer, t);
+      lines.push(`    ${col(t, 28, true)} count(*) ${f.toFixed(3)} s` +
+        (p ? `, pgrepl ${pt.toFixed(3)} s${f > 0.01 ? ` (${(pt / f).toFixed(2)}x)` : ''}` : '') +
+        (peer ? `, ${peer.method.key} ${ct.toFixed(3)} s${f > 0.01 ? ` (${(ct / f).toFixed(2)}x)` : ''}` : ''));
     }
   }
   return lines.join('\n');
