@@ -4,8 +4,8 @@
 // Every step that drops data is destructive (CONTRACTS.md, Consent).
 import { databaseAddress, parseAddress } from '../../model/address.js';
 import { objectKey } from '../../model/object-key.js';
+import { truncateTablesSql } from '../../pg/apply/rows-sql.js';
 import { dropDatabaseStatement } from '../../pg/ddl/create/create-database.js';
-import { quoteQualified } from '../../pg/sql/quote.js';
 import type { Diagnostic } from '../../util/errors.js';
 import { buildPlan } from '../build-plan.js';
 import type { Plan, PlanDatabase, PlanStep } from '../types.js';
@@ -53,7 +53,7 @@ export function planDestroy(input: PlanInput): Plan {
     const facts = actual.databases.find((d) => d.key === key || (db !== undefined && d.targetDatabase === db.name))?.target?.tables ?? {};
     const tables = rows.flatMap((r) => (r.table !== null && facts[objectKey('table', r.table.schema, r.table.name)] !== undefined ? [r.table] : []));
     const truncate = !dropped && live && tables.length > 0
-      ? `TRUNCATE TABLE ${tables.map((t) => `ONLY ${quoteQualified(t.schema, t.name)}`).join(', ')}`
+      ? truncateTablesSql(tables)
       : null;
     if (truncate !== null && db !== undefined && !planDatabases.some((d) => d.key === key)) planDatabases.push({ key, target: db.name });
     rows.forEach((r, i) => {

@@ -6,6 +6,7 @@
 import { rowsAddress } from '../../model/address.js';
 import type { Column, ObjectKey, SchemaModel, TableObject } from '../../model/schema.js';
 import type { TableSize, TargetTableFacts, Throughput } from '../../introspect/types.js';
+import { pruneRowsSql, truncateTablesSql } from '../../pg/apply/rows-sql.js';
 import { quoteQualified } from '../../pg/sql/quote.js';
 import type { DatabaseSpec } from '../../spec/model.js';
 import type { StateDocument } from '../../state/state-document.js';
@@ -252,7 +253,7 @@ function truncateOps(p: Planned, key: ObjectKey, groups: ReadonlyMap<ObjectKey, 
   const members = group === undefined ? [key] : [...planned.keys()].filter((k) => groups.get(k) === group).sort();
   if (members[0] !== key) return [];
   const leaves = members.flatMap((k) => planned.get(k)?.leaves ?? []);
-  const sql = `TRUNCATE TABLE ${leaves.map((l) => `ONLY ${display(l)}`).join(', ')}`;
+  const sql = truncateTablesSql(leaves.map((l) => ({ schema: l.schema as string, name: l.name })));
   return [{ type: 'sql', side: 'target', stage: 'pre-data', order: -1, statements: [{ sql, transactional: true, phase: 'pre-data', object: key, destructive: true }] }];
 }
 
@@ -410,7 +411,7 @@ function narrowStep(input: RowsPlanInput, table: TableObject, leaves: readonly T
   };
   const targets = leaves.length > 0 ? leaves : [table];
   const prune = db.prune && filter.filter !== null
-    ? targets.map((t) => `DELETE FROM ONLY ${display(t)} WHERE NOT (${filter.filter as string})`)
+    ? targets.map((t) => pruneRowsSql({ schema: t.schema as string, name: t.name }, filter.filter as string))
     : [];
   return {
     address: rowsAddress(db.key, table.schema as string, table.name), action: 'update', destructive: prune.length > 0,
