@@ -59,7 +59,8 @@ export interface Method {
 }
 
 const REPO = resolve(import.meta.dirname, '../..');
-export const CLI = join(REPO, 'dist/cli/main.js');
+// PGREPL_BENCH_CLI: another build of the CLI (e.g. one made aside while dist/ is shared with other work).
+export const CLI = resolve(process.env['PGREPL_BENCH_CLI'] ?? join(REPO, 'dist/cli/main.js'));
 const RSS_HOOK = resolve(import.meta.dirname, '../clone/max-rss-hook.mjs');
 
 const qualified = (t: BenchTable): string => `${ident(t.schema)}.${ident(t.name)}`;
