@@ -15,6 +15,8 @@ export interface TableDifferences {
   readonly extra: readonly KeyValues[];
   /** More differences than listed (each list is capped). */
   readonly truncated: boolean;
+  /** How many keys of each kind differ in all (the lists stop at their cap). Added by the engine; optional. */
+  readonly counts?: { readonly changed: number; readonly missing: number; readonly extra: number };
 }
 
 export type TableOutcome =

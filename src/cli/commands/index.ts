@@ -9,7 +9,8 @@ import { forceUnlockCommand } from './force-unlock-command.js';
 import { planCommand } from './plan-command.js';
 import { statusCommand } from './status-command.js';
 import { validateCommand } from './validate-command.js';
+import { verifyCommand } from './verify-command.js';
 
 // yargs' CommandModule generics differ per command; the list only needs their common shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: ReadonlyArray<CommandModule<any, any>> = [demoCommand, validateCommand, planCommand, applyCommand, statusCommand, cutoverCommand, forceUnlockCommand];
+export const commands: ReadonlyArray<CommandModule<any, any>> = [demoCommand, validateCommand, planCommand, applyCommand, statusCommand, verifyCommand, cutoverCommand, forceUnlockCommand];
