@@ -3,7 +3,8 @@
 //   SELECT count(*) of every table on the source (the sequential-scan floor the hashing is bounded by)
 //   | pgrepl verify --json --jobs N (the CLI as built; its report checked: every table equal, exit 0)
 //   | pgcopydb compare data (or, with Debian's 0.10 that lacks `compare`, its per-table query: the stand-in)
-// then the same with one row changed on the target (pgrepl must name exactly that key, exit 2; pgcopydb that table).
+// and in the same round the same with one row changed on the target (pgrepl must name exactly that key, exit 2;
+// pgcopydb that table). PGREPL_BENCH_PROBE=1 adds a timing of the hash expressions alone (bench/verify/hash-probe.ts).
 // Prints per case each method's median, spread, both servers' CPU, pgrepl's peak RSS, pgrepl / pgcopydb (the goal:
 // < 1), pgrepl / count(*), per table pgrepl against that table's count(*), and the drill-down's cost.
 // Run: npm run bench:verify   (env and reading the output: bench/README.md)
@@ -17,6 +18,7 @@ import { seconds } from './lib/stats.js';
 import { toolEnv } from './clone/methods.js';
 import { CLI, METHODS, type BenchTable, type Expectation, type VerifyCtx } from './verify/methods.js';
 import { formatCase, formatDrillDown, type CaseResults, type MethodResults } from './verify/report.js';
+import { hashProbe } from './verify/hash-probe.js';
 import { run } from './verify/run.js';
 
 const SCALE = Number(process.env['PGREPL_BENCH_SCALE'] ?? process.env['BENCH_SCALE'] ?? '50');
@@ -25,6 +27,7 @@ const WARMUP = process.env['PGREPL_BENCH_WARMUP'] !== '0';
 const JOBS = Number(process.env['PGREPL_BENCH_VERIFY_JOBS'] ?? '2');
 /** `apply` (pgrepl apply, falling back to pg_dump when it fails) or `dump` (pg_dump -Fc | pg_restore). */
 const COPY = process.env['PGREPL_BENCH_COPY'] ?? 'apply';
+const PROBE = process.env['PGREPL_BENCH_PROBE'] === '1';
 
 const TABLES_SQL = `
   SELECT n.nspname AS schema, c.relname AS name,
@@ -107,17 +110,29 @@ describe('verify benchmark (PostgreSQL 15 -> 15)', () => {
         `methods alternating, --jobs ${String(JOBS)}`);
 
       const failures: string[] = [];
-      const runCase = async (name: string, expectation: Expectation): Promise<CaseResults> => {
-        const results: MethodResults[] = [];
+      // One changed row in the middle of pgbench_accounts, on the target only, made before and undone after each
+      // round's changed case: both cases run in every round, so they share the machine's noise of that moment.
+      const aid = String(Math.floor(SCALE * 100_000 / 2) + 1);
+      const bump = (delta: number): Promise<unknown> =>
+        target.query(`UPDATE public.${ident('pgbench_accounts')} SET abalance = abalance + $2 WHERE aid = $1`, [aid, delta], targetDb);
+      const cases: ReadonlyArray<{ readonly c: CaseResults; readonly expect: Expectation }> = [
+        { c: { name: `all rows equal (pgbench -s ${String(SCALE)})`, methods: [] }, expect: { kind: 'equal' } },
+        { c: { name: `one changed row on the target (pgbench_accounts aid ${aid})`, methods: [] }, expect: { kind: 'changed', table: 'public.pgbench_accounts', key: [aid] } },
+      ];
+      for (const { c } of cases) {
         for (const method of METHODS) {
           const skipped = await method.unavailable();
-          results.push({ method, rounds: [], failures: [], ...(skipped === null ? {} : { skipped }) });
+          (c.methods as MethodResults[]).push({ method, rounds: [], failures: [], ...(skipped === null ? {} : { skipped }) });
         }
-        const runnable = results.filter((r) => r.skipped === undefined);
-        const ctx: VerifyCtx = { source, target, sourceDb, targetDb, tables, specPath, workDir, jobs: JOBS, env, expect: expectation };
-        for (let round = WARMUP ? -1 : 0; round < ROUNDS; round += 1) {
-          const label = round < 0 ? 'warm-up' : `round ${String(round + 1)}`;
+      }
+      for (let round = WARMUP ? -1 : 0; round < ROUNDS; round += 1) {
+        const label = round < 0 ? 'warm-up' : `round ${String(round + 1)}`;
+        for (const { c, expect: expectation } of cases) {
+          if (expectation.kind === 'changed') await bump(1);
+          const runnable = c.methods.filter((r) => r.skipped === undefined);
+          // Rotate the order each round so no method always runs first.
           const order = runnable.map((_, i) => runnable[(i + round + runnable.length) % runnable.length] as MethodResults);
+          const ctx: VerifyCtx = { source, target, sourceDb, targetDb, tables, specPath, workDir, jobs: JOBS, env, expect: expectation };
           for (const entry of order) {
             await source.query('CHECKPOINT');
             await target.query('CHECKPOINT');
@@ -127,33 +142,34 @@ describe('verify benchmark (PostgreSQL 15 -> 15)', () => {
               r = await entry.method.run(ctx);
             } catch (err: unknown) {
               const msg = `${label}: ${err instanceof Error ? err.message.slice(0, 1500) : String(err)}`;
-              console.log(`${name} ${label} ${entry.method.name}: FAILED ${msg}`);
+              console.log(`${c.name} ${label} ${entry.method.name}: FAILED ${msg}`);
               if (round >= 0) entry.failures.push(msg);
               continue;
             }
             const result = { ...r, sourceCpuS: serverCpuS(source) - cpu0.source, targetCpuS: serverCpuS(target) - cpu0.target };
-            console.log(`${name} ${label} ${entry.method.name}: ${seconds(r.wallMs)} s` +
+            console.log(`${c.name} ${label} ${entry.method.name}: ${seconds(r.wallMs)} s` +
               (r.peakRssBytes === undefined ? '' : `, peak RSS ${(r.peakRssBytes / 1e6).toFixed(0)} MB`) +
               (r.note ? ` (${r.note})` : '') + (r.wrong === undefined ? ', checked' : `, WRONG RESULT: ${r.wrong}`));
             if (round < 0) continue;
             if (r.wrong === undefined) entry.rounds.push(result);
             else entry.failures.push(`${label}: ${r.wrong.slice(0, 600)}`);
           }
+          if (expectation.kind === 'changed') await bump(-1);
         }
-        failures.push(...results.flatMap((m) => m.failures.map((f) => `${name}: ${m.method.name}: ${f}`)));
-        const c: CaseResults = { name, methods: results };
+      }
+      for (const { c } of cases) {
+        failures.push(...c.methods.flatMap((m) => m.failures.map((f) => `${c.name}: ${m.method.name}: ${f}`)));
         console.log(formatCase(c));
-        return c;
-      };
-
-      const equal = await runCase(`all rows equal (pgbench -s ${String(SCALE)})`, { kind: 'equal' });
-
-      // One changed row in the middle of pgbench_accounts, on the target only.
-      const aid = String(Math.floor(SCALE * 100_000 / 2) + 1);
-      await target.query(`UPDATE public.${ident('pgbench_accounts')} SET abalance = abalance + 1 WHERE aid = $1`, [aid], targetDb);
-      const changed = await runCase(`one changed row on the target (pgbench_accounts aid ${aid})`,
-        { kind: 'changed', table: 'public.pgbench_accounts', key: [aid] });
+      }
+      const [equal, changed] = cases.map((x) => x.c) as [CaseResults, CaseResults];
       console.log(formatDrillDown(equal, changed));
+      if (PROBE) {
+        const [largest] = await source.query<{ schema: string; name: string }>(`SELECT n.nspname AS schema, c.relname AS name
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = 'public'
+          ORDER BY pg_relation_size(c.oid) DESC LIMIT 1`, [], sourceDb);
+        const table = tables.find((t) => t.schema === largest?.schema && t.name === largest.name);
+        if (table) console.log(await hashProbe(source, sourceDb, table));
+      }
       expect(failures).toEqual([]);
     } finally {
       await target.dropDatabase(targetDb);

@@ -79,5 +79,8 @@ export function formatDrillDown(equal: CaseResults, changed: CaseResults): strin
   const b = byKey(changed, 'pgrepl');
   if (!a || !b) return '';
   const d = medianMs(b) - medianMs(a);
-  return `pgrepl drill-down to the changed key: ${seconds(d)} s over the equal case (${seconds(medianMs(a))} -> ${seconds(medianMs(b))} s)`;
+  // Per round (both cases ran back to back in each round), so the machine's drift between rounds cancels out.
+  const perRound = b.rounds.map((r, i) => r.wallMs - (a.rounds[i]?.wallMs ?? r.wallMs));
+  return `pgrepl drill-down to the changed key: ${seconds(d)} s over the equal case (medians ${seconds(medianMs(a))} -> ${seconds(medianMs(b))} s; ` +
+    `per round ${perRound.map(seconds).join(' / ')} s)`;
 }
