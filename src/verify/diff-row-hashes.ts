@@ -52,6 +52,14 @@ export class DifferenceCollector {
     }
   }
 
+  /** Takes another collector's keys and counts (one chunk's drill-down joining its table's). */
+  absorb(other: DifferenceCollector): void {
+    for (const kind of ['changed', 'missing', 'extra'] as const) {
+      this.counts[kind] += other.counts[kind];
+      for (const k of other.lists[kind]) if (this.lists[kind].length < KEY_LIST_CAP) this.lists[kind].push(k);
+    }
+  }
+
   get total(): number {
     return this.counts.changed + this.counts.missing + this.counts.extra;
   }
