@@ -1,7 +1,7 @@
 // What the demo runs after the servers and the spec are ready, in order. Each `cli` step runs the real pgrepl
 // CLI as a child process, so the user sees exactly what they would see; `rows` is the demo's own check of the
 // result, and `stream` writes a row on the source and waits until the subscription delivered it. Later commands
-// join by adding a line, e.g. `cli(['verify'])` once verify exists.
+// join by adding a line.
 
 export type DemoStep =
   | {
@@ -25,6 +25,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   { kind: 'rows', title: 'Rows per table, source vs target (counted by the demo)' },
   { kind: 'stream', title: 'A lead inserted on the source arrives on the target (logical replication)' },
   cli(['status']),
+  cli(['verify']),
   // The proof of convergence: exit code 2 would mean the plan still has changes.
   cli(['plan', '--detailed-exitcode']),
 ];

@@ -83,13 +83,14 @@ function expectNothingLeft(): void {
 beforeAll(() => ensureCli(), 300_000);
 
 describe('pgrepl demo', () => {
-  it('runs validate, plan, apply, a streamed row, status and an empty second plan, then cleans up', async () => {
+  it('runs validate, plan, apply, a streamed row, status, verify and an empty second plan, then cleans up', async () => {
     const run = await runDemo([]);
     expect(run.output).toContain('==> pgrepl validate');
     expect(run.output).toContain('Apply complete!');
     expect(run.output).toMatch(/inserted a lead on the source; the target had it \d+\.\d s later/);
     expect(run.output).toContain('==> pgrepl status');
     expect(run.output).toContain('Overall: healthy');
+    expect(run.output).toMatch(/Verify: 9 tables checked, 9 equal, 0 different/);
     expect(run.output).toContain('==> pgrepl plan --detailed-exitcode');
     expect(run.output).toContain('No changes');
     expect(run.output).toMatch(/Demo complete in \d+\.\ds/);

@@ -4,7 +4,7 @@ import { childEnv } from '../../src/demo/run-cli.js';
 import { DEMO_STEPS, stepTitle } from '../../src/demo/steps.js';
 
 describe('demo steps', () => {
-  it('validate, plan, apply, the row check, a streamed row, status, then plan again', () => {
+  it('validate, plan, apply, the row check, a streamed row, status, verify, then plan again', () => {
     expect(DEMO_STEPS.map(stepTitle)).toEqual([
       'pgrepl validate',
       'pgrepl plan',
@@ -12,6 +12,7 @@ describe('demo steps', () => {
       'Rows per table, source vs target (counted by the demo)',
       'A lead inserted on the source arrives on the target (logical replication)',
       'pgrepl status',
+      'pgrepl verify',
       'pgrepl plan --detailed-exitcode',
     ]);
   });
