@@ -55,23 +55,35 @@ export async function compareRange(pair: SidePair, range: KeyRange | null): Prom
   return { verdict: moved ? 'changed-during-check' : 'different', ...l };
 }
 
-/** Lists a small range on both sides and diffs it; while streaming, keeps only keys that differ in every listing. */
+/**
+ * Lists a small range on both sides and diffs it. While streaming, a key is kept only when it differs in every
+ * listing and its source row (or its absence) stayed the same in every listing: a row written during the check
+ * has no verdict, a difference that stays is listed.
+ */
 async function listRange(pair: SidePair, range: KeyRange): Promise<{ diff: KeyDiff; unstable: boolean }> {
   if (pair.catchUp === null) {
     const [s, t] = await Promise.all([pair.source.rowHashes(range), pair.target.rowHashes(range)]);
     return { diff: diffRowHashes(s, t), unstable: false };
   }
   let stable: KeyDiff | null = null;
+  let firstSource: Map<string, string> | null = null;
+  const moved = new Set<string>();
   for (let attempt = 0; attempt <= RECHECKS; attempt++) {
     const s = await pair.source.rowHashes(range);
     await pair.catchUp();
     const t = await pair.target.rowHashes(range);
+    const sourceHashes = new Map(s.map((r) => [JSON.stringify(r.key), r.hash]));
+    if (firstSource === null) firstSource = sourceHashes;
+    else for (const k of new Set([...firstSource.keys(), ...sourceHashes.keys()])) if (firstSource.get(k) !== sourceHashes.get(k)) moved.add(k);
     const d = diffRowHashes(s, t);
     if (d.changed.length + d.missing.length + d.extra.length === 0) return { diff: d, unstable: stable !== null };
     stable = stable === null ? d : intersect(stable, d);
   }
-  const d = stable as KeyDiff;
-  return { diff: d, unstable: d.changed.length + d.missing.length + d.extra.length === 0 };
+  const all = stable as KeyDiff;
+  const still = (keys: readonly (readonly string[])[]): (readonly string[])[] => keys.filter((k) => !moved.has(JSON.stringify(k)));
+  const d: KeyDiff = { changed: still(all.changed), missing: still(all.missing), extra: still(all.extra) };
+  const kept = d.changed.length + d.missing.length + d.extra.length;
+  return { diff: d, unstable: kept < all.changed.length + all.missing.length + all.extra.length || kept === 0 };
 }
 
 function intersect(a: KeyDiff, b: KeyDiff): KeyDiff {
@@ -88,8 +100,8 @@ export interface DrillOutcome {
 }
 
 /**
- * Narrows a differing range down to keys: bisect (drillStep) until a range is small on both sides, then list it.
- * Halves that compare equal are dropped; differing ones are followed.
+ * Narrows a differing (or, while streaming, moving) range down to keys: bisect (drillStep) until a range is small
+ * on both sides, then list it. Halves that compare equal are dropped; the others are followed.
  */
 export async function drillDown(pair: SidePair, range: KeyRange, first: RangeResult, into: DifferenceCollector, outcome: DrillOutcome, leafRows = LEAF_ROWS, depth = 0): Promise<void> {
   // Each split at least halves one side; the depth cap only guards against rows moving under a streaming check.
@@ -109,8 +121,9 @@ export async function drillDown(pair: SidePair, range: KeyRange, first: RangeRes
     return;
   }
   for (const half of splitRange(range, middle)) {
+    // A half that moved is drilled too: only keys that stay different are listed, so a difference inside a busy
+    // range is still found and a write in flight is not taken for one.
     const r = await compareRange(pair, half);
-    if (r.verdict === 'different') await drillDown(pair, half, r, into, outcome, leafRows, depth + 1);
-    else if (r.verdict === 'changed-during-check') outcome.changedDuringCheck = true;
+    if (r.verdict !== 'equal') await drillDown(pair, half, r, into, outcome, leafRows, depth + 1);
   }
 }

@@ -84,13 +84,15 @@ export async function verifyTable(job: TableJob, pool: SessionPool<VerifyPair> |
       const range = ranges[i] as KeyRange;
       const bound = bind(pair, sql);
       const r = await compareRange(bound, range);
-      if (r.verdict !== 'different') return r;
+      if (r.verdict === 'equal') return r;
+      // A chunk that moved while streaming is drilled down too: re-checking must never hide a difference inside a
+      // busy chunk. The keys that differed at every listing while their source rows stood still decide.
       const keys = new DifferenceCollector();
       await drillDown(bound, range, r, keys, drill, opts.leafRows ?? LEAF_ROWS);
       collector.absorb(keys);
-      // While streaming, a chunk whose drill-down finds no key that differs at every listing was caught up by the
-      // stream (a difference that stays is in every listing): no verdict, not a difference.
-      if (pair.catchUp !== null && keys.total === 0) return { ...r, verdict: 'changed-during-check' as const };
+      if (keys.total > 0) return { ...r, verdict: 'different' as const };
+      // No key that stays different: the stream caught up or rows moved under the check. No verdict, not a difference.
+      if (pair.catchUp !== null) return { ...r, verdict: 'changed-during-check' as const };
       return r;
     })));
     const differing = results.filter((r) => r.verdict === 'different').length;
