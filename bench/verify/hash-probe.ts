@@ -9,7 +9,7 @@ import type { BenchTable } from './methods.js';
 export async function hashProbe(source: Cluster, database: string, table: BenchTable): Promise<string> {
   const q = `${ident(table.schema)}.${ident(table.name)}`;
   const row = `ROW(${table.columns.map(ident).join(', ')})::text`;
-  const variants: ReadonlyArray<readonly [string, string]> = [
+  const variants: Array<readonly [string, string]> = [
     ['count(*)', `SELECT count(*) FROM ONLY ${q}`],
     ['count(*), no parallel workers', `SET max_parallel_workers_per_gather = 0; SELECT count(*) FROM ONLY ${q}`],
     ['sum(hashtextextended(ROW()::text, 0)::numeric) (pgrepl)', `SET max_parallel_workers_per_gather = 0; SELECT count(*), sum(hashtextextended(${row}, 0)::numeric) FROM ONLY ${q}`],
@@ -18,6 +18,15 @@ export async function hashProbe(source: Cluster, database: string, table: BenchT
     ['sum(hashtextextended(ROW()::text, 0)::numeric), parallel allowed', `SELECT count(*), sum(hashtextextended(${row}, 0)::numeric) FROM ONLY ${q}`],
   ];
   const client = await source.connect({ database });
+  // pgrepl's chunk-boundary pass (src/pg/verify/verify-sql.ts boundariesSql, 100,000-row chunks) over the key.
+  const pk = await client.query<{ k: string }>(`SELECT a.attname::text AS k FROM pg_index i
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+    WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`, [q]);
+  const key = pk.rows.map((r) => ident(r.k));
+  if (key.length > 0) {
+    variants.push(['chunk boundaries: row_number() OVER (ORDER BY key) (pgrepl)',
+      `SET max_parallel_workers_per_gather = 0; SELECT * FROM (SELECT ${key.join(', ')}, row_number() OVER (ORDER BY ${key.join(', ')}) AS rn FROM ONLY ${q}) b WHERE rn % 100000 = 0`]);
+  }
   const lines: string[] = [];
   try {
     for (const [name, sql] of variants) {

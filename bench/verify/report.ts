@@ -34,6 +34,10 @@ export function formatCase(c: CaseResults): string {
       lines.push(`  ${col(m.method.name, 44, true)} skipped: ${m.skipped}`);
       continue;
     }
+    if (m.rounds.length === 0 && m.failures.length === 0) {
+      lines.push(`  ${col(m.method.name, 44, true)} no counted rounds`);
+      continue;
+    }
     if (m.rounds.length === 0) {
       lines.push(`  ${col(m.method.name, 44, true)} FAILED every round: ${m.failures[0] ?? '?'}`);
       continue;
