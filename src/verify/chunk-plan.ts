@@ -48,3 +48,24 @@ export function drillStep(sourceRows: number, targetRows: number, leafRows = LEA
 export function splitRange(range: KeyRange, middle: readonly string[]): [KeyRange, KeyRange] {
   return [{ lower: range.lower, upper: middle }, { lower: middle, upper: range.upper }];
 }
+
+/** Key types whose chunk boundaries can be computed from min and max instead of a pass over the keys. */
+export const INTEGER_KEY_TYPES: ReadonlySet<string> = new Set(['smallint', 'integer', 'bigint']);
+
+/** How many chunks a table of about `rowEstimate` rows gets (0 or less: unknown -> null). */
+export function chunkCountEstimate(rowEstimate: number | null, chunkRows: number): number | null {
+  if (rowEstimate === null || !(rowEstimate > 0)) return null;
+  return Math.max(1, Math.ceil(rowEstimate / chunkRows));
+}
+
+/**
+ * `chunks - 1` boundaries spread evenly over [min, max] of an integer key (by value: a skewed key makes uneven
+ * chunks, never wrong ones, since the ranges still cover every key).
+ */
+export function integerBoundaries(min: bigint, max: bigint, chunks: number): string[][] {
+  const span = max - min + 1n;
+  const n = BigInt(Math.max(1, Math.min(chunks, Number(span > 1_000_000_000n ? 1_000_000_000n : span))));
+  const out: string[][] = [];
+  for (let i = 1n; i < n; i++) out.push([String(min + (span * i) / n)]);
+  return out;
+}

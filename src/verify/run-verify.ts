@@ -88,7 +88,7 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
     if (a?.source == null) return [];
     const scope = scopeDatabase(db, a, a.source.model);
     const jobs = scope.rowsTables
-      .map((k) => tableJob(db, k, a.source?.model ?? scope.source, a.target?.model ?? null, state))
+      .map((k) => tableJob(db, k, a.source?.model ?? scope.source, a.target?.model ?? null, state, a.source?.sizes[k]?.rowEstimate ?? null))
       .filter((j): j is TableJob => j !== null && wanted(j));
     return [{ db, a, scope, jobs }];
   });

@@ -28,7 +28,7 @@ function keyOf(t: TableObject): readonly string[] | null {
   return Array.isArray(ri) && ri.length > 0 ? ri : null;
 }
 
-export function tableJob(db: DatabaseSpec, key: ObjectKey, source: SchemaModel, target: SchemaModel | null, state: StateDocument | null): TableJob | null {
+export function tableJob(db: DatabaseSpec, key: ObjectKey, source: SchemaModel, target: SchemaModel | null, state: StateDocument | null, rowEstimate: number | null = null): TableJob | null {
   const t = tableOf(source, key);
   if (t === null) return null;
   const schema = t.schema as string;
@@ -68,5 +68,5 @@ export function tableJob(db: DatabaseSpec, key: ObjectKey, source: SchemaModel, 
     if (cols.every((c) => c !== undefined && onTarget.has(c.name))) keyCols = cols.map((c) => ({ name: (c as { name: string }).name, type: (c as { type: string }).type }));
     else notes.push('the key is not on the target: compared as a keyless table');
   }
-  return { ...base, columns, key: keyCols, filter, notes };
+  return { ...base, columns, key: keyCols, filter, notes, rowEstimate };
 }

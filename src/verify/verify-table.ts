@@ -4,7 +4,7 @@
 import type { VerifySession } from '../pg/verify/verify-session.js';
 import type { KeyRange, VerifyKeyColumn, VerifyTableSql } from '../pg/verify/verify-sql.js';
 import { asError } from '../util/errors.js';
-import { CHUNK_ROWS, LEAF_ROWS, chunkRanges, sampleChunks } from './chunk-plan.js';
+import { CHUNK_ROWS, INTEGER_KEY_TYPES, LEAF_ROWS, chunkCountEstimate, chunkRanges, integerBoundaries, sampleChunks } from './chunk-plan.js';
 import { compareRange, drillDown, type DrillOutcome, type RangeResult, type SidePair } from './compare-range.js';
 import { DifferenceCollector } from './diff-row-hashes.js';
 import type { SessionPool } from './session-pool.js';
@@ -27,6 +27,8 @@ export interface TableJob {
   readonly key: readonly { readonly name: string; readonly type: string }[] | null;
   readonly filter: string | null;
   readonly notes: readonly string[];
+  /** The catalog's row estimate (reltuples), null or <= 0 when unknown. */
+  readonly rowEstimate?: number | null;
   /** Set when the table cannot be checked at all (missing on the target, no anchored window, …). */
   readonly error?: string;
 }
@@ -73,7 +75,15 @@ export async function verifyTable(job: TableJob, pool: SessionPool<VerifyPair> |
       const collatable = await pair.source.collatable(job.schema, job.name);
       const key: VerifyKeyColumn[] = keyCols.map((k) => ({ ...k, collatable: collatable.get(k.name) === true }));
       const s: VerifyTableSql = { ...plain, key };
-      return { sql: s, boundaries: await pair.source.boundaries(s, opts.chunkRows ?? CHUNK_ROWS) };
+      const chunkRows = opts.chunkRows ?? CHUNK_ROWS;
+      const estimated = chunkCountEstimate(job.rowEstimate ?? null, chunkRows);
+      // An integer key with a known size: boundaries from min and max (the index), no pass over every key.
+      if (estimated !== null && key.length === 1 && INTEGER_KEY_TYPES.has((key[0] as VerifyKeyColumn).type)) {
+        if (estimated === 1) return { sql: s, boundaries: [] };
+        const mm = await pair.source.keyMinMax(s);
+        return { sql: s, boundaries: mm === null ? [] : integerBoundaries(BigInt(mm[0]), BigInt(mm[1]), estimated) };
+      }
+      return { sql: s, boundaries: await pair.source.boundaries(s, chunkRows) };
     });
     const ranges = chunkRanges(boundaries);
     const picked = sampleChunks(ranges.length, opts.samplePercent);

@@ -2,7 +2,7 @@
 // side), and the bisection engine against an in-memory table (no servers): it finds exactly the differing keys,
 // one side empty or much larger included, and a streaming re-check never hides a stable difference.
 import { describe, expect, it } from 'vitest';
-import { chunkRanges, drillStep, sampleChunks, splitRange } from '../../src/verify/chunk-plan.js';
+import { chunkCountEstimate, chunkRanges, drillStep, integerBoundaries, sampleChunks, splitRange } from '../../src/verify/chunk-plan.js';
 import { compareRange, drillDown, RECHECKS, type SidePair, type TableSide } from '../../src/verify/compare-range.js';
 import { DifferenceCollector } from '../../src/verify/diff-row-hashes.js';
 import type { KeyRange } from '../../src/pg/verify/verify-sql.js';
@@ -16,6 +16,24 @@ describe('chunkRanges', () => {
   });
   it('splits a range at a middle key', () => {
     expect(splitRange({ lower: ['1'], upper: null }, ['5'])).toEqual([{ lower: ['1'], upper: ['5'] }, { lower: ['5'], upper: null }]);
+  });
+});
+
+describe('integer keys: boundaries from min and max', () => {
+  it('spreads chunk boundaries evenly by value over [min, max]', () => {
+    expect(integerBoundaries(1n, 3000n, 8).map((b) => b[0])).toEqual(['376', '751', '1126', '1501', '1876', '2251', '2626']);
+    expect(integerBoundaries(-5n, 4n, 2)).toEqual([['0']]);
+    expect(integerBoundaries(7n, 7n, 4)).toEqual([]);
+    expect(integerBoundaries(1n, 3n, 10)).toEqual([['2'], ['3']]);
+    expect(integerBoundaries(-9223372036854775808n, 9223372036854775807n, 2)).toEqual([['0']]);
+  });
+  it('counts chunks from the catalog estimate; unknown estimates fall back to a pass over the keys', () => {
+    expect(chunkCountEstimate(5_000_000, 100_000)).toBe(50);
+    expect(chunkCountEstimate(3000, 400)).toBe(8);
+    expect(chunkCountEstimate(10, 100_000)).toBe(1);
+    expect(chunkCountEstimate(-1, 100_000)).toBeNull();
+    expect(chunkCountEstimate(0, 100_000)).toBeNull();
+    expect(chunkCountEstimate(null, 100_000)).toBeNull();
   });
 });
 

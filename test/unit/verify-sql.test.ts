@@ -1,7 +1,7 @@
 // verify's SQL text: explicit column list in the row encoding, FROM ONLY, the filter on the source only, key ranges
 // under COLLATE "C" for text keys with values as typed parameters.
 import { describe, expect, it } from 'vitest';
-import { boundariesSql, hashSql, keyAtSql, rowHashesSql, type VerifyTableSql } from '../../src/pg/verify/verify-sql.js';
+import { boundariesSql, hashSql, keyAtSql, keyMinMaxSql, rowHashesSql, type VerifyTableSql } from '../../src/pg/verify/verify-sql.js';
 
 const t: VerifyTableSql = {
   schema: 'sales', name: 'Order Lines', only: true, columns: ['region', 'id', 'note'],
@@ -12,7 +12,7 @@ const t: VerifyTableSql = {
 describe('verify SQL', () => {
   it('hashes the row text of an explicit column list, the filter on the source only', () => {
     expect(hashSql(t, 'source', null)).toEqual({
-      text: `SELECT count(*)::text AS n, coalesce(sum(hashtextextended(ROW(region, id, note)::text, 0)::numeric), 0)::text AS h FROM ONLY sales."Order Lines" WHERE (region <> 'x')`,
+      text: `SELECT count(*)::text AS n, coalesce(sum(hashtextextended(ROW(region, id, note)::text, 0)), 0)::text AS h FROM ONLY sales."Order Lines" WHERE (region <> 'x')`,
       values: [],
     });
     expect(hashSql({ ...t, only: false }, 'target', null).text).toMatch(/FROM sales\."Order Lines"$/);
@@ -35,5 +35,9 @@ describe('verify SQL', () => {
     expect(rowHashesSql(t, 'source', { lower: ['eu', '1'], upper: null }).text).toContain(
       `SELECT region::text, id::text, hashtextextended(ROW(region, id, note)::text, 0)::text FROM ONLY sales."Order Lines" WHERE (region <> 'x') AND ROW(region COLLATE "C", id) >= ROW($1::text, $2::integer) ORDER BY region COLLATE "C", id`,
     );
+  });
+  it('reads min and max of an integer key under the filter', () => {
+    const one: VerifyTableSql = { ...t, key: [{ name: 'id', type: 'integer', collatable: false }] };
+    expect(keyMinMaxSql(one).text).toBe(`SELECT min(id)::text, max(id)::text FROM ONLY sales."Order Lines" WHERE (region <> 'x')`);
   });
 });

@@ -6,7 +6,7 @@ import { connect } from '../connect.js';
 import type { ConnInfo } from '../conninfo/types.js';
 import { quoteQualified } from '../sql/quote.js';
 import {
-  COLLATABLE_SQL, SLOT_PAST_SQL, WAL_INSERT_LSN_SQL, boundariesSql, hashSql, keyAtSql, rowHashesSql,
+  COLLATABLE_SQL, SLOT_PAST_SQL, WAL_INSERT_LSN_SQL, boundariesSql, hashSql, keyAtSql, keyMinMaxSql, rowHashesSql,
   type KeyRange, type SqlQuery, type VerifySide, type VerifyTableSql,
 } from './verify-sql.js';
 
@@ -40,6 +40,14 @@ export class VerifySession {
 
   async boundaries(t: VerifyTableSql, every: number): Promise<string[][]> {
     return this.rows(boundariesSql(t, every));
+  }
+
+  /** [min, max] of a single-column key under the filter; null for no rows. */
+  async keyMinMax(t: VerifyTableSql): Promise<[string, string] | null> {
+    const q = keyMinMaxSql(t);
+    const res = await this.client.query<[string | null, string | null]>({ text: q.text, values: [...q.values], rowMode: 'array' });
+    const row = res.rows[0];
+    return row === undefined || row[0] === null || row[1] === null ? null : [row[0], row[1]];
   }
 
   async keyAt(t: VerifyTableSql, range: KeyRange, offset: number): Promise<string[] | null> {

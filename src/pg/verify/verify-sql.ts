@@ -1,7 +1,8 @@
 // SQL text of `pgrepl verify` (docs/verify.md). Pure. Every row is hashed ON THE SERVER: the row's text
 // (`ROW(c1, c2, …)::text` over an explicit column list, so NULL and '' differ, json keeps its text, and column
 // order or dropped columns on one side cannot shift the encoding) through hashtextextended, summed as numeric (a
-// duplicated row adds, where XOR would cancel it; numeric cannot overflow). Key ranges compare text key columns
+// duplicated row adds, where XOR would cancel it; sum(bigint) accumulates in 128 bits and returns numeric, so it cannot
+// overflow). Key ranges compare text key columns
 // under COLLATE "C" on both sides, so two servers with different collations cut the same ranges. Key values travel
 // as text parameters cast back to the column's type, never spliced into the SQL.
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
@@ -80,7 +81,7 @@ export function whereClause(t: VerifyTableSql, side: VerifySide, range: KeyRange
 export function hashSql(t: VerifyTableSql, side: VerifySide, range: KeyRange | null): SqlQuery {
   const w = whereClause(t, side, range);
   return {
-    text: `SELECT count(*)::text AS n, coalesce(sum(hashtextextended(${rowText(t)}, 0)::numeric), 0)::text AS h ${from(t)}${w.text}`,
+    text: `SELECT count(*)::text AS n, coalesce(sum(hashtextextended(${rowText(t)}, 0)), 0)::text AS h ${from(t)}${w.text}`,
     values: w.values,
   };
 }
@@ -96,6 +97,13 @@ export function boundariesSql(t: VerifyTableSql, every: number): SqlQuery {
     text: `SELECT ${key.map((_, i) => `k${i}`).join(', ')} FROM (SELECT ${cols}, row_number() OVER (ORDER BY ${keyList(t)}) AS rn FROM (SELECT ${inner} ${from(t)}${w.text}) s) b WHERE rn % ${every} = 0 ORDER BY rn`,
     values: w.values,
   };
+}
+
+/** min and max of a single integer key on the source under the filter (served by the key's index). */
+export function keyMinMaxSql(t: VerifyTableSql): SqlQuery {
+  const k = quoteIdent((t.key ?? [])[0]?.name ?? '');
+  const w = whereClause(t, 'source', null);
+  return { text: `SELECT min(${k})::text, max(${k})::text ${from(t)}${w.text}`, values: w.values };
 }
 
 /** The key at `offset` (0-based, "C" order) in a range of one side: where a chunk is bisected. */
