@@ -1,10 +1,10 @@
 // SQL text of `pgrepl verify` (docs/verify.md). Pure. Every row is hashed ON THE SERVER: the row's text
 // (`ROW(c1, c2, …)::text` over an explicit column list, so NULL and '' differ, json keeps its text, and column
-// order or dropped columns on one side cannot shift the encoding) through hashtextextended, summed as numeric (a
-// duplicated row adds, where XOR would cancel it; sum(bigint) accumulates in 128 bits and returns numeric, so it cannot
-// overflow). Key ranges compare text key columns
-// under COLLATE "C" on both sides, so two servers with different collations cut the same ranges. Key values travel
-// as text parameters cast back to the column's type, never spliced into the SQL.
+// order or dropped columns on one side cannot shift the encoding) through hashtextextended, then summed (a
+// duplicated row adds, where XOR would cancel it; sum(bigint) accumulates in 128 bits and returns numeric, so it
+// cannot overflow). Key ranges compare text key columns under COLLATE "C" on both sides, so two servers with
+// different collations cut the same ranges. Key values travel as text parameters cast back to the column's type,
+// never spliced into the SQL.
 import { quoteIdent, quoteQualified } from '../sql/quote.js';
 
 export interface VerifyKeyColumn {
