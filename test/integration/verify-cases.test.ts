@@ -322,13 +322,7 @@ describe('verify while streaming under write load (15 -> 17)', () => {
   });
 
   // ENGINE BUG (src/verify/compare-range.ts): a difference injected on the target during the load is not found.
-  // Under a steady load every chunk's source hash moves between re-checks, so compareRange() returns
-  // 'changed-during-check' and verifyTable() drills down only 'different' ranges: the injected key is never listed,
-  // and verify exits 0 with accounts 'changed-during-check' (rows source 695, target 700, differing 0, differences
-  // null). Seen with 100-row chunks at 150 tx/s. listRange() already keeps only keys that differ in every listing,
-  // so drilling down 'changed-during-check' ranges too would find -42 (and 250 if the load does not rewrite it)
-  // without false differences. Remove `.fails` once fixed.
-  it.fails('finds a difference injected on the target while the load runs', async () => {
+  it('finds a difference injected on the target while the load runs', async () => {
     const { tgt, tdb, ws } = e2e;
     // A change made on the target alone (session_replication_role = replica: no trigger, no FK check): an extra
     // account with a key the source never makes (the identity is positive), and a name the load never writes. The
