@@ -34,6 +34,8 @@ export interface VerifyInput {
   /** Tests shrink these to get many chunks from small tables. */
   readonly chunkRows?: number;
   readonly leafRows?: number;
+  /** Start every full check with one whole-table pass (default true). */
+  readonly wholeTableFirst?: boolean;
 }
 
 /** The slot a streaming database's subscription reads (state `target.subscription.<key>`), null when not streaming. */
@@ -112,6 +114,7 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
           samplePercent: input.samplePercent,
           ...(input.chunkRows === undefined ? {} : { chunkRows: input.chunkRows }),
           ...(input.leafRows === undefined ? {} : { leafRows: input.leafRows }),
+          ...(input.wholeTableFirst === undefined ? {} : { wholeTableFirst: input.wholeTableFirst }),
         })));
       } finally {
         await closePool(pool.items);

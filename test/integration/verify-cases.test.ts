@@ -18,7 +18,7 @@ import {
 
 // Small chunks so that a few hundred rows make several chunks (bisection and --sample have something to pick).
 // (PGREPL_VERIFY_CHUNK_ROWS / PGREPL_VERIFY_LEAF_ROWS, read by src/cli/commands/verify.ts; leaves of 16 rows make bisection run.)
-const CHUNK_ENV: NodeJS.ProcessEnv = { PGREPL_VERIFY_CHUNK_ROWS: '100', PGREPL_VERIFY_LEAF_ROWS: '16' };
+const CHUNK_ENV: NodeJS.ProcessEnv = { PGREPL_VERIFY_CHUNK_ROWS: '100', PGREPL_VERIFY_LEAF_ROWS: '16', PGREPL_VERIFY_WHOLE_FIRST: '0' };
 
 const FILTER = 'region = 1';
 

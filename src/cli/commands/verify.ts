@@ -56,13 +56,19 @@ export async function runVerifyCommand(args: VerifyArgs, io: VerifyIo): Promise<
   return verifyExitCode(report);
 }
 
-/** PGREPL_VERIFY_CHUNK_ROWS / PGREPL_VERIFY_LEAF_ROWS: tests cut small tables into many chunks. */
-function chunkOverrides(env: NodeJS.ProcessEnv): { chunkRows?: number; leafRows?: number } {
+/**
+ * PGREPL_VERIFY_CHUNK_ROWS / PGREPL_VERIFY_LEAF_ROWS: tests cut small tables into many chunks;
+ * PGREPL_VERIFY_WHOLE_FIRST=0: equal tables are checked chunk by chunk too (tests of the chunked path).
+ */
+function chunkOverrides(env: NodeJS.ProcessEnv): { chunkRows?: number; leafRows?: number; wholeTableFirst?: boolean } {
   const read = (name: string): number | undefined => {
     const v = Number(env[name]);
     return Number.isInteger(v) && v > 0 ? v : undefined;
   };
   const chunkRows = read('PGREPL_VERIFY_CHUNK_ROWS');
   const leafRows = read('PGREPL_VERIFY_LEAF_ROWS');
-  return { ...(chunkRows === undefined ? {} : { chunkRows }), ...(leafRows === undefined ? {} : { leafRows }) };
+  return {
+    ...(chunkRows === undefined ? {} : { chunkRows }), ...(leafRows === undefined ? {} : { leafRows }),
+    ...(env['PGREPL_VERIFY_WHOLE_FIRST'] === '0' ? { wholeTableFirst: false } : {}),
+  };
 }
