@@ -167,12 +167,33 @@ async function cutOver(input: CutoverInput, book: StateBook, targets: readonly C
   return 0;
 }
 
-async function waitReady(input: CutoverInput, targets: readonly CutoverTarget[]): Promise<void> {
-  const { io, options, servers } = input;
+/**
+ * Polls `check` (what is still awaited, one line per target; empty = done) until it is empty or the timeout passes,
+ * reporting what it waits for when that changes or every REPEAT_WAIT_REPORT_MS; `timedOut` makes the error.
+ */
+async function waitUntil(input: CutoverInput, check: () => Promise<string[]>, timedOut: (waiting: readonly string[]) => PgreplError): Promise<void> {
+  const { io, options } = input;
   const deadline = io.now().getTime() + options.timeoutMs;
   let lastText = '';
   let lastAt = 0;
   for (;;) {
+    const waiting = await check();
+    if (waiting.length === 0) return;
+    const now = io.now().getTime();
+    if (now >= deadline) throw timedOut(waiting);
+    const text = waiting.join(' | ');
+    if (text !== lastText || now - lastAt >= REPEAT_WAIT_REPORT_MS) {
+      for (const w of waiting) io.report(`      waiting for ${w}`);
+      lastText = text;
+      lastAt = now;
+    }
+    await io.sleep(Math.min(io.pollIntervalMs, Math.max(0, deadline - now)));
+  }
+}
+
+async function waitReady(input: CutoverInput, targets: readonly CutoverTarget[]): Promise<void> {
+  const { options, servers } = input;
+  await waitUntil(input, async () => {
     const waiting: string[] = [];
     for (const t of targets) {
       const sub = await servers.readSubscription(t.subscription.database, t.subscription.name);
@@ -199,50 +220,25 @@ async function waitReady(input: CutoverInput, targets: readonly CutoverTarget[])
       });
       if (!verdict.ready) waiting.push(`${label(t)}: ${verdict.waitingFor.join('; ')}`);
     }
-    if (waiting.length === 0) return;
-    const now = io.now().getTime();
-    if (now >= deadline) {
-      throw new PgreplError(`timed out after ${formatMs(options.timeoutMs)} waiting for the subscriptions to be ready`, {
-        hints: [...waiting.map((w) => `not ready: ${w}`), 'nothing was changed; run cutover again later, or raise --timeout / --max-lag'],
-      });
-    }
-    const text = waiting.join(' | ');
-    if (text !== lastText || now - lastAt >= REPEAT_WAIT_REPORT_MS) {
-      for (const w of waiting) io.report(`      waiting for ${w}`);
-      lastText = text;
-      lastAt = now;
-    }
-    await io.sleep(Math.min(options.timeoutMs > 0 ? input.io.pollIntervalMs : 0, Math.max(0, deadline - now)));
-  }
+    return waiting;
+  }, (waiting) => new PgreplError(`timed out after ${formatMs(options.timeoutMs)} waiting for the subscriptions to be ready`, {
+    hints: [...waiting.map((w) => `not ready: ${w}`), 'nothing was changed; run cutover again later, or raise --timeout / --max-lag'],
+  }));
 }
 
 async function waitPassed(input: CutoverInput, targets: readonly CutoverTarget[], lsn: string): Promise<void> {
-  const { io, options, servers } = input;
-  const deadline = io.now().getTime() + options.timeoutMs;
-  let lastText = '';
-  let lastAt = 0;
-  for (;;) {
+  const { options, servers } = input;
+  await waitUntil(input, async () => {
     const waiting: string[] = [];
     for (const t of targets) {
       const passed = await servers.slotPassed(t.slot.database, t.slot.name, lsn);
       if (passed === null) throw new PgreplError(`slot ${t.slot.name} (${t.slotAddress}) disappeared from the source while cutover waited for it`);
       if (!passed.passed) waiting.push(`${label(t)}: slot ${t.slot.name} at ${passed.confirmedFlushLsn ?? 'no confirmed position'}, L = ${lsn}`);
     }
-    if (waiting.length === 0) return;
-    const now = io.now().getTime();
-    if (now >= deadline) {
-      throw new PgreplError(`timed out after ${formatMs(options.timeoutMs)} waiting for the slots to pass L = ${lsn}`, {
-        hints: [...waiting.map((w) => `behind: ${w}`), 'a fence made in this run stays in place and recorded: rerun cutover to continue, or `pgrepl cutover --undo-fence` to lift it'],
-      });
-    }
-    const text = waiting.join(' | ');
-    if (text !== lastText || now - lastAt >= REPEAT_WAIT_REPORT_MS) {
-      for (const w of waiting) io.report(`      waiting for ${w}`);
-      lastText = text;
-      lastAt = now;
-    }
-    await io.sleep(Math.min(io.pollIntervalMs, Math.max(0, deadline - now)));
-  }
+    return waiting;
+  }, (waiting) => new PgreplError(`timed out after ${formatMs(options.timeoutMs)} waiting for the slots to pass L = ${lsn}`, {
+    hints: [...waiting.map((w) => `behind: ${w}`), 'a fence made in this run stays in place and recorded: rerun cutover to continue, or `pgrepl cutover --undo-fence` to lift it'],
+  }));
 }
 
 function sqlState(e: unknown): string | undefined {
