@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSpecText } from '../../src/spec/load.js';
 import { collectStatus, type StatusSource } from '../../src/status/collect-status.js';
 import type { DatabaseObservation, PendingDeleteRef, StatusTarget } from '../../src/status/types.js';
+import { WORKING } from './status-fixtures.js';
 import { PgreplError } from '../../src/util/errors.js';
 
 const spec = loadSpecText(`version: 1
@@ -18,14 +19,7 @@ databases:
   archive: { sync: false }
 `, 'pgrepl.yaml', { env: {} });
 
-const observed: DatabaseObservation = {
-  publication: { exists: true, tables: ['public.a'] },
-  slot: { exists: true, active: true, walStatus: 'reserved', safeWalSize: null, retainedBytes: 10, lagBytes: 0 },
-  stream: { state: 'streaming', replayLagSeconds: null, unconfirmedBytes: 0, detailsHidden: false },
-  subscription: { exists: true, enabled: true, slotName: 'slot_shop', publications: ['pub_shop'], workerRunning: true, lastMessageAt: null, tables: [{ table: 'public.a', state: 'r' }], errors: null },
-  targetDatabaseMissing: false,
-  sourceDatabaseMissing: false,
-};
+const observed: DatabaseObservation = WORKING;
 
 function fakeReader(): StatusSource & { read: string[]; pending: string[] } {
   const read: string[] = [];

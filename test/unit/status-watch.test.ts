@@ -7,16 +7,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLEAR_SCREEN, runStatus, type MakeReader, type StatusIo } from '../../src/cli/commands/status.js';
 import type { DatabaseObservation } from '../../src/status/types.js';
+import { WORKING } from './status-fixtures.js';
 import { InputError } from '../../src/util/errors.js';
 
-const working: DatabaseObservation = {
-  publication: { exists: true, tables: ['public.a'] },
-  slot: { exists: true, active: true, walStatus: 'reserved', safeWalSize: null, retainedBytes: 10, lagBytes: 0 },
-  stream: { state: 'streaming', replayLagSeconds: null, unconfirmedBytes: 0, detailsHidden: false },
-  subscription: { exists: true, enabled: true, slotName: 'slot_shop', publications: ['pub_shop'], workerRunning: true, lastMessageAt: null, tables: [{ table: 'public.a', state: 'r' }], errors: null },
-  targetDatabaseMissing: false,
-  sourceDatabaseMissing: false,
-};
+const working: DatabaseObservation = WORKING;
 const disabled: DatabaseObservation = { ...working, subscription: { ...working.subscription!, enabled: false, workerRunning: false }, stream: null };
 
 /** A reader whose reads return `script` in order (an Error is thrown); calls `onRead` after each. */
