@@ -18,6 +18,8 @@ import {
 
 // Small chunks so that a few hundred rows make several chunks (bisection and --sample have something to pick).
 // (PGREPL_VERIFY_CHUNK_ROWS / PGREPL_VERIFY_LEAF_ROWS, read by src/cli/commands/verify.ts; leaves of 16 rows make bisection run.)
+/** verify under write load drills every moving chunk down: on a loaded 2-core CI machine it took over 120 s. */
+const STREAMING_TIMEOUT_MS = 360_000;
 const CHUNK_ENV: NodeJS.ProcessEnv = { PGREPL_VERIFY_CHUNK_ROWS: '100', PGREPL_VERIFY_LEAF_ROWS: '16', PGREPL_VERIFY_WHOLE_FIRST: '0' };
 
 const FILTER = 'region = 1';
@@ -319,7 +321,7 @@ describe('verify while streaming under write load (15 -> 17)', () => {
     expect(tables.filter((t) => t.outcome === 'different' || t.outcome === 'error').map((t) => `${t.table}: ${JSON.stringify(t)}`)).toEqual([]);
     expect(calm.report.summary.different).toBe(0);
     expect(load.snapshot().transactions - before, 'the load kept writing during the check').toBeGreaterThan(0);
-  });
+  }, STREAMING_TIMEOUT_MS);
 
   // ENGINE BUG (src/verify/compare-range.ts): a difference injected on the target during the load is not found.
   it('finds a difference injected on the target while the load runs', async () => {
@@ -339,7 +341,7 @@ describe('verify while streaming under write load (15 -> 17)', () => {
     expect(r.differences?.extra).toEqual([['-42']]);
     const still = await tgt.query("SELECT 1 FROM public.accounts WHERE id = 250 AND name = 'injected name'", [], tdb);
     if (still.length === 1) expect(r.differences?.changed).toEqual([['250']]);
-  });
+  }, STREAMING_TIMEOUT_MS);
 
   it('the load ran without errors', async () => {
     const stats = await (load as WriteLoad).stop();
