@@ -54,13 +54,21 @@ export async function loadSpecContext(specArg: string | undefined, env: NodeJS.P
     throw new PgreplError(code === 'ENOENT' ? `spec file not found: ${file}` : `cannot read spec file ${file}`, { cause: e });
   }
   const spec = loadSpecText(bytes.toString('utf8'), file, { env });
+  return specContextFromSpec(spec, spec.file ?? file, createHash('sha256').update(bytes).digest('hex'), env);
+}
+
+/**
+ * The context of a resolved spec, wherever it came from: a file (loadSpecContext) or the old tool's flags
+ * (src/flags/flag-context.ts, whose specPath is a label and whose hash covers the flags, never a password).
+ */
+export function specContextFromSpec(spec: Spec, specPath: string, specHash: string, env: NodeJS.ProcessEnv): SpecContext {
   if (spec.state.backend !== 'local') {
     throw new PgreplError('this pgrepl keeps state in a local file only; set state.path in the spec');
   }
   return {
     spec,
-    specPath: spec.file ?? file,
-    specHash: createHash('sha256').update(bytes).digest('hex'),
+    specPath,
+    specHash,
     statePath: spec.state.path,
     source: parseConnString(spec.source.url, { env, defaultDatabase: 'postgres' }),
     target: parseConnString(spec.target.url, { env, defaultDatabase: 'postgres' }),

@@ -158,13 +158,14 @@ async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: App
 }
 
 /** The handler's body, for tests: prints through `io` and returns the exit code. */
-export async function runApply(args: ApplyArgs, io: ApplyIo): Promise<number> {
+export async function runApply(args: ApplyArgs, io: ApplyIo, prepared?: SpecContext): Promise<number> {
   checkArgs(args);
   const lockTimeoutMs = parseDurationMs(args['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT, '--lock-timeout');
   const saved = args.planfile === undefined ? null : await readSavedPlan(args.planfile);
   // A saved plan knows its spec file; --spec overrides (and the basis check then says if it is another one).
+  // `prepared`: the flag-mode commands (init, sync) bring a context built from --source/--target and flags.
   const specArg = args.spec ?? saved?.basedOn.spec?.path;
-  const ctx = await loadSpecContext(specArg, io.env);
+  const ctx = prepared ?? (await loadSpecContext(specArg, io.env));
   const command = args.destroy === true ? 'destroy' : 'apply';
   const lock = await acquireLock(ctx.statePath, {
     command,
