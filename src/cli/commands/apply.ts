@@ -37,6 +37,8 @@ export interface ApplyArgs {
   'lock-timeout'?: string;
   'slot-timeout'?: string;
   workers?: number;
+  /** `init --no-resume` (not an apply flag): copy everything again, see PlanOptions.recopy. */
+  recopy?: boolean;
 }
 
 export interface ApplyIo extends CommandIo {
@@ -48,6 +50,8 @@ export interface ApplyIo extends CommandIo {
   readonly ask: (destructive: readonly string[]) => Promise<boolean>;
   /** Wire SIGINT/SIGTERM to cancel the engine (the CLI does; in-process tests need not). */
   readonly handleSignals: boolean;
+  /** Cancels the engine like a first Ctrl-C (`init --job-timeout`). */
+  readonly cancel?: AbortSignal;
 }
 
 /** `30s`, `5m`, `1h`, `500ms`, `0` (CONTRACTS.md: durations take units). */
@@ -132,6 +136,9 @@ function progressView(plan: Plan, io: ApplyIo): ProgressView {
 
 async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: ApplyArgs, io: ApplyIo, lock: Lock): Promise<ApplyResult> {
   const controller = new AbortController();
+  const cancelled = (): void => controller.abort(io.cancel?.reason);
+  if (io.cancel?.aborted === true) cancelled();
+  io.cancel?.addEventListener('abort', cancelled, { once: true });
   const stopSignals = cancelOnSignals(controller, io, lock);
   const view = progressView(plan, io);
   try {
@@ -191,7 +198,7 @@ export async function runApply(args: ApplyArgs, io: ApplyIo, prepared?: SpecCont
       // With --auto-approve the plan is shown and applied at once: nobody weighs its copy-time estimate, so the
       // throughput sample on the source (a fixed ~0.3 s) is skipped; estimates then come from earlier applies only.
       live = await readLive(ctx, { env: io.env, sampleThroughput: args['auto-approve'] !== true && args.destroy !== true, destroy: args.destroy === true });
-      plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true }, io.env);
+      plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true, recopy: args.recopy === true }, io.env);
       io.out(renderPlanText(plan, { color: io.color }));
       const errors = planErrors(plan);
       if (errors > 0) {

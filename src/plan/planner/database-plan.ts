@@ -75,6 +75,8 @@ export interface DatabasePlanInput {
   readonly sourceRole: string;
   readonly sourceNow: string;
   readonly refreshWindows: boolean;
+  /** PlanOptions.recopy. */
+  readonly recopy: boolean;
   readonly throughput: Throughput | null;
   readonly source: ServerActual;
   readonly lineage: string;
@@ -211,14 +213,14 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
   const sync = db.sync && actual.source !== null
     ? prepareSync({
       db, desiredTables: desired.objects.filter((o): o is TableObject => o.kind === 'table'), rowsTables: scope.rowsTables, actual, source: input.source, target,
-      state: input.state, lineage: input.lineage, targetIdentity: input.targetIdentity, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows,
+      state: input.state, lineage: input.lineage, targetIdentity: input.targetIdentity, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows, recopy: input.recopy,
     })
     : null;
   if (sync !== null) diagnostics.push(...sync.diagnostics);
   const rows = planRowsSteps({
     db, desired, rowsTables: scope.rowsTables, schemaOnly: scope.schemaOnly, sizes: actual.source?.sizes ?? {},
     target: actual.target === null ? null : { tables: actual.target.tables, model: actual.target.model },
-    tableActions, state: input.state, databaseOwned: attributes.created, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows,
+    tableActions, state: input.state, databaseOwned: attributes.created, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows, recopy: input.recopy,
     throughput: input.throughput, sync: sync?.rows ?? null,
   });
   diagnostics.push(...rows.diagnostics);

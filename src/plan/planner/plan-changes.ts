@@ -44,7 +44,7 @@ export function planChanges(input: PlanInput): Plan {
   const desiredRows = new Set<string>();
   for (const scope of scopes) {
     const planned = planDatabase({
-      scope, target: actual.target, state, plannedRoles: roles.created, sourceRole: actual.source.user, sourceNow: actual.source.now, refreshWindows: input.options.refreshWindows, throughput,
+      scope, target: actual.target, state, plannedRoles: roles.created, sourceRole: actual.source.user, sourceNow: actual.source.now, refreshWindows: input.options.refreshWindows, recopy: input.options.recopy === true, throughput,
       source: actual.source, lineage: input.lineage, targetIdentity: input.targetIdentity,
       conninfo: input.subscriptionConninfo ?? { preview: 'host=source', hasPassword: false },
     });

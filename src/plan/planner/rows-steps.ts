@@ -37,6 +37,8 @@ export interface RowsPlanInput {
   readonly databaseOwned: boolean;
   readonly sourceNow: string;
   readonly refreshWindows: boolean;
+  /** PlanOptions.recopy: every copied table is copied again. */
+  readonly recopy: boolean;
   readonly throughput: Throughput | null;
   /** Continuous sync of this database (sync-steps.ts decides the mode); null for a one-off copy. */
   readonly sync: RowsSync | null;
@@ -138,6 +140,10 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
     const sync = input.sync;
     // Rows copied without this slot's snapshot (a one-off copy, another slot) cannot meet its stream.
     const offStream = sync !== null && (record?.slot ?? null) !== sync.slot;
+    if (input.recopy && sync === null && record !== null && record.status === 'copied' && exists) {
+      planned.set(key, { table, leaves, filter, record, action: 'replace', destructive: hasRows, reasons: ['--no-resume: the rows copied earlier are discarded and copied again from the start'], truncate: hasRows });
+      continue;
+    }
     if (record !== null && record.status === 'copied' && same && exists && copiedOid === record.target_oid && !offStream && sync?.mode !== 'fresh') {
       unchanged.set(key, { table, filter, record });
       continue;

@@ -64,6 +64,8 @@ export interface SyncPrepareInput {
   readonly targetIdentity: string;
   readonly sourceNow: string;
   readonly refreshWindows: boolean;
+  /** PlanOptions.recopy: synchronise afresh even when subscription and slot are sound. */
+  readonly recopy?: boolean;
 }
 
 export function replicationNames(db: DatabaseSpec, lineage: string, targetIdentity: string): ReplicationNames {
@@ -199,6 +201,9 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
     destructive = true;
   } else if (subscription.slotName !== names.slot) {
     freshReason = `subscription ${names.subscription} is not attached to slot ${names.slot}: database ${db.key} is synchronised again`;
+    destructive = true;
+  } else if (input.recopy === true) {
+    freshReason = `--no-resume: database ${db.key} is synchronised again from the start, from a new slot`;
     destructive = true;
   }
   const fresh = freshReason !== null;

@@ -10,6 +10,11 @@ export interface PlanOptions {
   readonly destroy: boolean;
   /** `apply --refresh-windows`: re-anchor every time window at the source's now(). */
   readonly refreshWindows: boolean;
+  /**
+   * `init --no-resume`: what earlier runs copied counts for nothing: every table's rows are copied again (a
+   * streamed database from a new slot). Destructive where the target holds rows.
+   */
+  readonly recopy?: boolean;
 }
 
 export interface PlanInput {
