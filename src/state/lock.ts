@@ -156,7 +156,8 @@ export function releaseLockOnSignals(lock: Lock): () => void {
 /** Lock id -> removes its signal and exit handlers. */
 const exitGuards = new Map<string, () => void>();
 
-function ourLockInfo(command: string): LockInfo {
+/** What this process records as a lock holder (also the postgres backend's lock row). */
+export function ourLockInfo(command: string): LockInfo {
   const start = processStart(process.pid);
   return {
     version: LOCK_FORMAT_VERSION,
