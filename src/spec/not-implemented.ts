@@ -3,8 +3,6 @@
 // resolved; shrinking this list (deleting an entry) is all it takes once the feature lands. docs/spec.md lists
 // the same entries (a unit test keeps them in step).
 export const NOT_IMPLEMENTED = {
-  // Issue 7: the PostgreSQL state backend with its advisory lock.
-  'state.backend: postgres': 'the state is kept in a local file for now',
   // Issue 4: plan/apply copies large objects when asked.
   'large_objects: true': 'large objects are not copied yet',
   // Issues 4 and 5: column lists in the copy and in publications.

@@ -141,7 +141,6 @@ function resolveState(raw: RawState | undefined, baseDir: string, r: Reporter): 
     }
     return { backend: 'local', path: resolvePath(baseDir, raw?.path ?? DEFAULT_STATE_PATH) };
   }
-  r.notImplemented(['state', 'backend'], 'state.backend: postgres');
   if (raw?.path !== undefined) r.error(['state', 'path'], 'only with backend: local', 'key');
   if (raw?.url === undefined) r.error(['state'], 'missing required key "url" (backend: postgres keeps the state in that database)', 'key');
   return { backend: 'postgres', url: raw?.url ?? '', schema: raw?.schema ?? 'pgrepl', name: raw?.name ?? 'default' };

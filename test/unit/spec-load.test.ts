@@ -164,7 +164,6 @@ describe('defaults', () => {
 
 describe('not implemented yet', () => {
   const cases: [keyof typeof NOT_IMPLEMENTED, Record<string, unknown>, string][] = [
-    ['state.backend: postgres', { state: { backend: 'postgres', url: 'postgres://s/state' } }, 'state.backend'],
     ['large_objects: true', { databases: { a: { large_objects: true } } }, 'databases.a.large_objects'],
     ['columns', { databases: { a: { columns: [{ table: 't', columns: ['id'] }] } } }, 'databases.a.columns'],
     [

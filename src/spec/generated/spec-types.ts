@@ -124,7 +124,7 @@ export interface RawServer {
  */
 export interface RawState {
   /**
-   * `local`: a JSON file (`path`). `postgres`: a table in a PostgreSQL database (`url`, `schema`, `name`), with an advisory lock, so runs from different CI machines share one state (not implemented yet).
+   * `local`: a JSON file (`path`). `postgres`: a table in a PostgreSQL database (`url`, `schema`, `name`), with an advisory lock, so runs from different CI machines share one state.
    */
   backend?: 'local' | 'postgres';
   /**
