@@ -19,7 +19,8 @@ import type { PlanOptions } from '../plan/planner/types.js';
 import type { Plan, PlanBasis } from '../plan/types.js';
 import { loadSpecText } from '../spec/load.js';
 import type { Spec } from '../spec/model.js';
-import { readState } from '../state/local-backend.js';
+import type { StateBackend } from '../state/backend.js';
+import { openStateBackend } from '../state/open-backend.js';
 import type { StateDocument } from '../state/state-document.js';
 import { InputError, PgreplError } from '../util/errors.js';
 import { DEFAULT_SPEC_FILE } from './defaults.js';
@@ -32,8 +33,10 @@ export interface SpecContext {
   readonly specPath: string;
   /** sha256 hex of the bytes the spec was loaded from. */
   readonly specHash: string;
-  /** The local state file. */
+  /** Where the state is, for messages: the state file's path or the postgres backend's description (no secrets). */
   readonly statePath: string;
+  /** Reads, locks and writes the state (local file or PostgreSQL); commands close it when they end. */
+  readonly stateBackend: StateBackend;
   readonly source: ConnInfo;
   readonly target: ConnInfo;
 }
@@ -62,14 +65,14 @@ export async function loadSpecContext(specArg: string | undefined, env: NodeJS.P
  * (src/flags/flag-context.ts, whose specPath is a label and whose hash covers the flags, never a password).
  */
 export function specContextFromSpec(spec: Spec, specPath: string, specHash: string, env: NodeJS.ProcessEnv): SpecContext {
-  if (spec.state.backend !== 'local') {
-    throw new PgreplError('this pgrepl keeps state in a local file only; set state.path in the spec');
-  }
+  // Opens no connection (a pooled postgres state URL is refused here, before any work).
+  const stateBackend = openStateBackend(spec.state, env);
   return {
     spec,
     specPath,
     specHash,
-    statePath: spec.state.path,
+    statePath: stateBackend.description,
+    stateBackend,
     source: parseConnString(spec.source.url, { env, defaultDatabase: 'postgres' }),
     target: parseConnString(spec.target.url, { env, defaultDatabase: 'postgres' }),
   };
@@ -85,7 +88,7 @@ export interface LiveView {
 export async function readLive(
   ctx: SpecContext, opts: { readonly env: NodeJS.ProcessEnv; readonly sampleThroughput: boolean; readonly destroy?: boolean },
 ): Promise<LiveView> {
-  const state = await readState(ctx.statePath);
+  const state = await ctx.stateBackend.read();
   // Destroy works with the source down: the target's part is done and the source's stays pending-delete.
   const actual = await readActualState(ctx.spec, {
     env: opts.env, sampleThroughput: opts.sampleThroughput,

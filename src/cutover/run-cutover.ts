@@ -10,7 +10,7 @@
 // The caller holds the state lock. Servers are reached only through CutoverServers (src/pg/cutover).
 import type { CutoverServers, RoleSession } from '../pg/cutover/cutover-servers.js';
 import type { Spec } from '../spec/model.js';
-import { readState } from '../state/local-backend.js';
+import type { StateStore } from '../apply/types.js';
 import { PgreplError, asError } from '../util/errors.js';
 import { fenceProblems } from './fence-check.js';
 import { formatMs, readinessVerdict } from './lag.js';
@@ -36,9 +36,8 @@ export interface CutoverIo {
 
 export interface CutoverInput {
   readonly spec: Spec;
-  readonly statePath: string;
-  /** Resolved passwords: a state write that would hold one is refused. */
-  readonly secrets: readonly string[];
+  /** The locked state's store (the caller holds the lock); it refuses a write that would hold a resolved password. */
+  readonly store: StateStore;
   readonly servers: CutoverServers;
   readonly options: CutoverOptions;
   readonly undoFence: boolean;
@@ -62,10 +61,10 @@ export class CutoverCancelled extends PgreplError {
 }
 
 export async function runCutover(input: CutoverInput): Promise<number> {
-  const state = await readState(input.statePath);
+  const state = await input.store.read();
   const { targets, dropped } = cutoverTargets(input.spec, state);
   if (state === null) throw new PgreplError('no state file: run pgrepl apply first'); // cutoverTargets already refused
-  const book = stateBook(input.statePath, state, input.secrets, input.io.now);
+  const book = stateBook(input.store, state, input.io.now);
   if (input.undoFence) return undoFence(input, book, targets, dropped);
   return cutOver(input, book, targets, dropped);
 }

@@ -1,7 +1,7 @@
-// Writes the cutover's progress into the state after every step (the compare-and-swap write of the local backend),
+// Writes the cutover's progress into the state after every step (the store's compare-and-swap write, any backend),
 // so a rerun continues where this one stopped. Only the `cutover` attribute of a subscription resource changes,
 // except when `after: drop` removes the subscription and slot resources.
-import { writeState } from '../state/local-backend.js';
+import type { StateStore } from '../apply/types.js';
 import type { StateDocument } from '../state/state-document.js';
 import { appendHistory, bumpSerial, findResource, withResource, withoutResource } from '../state/state-edits.js';
 import { PgreplError } from '../util/errors.js';
@@ -18,12 +18,12 @@ export interface StateBook {
   note(summary: string): Promise<void>;
 }
 
-export function stateBook(statePath: string, initial: StateDocument, secrets: readonly string[], now: () => Date = () => new Date()): StateBook {
+export function stateBook(store: StateStore, initial: StateDocument, now: () => Date = () => new Date()): StateBook {
   let current = initial;
   const write = async (next: StateDocument, summary: string): Promise<void> => {
     const at = now().toISOString();
     const doc = appendHistory(bumpSerial(next), { at, command: 'cutover', summary });
-    current = await writeState(statePath, doc, { secrets });
+    current = await store.write(doc);
   };
   return {
     record(target) {

@@ -2,7 +2,7 @@
 // between), the databases to look at, what the servers show for each, and the report built from it. Servers are
 // read only for databases that have replication recorded, so a spec that has not been applied yet needs none.
 import type { Spec, LagLimit } from '../spec/model.js';
-import { readState } from '../state/local-backend.js';
+import type { StateBackend } from '../state/backend.js';
 import { PgreplError } from '../util/errors.js';
 import { buildStatusReport } from './build-report.js';
 import { statusTargets } from './status-targets.js';
@@ -17,17 +17,21 @@ export interface StatusSource {
 
 export interface CollectOptions {
   readonly spec: Spec;
-  readonly statePath: string;
+  /** Where the state is read from (again on every read): the spec's state backend. */
+  readonly state: Pick<StateBackend, 'description' | 'read'>;
   readonly maxLag: LagLimit | null;
   readonly now: () => Date;
   readonly previous?: StatusReport | null;
 }
 
 export async function collectStatus(reader: StatusSource, opts: CollectOptions): Promise<StatusReport> {
-  const state = await readState(opts.statePath);
+  const state = await opts.state.read();
   if (state === null) {
-    throw new PgreplError(`no state file at ${opts.statePath}: nothing has been applied with this spec yet`, {
-      hints: ['run pgrepl apply first, or point --spec at the spec whose state.path holds the state'],
+    // The local description is the file's path, the postgres one says `postgres state "…" in …`.
+    const d = opts.state.description;
+    const none = d.startsWith('postgres state ') ? `no state yet: ${d} does not exist` : `no state file at ${d}`;
+    throw new PgreplError(`${none}: nothing has been applied with this spec yet`, {
+      hints: ['run pgrepl apply first, or point --spec at the spec whose state: block holds the state'],
     });
   }
   const sourceDatabases = opts.spec.selection === null ? null : await reader.sourceDatabases();

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSpecText } from '../../src/spec/load.js';
+import { localStateBackend } from '../../src/state/local-state-backend.js';
 import { collectStatus, type StatusSource } from '../../src/status/collect-status.js';
 import type { DatabaseObservation, PendingDeleteRef, StatusTarget } from '../../src/status/types.js';
 import { WORKING } from './status-fixtures.js';
@@ -48,8 +49,8 @@ describe('collectStatus', () => {
 
   it('refuses to report without a state file', async () => {
     const reader = fakeReader();
-    await expect(collectStatus(reader, { spec, statePath: join(dir, 'state.json'), maxLag: null, now: () => new Date() })).rejects.toThrow(PgreplError);
-    await expect(collectStatus(reader, { spec, statePath: join(dir, 'state.json'), maxLag: null, now: () => new Date() })).rejects.toThrow(/no state file/);
+    await expect(collectStatus(reader, { spec, state: localStateBackend(join(dir, 'state.json')), maxLag: null, now: () => new Date() })).rejects.toThrow(PgreplError);
+    await expect(collectStatus(reader, { spec, state: localStateBackend(join(dir, 'state.json')), maxLag: null, now: () => new Date() })).rejects.toThrow(/no state file/);
     expect(reader.read).toEqual([]);
   });
 
@@ -66,7 +67,7 @@ describe('collectStatus', () => {
       ],
     }));
     const reader = fakeReader();
-    const report = await collectStatus(reader, { spec, statePath: join(dir, 'state.json'), maxLag: null, now: () => new Date(at) });
+    const report = await collectStatus(reader, { spec, state: localStateBackend(join(dir, 'state.json')), maxLag: null, now: () => new Date(at) });
     expect(reader.read).toEqual(['shop']);
     expect(reader.pending).toEqual(['source.slot.old']);
     expect(report.databases.map((d) => [d.key, d.health])).toEqual([['shop', 'healthy'], ['fresh', 'not-started'], ['archive', 'snapshot-only']]);

@@ -14,8 +14,8 @@ import { createLogProgress, type ProgressView } from '../../render/progress/log-
 import { createTtyProgress } from '../../render/progress/tty-progress.js';
 import { NO_CHANGES, renderPlanText } from '../../render/render-plan.js';
 import { parseLagLimit } from '../../spec/lag-limit.js';
-import { localStateStore } from '../../state/local-store.js';
-import { acquireLock, releaseLock, releaseLockOnSignals, type Lock } from '../../state/lock.js';
+import type { HeldStateLock } from '../../state/backend.js';
+import { guardHeldLock } from '../../state/guard-held-lock.js';
 import { emptyState } from '../../state/state-edits.js';
 import { InputError, PgreplError } from '../../util/errors.js';
 import { askToApply, consentDecision } from '../confirm.js';
@@ -100,8 +100,9 @@ function checkFresh(file: string, plan: Plan, live: LiveView): void {
  * While the engine runs, the first SIGINT/SIGTERM cancels it (running statements and COPYs roll back) and the lock
  * stays held until it has stopped, so no other apply starts on a half-cancelled run; a second signal releases the
  * lock and ends the process at once. The lock's own guard (release, then exit) is off for that time and back after.
+ * (The postgres backend's lock ends with the process's connection; releaseSync is for the local lock file.)
  */
-function cancelOnSignals(controller: AbortController, io: ApplyIo, lock: Lock): () => void {
+function cancelOnSignals(controller: AbortController, io: ApplyIo, guard: LockGuard): () => void {
   if (!io.handleSignals) return () => undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (!controller.signal.aborted) {
@@ -110,22 +111,43 @@ function cancelOnSignals(controller: AbortController, io: ApplyIo, lock: Lock): 
       return;
     }
     remove();
-    releaseLock(lock);
+    guard.lock.releaseSync();
     process.kill(process.pid, signal);
   };
-  const onExit = (): void => void releaseLock(lock);
+  const onExit = (): void => guard.lock.releaseSync();
   const remove = (): void => {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('exit', onExit);
   };
-  releaseLockOnSignals(lock)(); // its handlers off: this one decides when the lock goes
+  guard.pause(); // its handlers off: this one decides when the lock goes
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('exit', onExit);
   return () => {
     remove();
-    releaseLockOnSignals(lock);
+    guard.resume();
+  };
+}
+
+/** The held lock's signal and exit guard (guard-held-lock.ts), which the engine's own handlers pause. */
+interface LockGuard {
+  readonly lock: HeldStateLock;
+  pause(): void;
+  resume(): void;
+}
+
+function lockGuard(lock: HeldStateLock): LockGuard {
+  let off: (() => void) | null = guardHeldLock(lock);
+  return {
+    lock,
+    pause: () => {
+      off?.();
+      off = null;
+    },
+    resume: () => {
+      off ??= guardHeldLock(lock);
+    },
   };
 }
 
@@ -134,12 +156,12 @@ function progressView(plan: Plan, io: ApplyIo): ProgressView {
   return createLogProgress((line) => io.out(`${line}\n`), { totalSteps: plan.steps.length });
 }
 
-async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: ApplyArgs, io: ApplyIo, lock: Lock): Promise<ApplyResult> {
+async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: ApplyArgs, io: ApplyIo, guard: LockGuard): Promise<ApplyResult> {
   const controller = new AbortController();
   const cancelled = (): void => controller.abort(io.cancel?.reason);
   if (io.cancel?.aborted === true) cancelled();
   io.cancel?.addEventListener('abort', cancelled, { once: true });
-  const stopSignals = cancelOnSignals(controller, io, lock);
+  const stopSignals = cancelOnSignals(controller, io, guard);
   const view = progressView(plan, io);
   try {
     return await applyPlan({
@@ -147,7 +169,7 @@ async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: App
       source: ctx.source,
       target: ctx.target,
       // The state must never hold a resolved password: the store refuses a write that would.
-      store: localStateStore(ctx.statePath, { secrets: [ctx.source.password, ctx.target.password].filter((p): p is string => p !== undefined && p !== '') }),
+      store: guard.lock.store({ secrets: [ctx.source.password, ctx.target.password].filter((p): p is string => p !== undefined && p !== '') }),
       state: live.state,
       newState: () => emptyState({ lineage: plan.lineage, pgreplVersion: readVersion(), spec: { path: ctx.specPath, hash: ctx.specHash } }),
       command: args.destroy === true ? 'destroy' : 'apply',
@@ -174,13 +196,19 @@ export async function runApply(args: ApplyArgs, io: ApplyIo, prepared?: SpecCont
   const specArg = args.spec ?? saved?.basedOn.spec?.path;
   const ctx = prepared ?? (await loadSpecContext(specArg, io.env));
   const command = args.destroy === true ? 'destroy' : 'apply';
-  const lock = await acquireLock(ctx.statePath, {
-    command,
-    timeoutMs: lockTimeoutMs,
-    onWait: (_holder, message) => io.err(`${message}; waiting up to ${args['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT}\n`),
-    onTakeover: (_previous, notice) => io.err(`${chalk.yellow('Notice:')} ${notice}\n`),
-  });
-  releaseLockOnSignals(lock);
+  let lock: HeldStateLock;
+  try {
+    lock = await ctx.stateBackend.lock({
+      command,
+      timeoutMs: lockTimeoutMs,
+      onWait: (_holder, message) => io.err(`${message}; waiting up to ${args['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT}\n`),
+      onTakeover: (_previous, notice) => io.err(`${chalk.yellow('Notice:')} ${notice}\n`),
+    });
+  } catch (e) {
+    if (prepared === undefined) await ctx.stateBackend.close();
+    throw e;
+  }
+  const guard = lockGuard(lock);
   try {
     let plan: Plan;
     let live: LiveView;
@@ -215,11 +243,14 @@ export async function runApply(args: ApplyArgs, io: ApplyIo, prepared?: SpecCont
       return 1;
     }
     io.out('\n');
-    const result = await runEngine(ctx, plan, live, args, io, lock);
+    const result = await runEngine(ctx, plan, live, args, io, guard);
     io.out(`\n${renderApplySummary(result, { color: io.color, statePath: ctx.statePath, destroy: args.destroy === true })}`);
     return 0;
   } finally {
-    releaseLock(lock);
+    guard.pause();
+    await lock.release();
+    // A prepared context (init, sync) belongs to its caller, which closes it.
+    if (prepared === undefined) await ctx.stateBackend.close();
   }
 }
 

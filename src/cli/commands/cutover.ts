@@ -5,7 +5,8 @@
 import { resolveCutoverOptions, type CutoverOptions } from '../../cutover/options.js';
 import { runCutover, type CutoverIo } from '../../cutover/run-cutover.js';
 import { openCutoverServers } from '../../pg/cutover/cutover-servers.js';
-import { acquireLock, releaseLock, releaseLockOnSignals } from '../../state/lock.js';
+import type { HeldStateLock } from '../../state/backend.js';
+import { guardHeldLock } from '../../state/guard-held-lock.js';
 import { PgreplError } from '../../util/errors.js';
 import { parseLagLimit } from '../../spec/lag-limit.js';
 import { InputError } from '../../util/errors.js';
@@ -72,13 +73,19 @@ export async function runCutoverCommand(args: CutoverArgs, io: CutoverCommandIo)
     ...(args.timeout === undefined ? {} : { timeout: args.timeout }),
   });
   const consent = cutoverConsent(args['auto-approve'] === true, io.interactive);
-  const lock = await acquireLock(ctx.statePath, {
-    command: args['undo-fence'] === true ? 'cutover --undo-fence' : 'cutover',
-    timeoutMs: lockTimeoutMs,
-    onWait: (_holder, message) => io.err(`${message}; waiting up to ${args['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT}\n`),
-    onTakeover: (_previous, notice) => io.err(`${chalk.yellow('Notice:')} ${notice}\n`),
-  });
-  releaseLockOnSignals(lock);
+  let lock: HeldStateLock;
+  try {
+    lock = await ctx.stateBackend.lock({
+      command: args['undo-fence'] === true ? 'cutover --undo-fence' : 'cutover',
+      timeoutMs: lockTimeoutMs,
+      onWait: (_holder, message) => io.err(`${message}; waiting up to ${args['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT}\n`),
+      onTakeover: (_previous, notice) => io.err(`${chalk.yellow('Notice:')} ${notice}\n`),
+    });
+  } catch (e) {
+    await ctx.stateBackend.close();
+    throw e;
+  }
+  const unguard = guardHeldLock(lock);
   const servers = openCutoverServers(ctx.source, ctx.target, io.env);
   const cutoverIo: CutoverIo = {
     report: (line) => io.out(`${line}\n`),
@@ -96,8 +103,7 @@ export async function runCutoverCommand(args: CutoverArgs, io: CutoverCommandIo)
   try {
     return await runCutover({
       spec: ctx.spec,
-      statePath: ctx.statePath,
-      secrets: [ctx.source.password, ctx.target.password].filter((p): p is string => p !== undefined && p !== ''),
+      store: lock.store({ secrets: [ctx.source.password, ctx.target.password].filter((p): p is string => p !== undefined && p !== '') }),
       servers,
       options,
       undoFence: args['undo-fence'] === true,
@@ -105,7 +111,9 @@ export async function runCutoverCommand(args: CutoverArgs, io: CutoverCommandIo)
     });
   } finally {
     await servers.close();
-    releaseLock(lock);
+    unguard();
+    await lock.release();
+    await ctx.stateBackend.close();
   }
 }
 

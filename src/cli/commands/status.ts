@@ -86,7 +86,7 @@ export async function runStatus(args: StatusArgs, io: StatusIo, makeReader: Make
   const ctx = await loadSpecContext(args.spec, io.env);
   const reader = makeReader(ctx.source, ctx.target, { env: io.env, keepSessions: watchMs !== null });
   const read = (previous: StatusReport | null): Promise<StatusReport> =>
-    collectStatus(reader, { spec: ctx.spec, statePath: ctx.statePath, maxLag, now: io.now, previous });
+    collectStatus(reader, { spec: ctx.spec, state: ctx.stateBackend, maxLag, now: io.now, previous });
   const render = (report: StatusReport, compact: boolean): string =>
     args.json === true ? renderStatusJson(report, { compact }) : renderStatusText(report, { color: io.color });
   try {
@@ -103,6 +103,7 @@ export async function runStatus(args: StatusArgs, io: StatusIo, makeReader: Make
     });
   } finally {
     await reader.close();
+    await ctx.stateBackend.close();
   }
 }
 
