@@ -14,7 +14,8 @@ export function tableName(t: ExactTable): string {
 
 /** `public.events (~12,000 rows)`; reltuples -1 (never analysed) says so instead of guessing. */
 export function tableLabel(t: CatalogTable): string {
-  const rows = t.estimatedRows < 0 ? 'rows unknown' : `~${Math.round(t.estimatedRows).toLocaleString('en-US')} rows`;
+  const n = Math.round(t.estimatedRows);
+  const rows = n < 0 ? 'rows unknown' : `~${n.toLocaleString('en-US')} ${n === 1 ? 'row' : 'rows'}`;
   return `${tableName(t)} (${rows})`;
 }
 
