@@ -93,6 +93,24 @@ export async function resolveScope(scope: FlagScope, opts: ResolveScopeOptions):
   const find = async (db: string, schema: string, table: string) => (await tablesOf(db)).find((t) => t.schema === schema && t.table === table);
   const names = async (db: string) => (await tablesOf(db)).map((t) => `${db}.${formatTableName(t)}`);
 
+  /** Close tables in the chosen databases, compared in the shape the user wrote (`t`, `s.t` or `db.t`). */
+  const similar = async (parts: readonly string[]): Promise<string[]> => {
+    const spellings = new Map<string, string[]>();
+    const add = (spelling: string, full: string) => spellings.set(spelling, [...(spellings.get(spelling) ?? []), full]);
+    for (const db of chosen) {
+      for (const t of await tablesOf(db)) {
+        const full = `${db}.${formatTableName(t)}`;
+        if (parts.length === 1) add(t.table, full);
+        else if (parts.length === 2) {
+          add(`${t.schema}.${t.table}`, full);
+          if (t.schema === 'public') add(`${db}.${t.table}`, full);
+        } else add(`${db}.${t.schema}.${t.table}`, full);
+      }
+    }
+    const close = closeMatches(parts.join('.'), [...spellings.keys()]);
+    const out = [...new Set(close.flatMap((c) => spellings.get(c) ?? []))];
+    return out.length > 0 ? [`did you mean ${out.join(', ')}?`] : [];
+  };
   const skippedConfigDatabases = new Set<string>();
   /** Every exact table a reference names; [] after reporting a problem (or for a config database not replicated). */
   const resolveRef = async (ref: TableRef): Promise<Located[]> => {
@@ -141,15 +159,13 @@ export async function resolveScope(scope: FlagScope, opts: ResolveScopeOptions):
         ...(chosen.includes(a) ? [`table public.${b} in database ${a}`] : exists(a) ? [`database ${a} (not replicated)`] : []),
         `table ${a}.${b} in ${chosen.length === 1 ? `database ${chosen[0]}` : `any of the databases ${chosen.join(', ')}`}`,
       ];
-      const all = (await Promise.all(chosen.map(names))).flat();
-      fail(`${what}: no ${looked.join(', and no ')}`, ref, didYouMean(`${a}.${b}`, all.map((n) => n.slice(n.indexOf('.') + 1)).concat(all)));
+      fail(`${what}: no ${looked.join(', and no ')}`, ref, await similar(ref.parts));
       return [];
     }
     const hits: Located[] = [];
     for (const db of chosen) if (await find(db, 'public', a)) hits.push({ database: db, schema: 'public', table: a });
     if (hits.length === 0) {
-      const all = (await Promise.all(chosen.map(names))).flat();
-      fail(`${what}: no table public.${formatTableName({ schema: 'x', table: a }).slice(2)} in ${chosen.length === 1 ? `database ${chosen[0]}` : chosen.length === 0 ? 'any replicated database' : `any of the databases ${chosen.join(', ')}`}`, ref, didYouMean(a, all.map((n) => n.slice(n.indexOf('.') + 1)).concat(all)));
+      fail(`${what}: no table public.${formatTableName({ schema: 'x', table: a }).slice(2)} in ${chosen.length === 1 ? `database ${chosen[0]}` : chosen.length === 0 ? 'any replicated database' : `any of the databases ${chosen.join(', ')}`}`, ref, await similar(ref.parts));
     }
     return hits;
   };
