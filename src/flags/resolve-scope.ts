@@ -18,7 +18,7 @@ import { SYSTEM_DATABASES } from '../spec/select-databases.js';
 import { formatTableName } from '../spec/table-pattern.js';
 import { InputError, type Diagnostic } from '../util/errors.js';
 import { closeMatches } from '../util/suggest.js';
-import { nowWindow } from './now-predicate.js';
+import { nonImmutableCalls, nowWindow } from './now-predicate.js';
 import type { CatalogTable, CatalogView, ExactTable, FlagScope, ResolvedDatabase, ResolvedScope, TableRef } from './types.js';
 
 export interface ResolveScopeOptions {
@@ -67,6 +67,9 @@ export async function resolveScope(scope: FlagScope, opts: ResolveScopeOptions):
       );
     }
     if (scope.excludeDatabases?.includes(sourceDatabase)) fail(`--exclude-databases names ${JSON.stringify(sourceDatabase)}, the only database the source URL replicates`);
+    else if (scope.excludeDatabases !== undefined && scope.excludeDatabases.length > 0) {
+      notes.push(`--exclude-databases is not needed: the source URL names database ${sourceDatabase}, and only it is replicated`);
+    }
     databases = { kind: 'only', names: [sourceDatabase] };
     chosen = [sourceDatabase];
   } else if (scope.includeDatabases !== undefined) {
@@ -210,6 +213,15 @@ export async function resolveScope(scope: FlagScope, opts: ResolveScopeOptions):
     notes.push(
       `${show(f)}: ${f.filter.where} became a time window (column ${w.column}, last ${w.last}), anchored at the first copy so it can be streamed${w.strict ? ' (">" is taken as ">=" at the anchored instant)' : ''}`,
     );
+  }
+
+  // Predicates that PostgreSQL will not take into a publication: say so now, the planner refuses to stream them.
+  for (const f of filters) {
+    if (f.filter.kind !== 'where') continue;
+    const calls = nonImmutableCalls(f.filter.where);
+    if (calls.length > 0) {
+      notes.push(`${show(f)}: the filter calls ${calls.join(', ')}, which change with time or session, so it filters the copy only: the table cannot be kept in sync with it (use a time filter, or an immutable predicate)`);
+    }
   }
 
   // Flags over config, per table.

@@ -164,6 +164,7 @@ describe('resolveScope: filters', () => {
     const r = await resolve({ 'table-filter': ["users:id > now() - interval '1 day'"] }, 'myapp');
     expect(r.perDatabase[0]?.tableFilters).toHaveLength(1);
     expect(r.notes[0]).toContain('stays a predicate');
+    expect(r.notes[1]).toBe('myapp.public.users: the filter calls now, which change with time or session, so it filters the copy only: the table cannot be kept in sync with it (use a time filter, or an immutable predicate)');
   });
 
   it('refuses two filters on one table and a filter on a schema-only or excluded table', async () => {
@@ -220,5 +221,28 @@ describe('resolveScope: filters', () => {
     const r = await resolve({ 'include-databases': 'myapp' }, 'postgres', undefined, config);
     expect(r.perDatabase).toEqual([]);
     expect(r.notes).toEqual(['c.toml:2:16: the rules for database production are not used: it is not replicated']);
+  });
+});
+
+describe('the guide\'s TOML through the flags path and through spec from-toml', () => {
+  it('gives the same raw spec', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { rawSpecFromScope } = await import('../../src/flags/raw-spec.js');
+    const { rawSpecFromTomlText } = await import('../../src/flags/from-toml.js');
+    const text = readFileSync(new URL('../fixtures/flags/guide.toml', import.meta.url), 'utf8');
+    const servers = { sourceUrl: 'postgres://u@s/postgres', targetUrl: 'postgres://u@t/postgres', sync: true, env: {} };
+    const resolved = await resolve({}, 'postgres', undefined, parseTomlConfig(text, 'replication.toml'));
+    const viaFlags = rawSpecFromScope(resolved, servers);
+    const viaToml = rawSpecFromTomlText(text, 'replication.toml', { source: servers.sourceUrl, target: servers.targetUrl, sync: true, env: {} }).spec;
+    expect(viaFlags).toEqual(viaToml);
+    expect(viaFlags['databases']).toEqual({
+      production: {
+        schema_only: ['public.audit_logs', 'public.archive_data'],
+        time_filters: [
+          { schema: 'public', table: 'events', column: 'created_at', last: '90 days' },
+          { schema: 'public', table: 'metrics', column: 'timestamp', last: '6 months' },
+        ],
+      },
+    });
   });
 });
