@@ -48,8 +48,14 @@ export async function resolveScope(scope: FlagScope, opts: ResolveScopeOptions):
   const notes: string[] = [];
   const { catalog, sourceDatabase } = opts;
   const available = catalog.databases;
+  // A reference with a position (TOML) is placed there: its `file:line:col` origin is not repeated in the text.
   const fail = (message: string, ref?: TableRef, hints?: readonly string[]) =>
-    problems.push({ severity: 'error', message, ...(ref?.position ? { position: ref.position } : {}), ...(hints && hints.length > 0 ? { hints } : {}) });
+    problems.push({
+      severity: 'error',
+      message: ref?.position && message.startsWith(`${ref.origin}: `) ? message.slice(ref.origin.length + 2) : message,
+      ...(ref?.position ? { position: ref.position } : {}),
+      ...(hints && hints.length > 0 ? { hints } : {}),
+    });
 
   // --- Databases.
   let databases: ResolvedScope['databases'];
@@ -94,13 +100,12 @@ export async function resolveScope(scope: FlagScope, opts: ResolveScopeOptions):
     return p;
   };
   const find = async (db: string, schema: string, table: string) => (await tablesOf(db)).find((t) => t.schema === schema && t.table === table);
-  const names = async (db: string) => (await tablesOf(db)).map((t) => `${db}.${formatTableName(t)}`);
 
   /** Close tables in the chosen databases, compared in the shape the user wrote (`t`, `s.t` or `db.t`). */
-  const similar = async (parts: readonly string[]): Promise<string[]> => {
+  const similar = async (parts: readonly string[], within: readonly string[] = chosen): Promise<string[]> => {
     const spellings = new Map<string, string[]>();
     const add = (spelling: string, full: string) => spellings.set(spelling, [...(spellings.get(spelling) ?? []), full]);
-    for (const db of chosen) {
+    for (const db of within) {
       for (const t of await tablesOf(db)) {
         const full = `${db}.${formatTableName(t)}`;
         if (parts.length === 1) add(t.table, full);
@@ -120,8 +125,8 @@ export async function resolveScope(scope: FlagScope, opts: ResolveScopeOptions):
     const what = `${ref.origin}: ${JSON.stringify(ref.raw)}`;
     const exact = async (database: string, schema: string, table: string): Promise<Located[]> => {
       if (await find(database, schema, table)) return [{ database, schema, table }];
-      const wanted = `${database}.${formatTableName({ schema, table })}`;
-      fail(`${what}: database ${JSON.stringify(database)} has no table ${formatTableName({ schema, table })}`, ref, didYouMean(wanted, await names(database)));
+      const shape = ref.parts.length === 3 ? [database, schema, table] : ref.parts.length === 1 && ref.schema === undefined ? [table] : [schema, table];
+      fail(`${what}: database ${JSON.stringify(database)} has no table ${formatTableName({ schema, table })}`, ref, await similar(shape, [database]));
       return [];
     };
     if (ref.database !== undefined) {

@@ -87,7 +87,9 @@ export function tryParseTableRef(text: string, ctx: RefContext): TableRef | Diag
   const raw = text.trim();
   const s = splitTableRef(text);
   if ('error' in s) {
-    return { severity: 'error', message: `${ctx.origin}: invalid table name ${JSON.stringify(raw)}: ${s.error}`, ...(ctx.position ? { position: ctx.position } : {}) };
+    // With a position the diagnostic is placed there; the origin would only repeat it.
+    const where = ctx.position ? '' : `${ctx.origin}: `;
+    return { severity: 'error', message: `${where}invalid table name ${JSON.stringify(raw)}: ${s.error}`, ...(ctx.position ? { position: ctx.position } : {}) };
   }
   return {
     parts: s.parts,

@@ -246,3 +246,13 @@ describe('the guide\'s TOML through the flags path and through spec from-toml', 
     });
   });
 });
+
+describe('resolveScope: config problems are placed at their line', () => {
+  it('names file:line:col once', async () => {
+    const config = parseTomlConfig('[databases.myapp]\nschema_only = ["nosuch"]\n[[databases.myapp.time_filters]]\ntable = "orders"\ncolumn = "id"\nlast = "1 day"\n', 'c.toml');
+    expect(await problems(resolveScope(config, { sourceDatabase: 'myapp', catalog: catalog() }))).toEqual([
+      'c.toml:2:16: "nosuch": database "myapp" has no table public.nosuch',
+      'c.toml:3:1: myapp.public.orders has no date or timestamp column "id"\n  its date/timestamp columns: created_at',
+    ]);
+  });
+});

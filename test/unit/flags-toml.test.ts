@@ -82,7 +82,7 @@ describe('parseTomlConfig', () => {
     ].join('\n');
     expect(problemsOf(text)).toEqual([
       'replication.toml:1:1: databses: unknown key "databses"; did you mean "databases"?',
-      'replication.toml:3:16: databases.shop.schema_only[0]: replication.toml:3:16: invalid table name "a..b": empty name part (two dots, or a dot at an end)',
+      'replication.toml:3:16: databases.shop.schema_only[0]: invalid table name "a..b": empty name part (two dots, or a dot at an end)',
       'replication.toml:3:24: databases.shop.schema_only[1]: must be a table name (a string), not a number',
       'replication.toml:4:3: databases.shop.schema_only[2]: "x.y.z": write [schema.]table here (the database is "shop" from the table header); quote a name that holds a dot',
       'replication.toml:5:1: databases.shop.table_filter: unknown key "table_filter"; did you mean "table_filters"?',
