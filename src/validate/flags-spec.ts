@@ -10,6 +10,7 @@ export interface FlagsSpecOptions {
   readonly source: string;
   readonly target: string;
   readonly includeDatabases?: readonly string[];
+  readonly excludeDatabases?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -25,7 +26,9 @@ export function rawSpecFromFlags(opts: FlagsSpecOptions, sourceDatabase: string,
     target: { url: literalValue(opts.target) },
   };
   const include = (opts.includeDatabases ?? []).map((d) => d.trim()).filter((d) => d !== '');
+  const exclude = (opts.excludeDatabases ?? []).map((d) => d.trim()).filter((d) => d !== '');
   if (include.length > 0) raw['include_databases'] = [...new Set(include)];
+  else if (exclude.length > 0) raw['exclude_databases'] = [...new Set(exclude)];
   else if (sourceDatabase !== 'postgres') {
     const rename = targetDatabase !== 'postgres' && targetDatabase !== sourceDatabase ? { target_database: targetDatabase } : {};
     raw['databases'] = { [sourceDatabase]: rename };

@@ -117,6 +117,17 @@ describe('streamFilter', () => {
     expect(streamFilter(orders(), where('id::text IS NOT NULL AND qty > 1'), 15, true).ok).toBe(false);
   });
 
+  it('refuses a filter that is not immutable, even on key columns under FULL, and names the call', () => {
+    const s = streamFilter(orders({ replicaIdentity: 'f' }), where("id > 0 AND region_id < extract(epoch FROM now())"), 15, true);
+    expect(s.ok).toBe(false);
+    if (!s.ok) {
+      expect(s.message).toContain('calls now(), which is not immutable'.replace('now()', 'now'));
+      expect(s.hints[0]).toMatch(/sync: false .*init --no-sync/);
+    }
+    // `now` as a quoted column or inside a literal is no call.
+    expect(streamFilter(orders({ replicaIdentity: 'f' }), where(`"now" > 1 AND region_id::text <> 'now()'`), 15, true).ok).toBe(true);
+  });
+
   it('says a table without a replica identity has none', () => {
     const s = streamFilter(orders({ constraints: [] }), where('id = 1'), 15, true);
     expect(s.ok).toBe(false);

@@ -2,6 +2,7 @@
 // spec validator and the catalog readers) is imported when the command runs.
 import type { CommandModule } from 'yargs';
 import { DEFAULT_SPEC_FILE } from '../defaults.js';
+import { withScopeFlags } from '../flag-options.js';
 import { runCommand } from '../run.js';
 import type { StatusArgs } from './status.js';
 
@@ -9,7 +10,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
   command: 'status',
   describe: 'Show the health of continuous replication per database (exit 2 when broken or lagging)',
   builder: (y) =>
-    y
+    withScopeFlags(y)
       .option('spec', { type: 'string', description: `Replication spec (YAML); default ${DEFAULT_SPEC_FILE}` })
       .option('json', { type: 'boolean', description: 'Print the report as JSON (docs/status.md), nothing else on stdout' })
       .option('watch', { type: 'number', description: 'Read again every SECONDS until Ctrl-C; exits with the last health' })

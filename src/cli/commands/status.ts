@@ -13,10 +13,11 @@ import { collectStatus, type StatusSource } from '../../status/collect-status.js
 import type { StatusReport } from '../../status/types.js';
 import { InputError } from '../../util/errors.js';
 import { chalk } from '../output.js';
-import { loadSpecContext } from '../plan-session.js';
+import { loadCommandContext } from '../command-context.js';
+import type { ScopeFlagArgs } from '../flag-options.js';
 import { printError } from '../run.js';
 
-export interface StatusArgs {
+export interface StatusArgs extends ScopeFlagArgs {
   spec?: string;
   json?: boolean;
   watch?: number;
@@ -25,6 +26,8 @@ export interface StatusArgs {
 
 export interface StatusIo {
   readonly out: (text: string) => void;
+  /** Notes of flag mode (state path, inherited flags); default stderr. */
+  readonly err?: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
   readonly color: boolean;
   /** stdout is a terminal: --watch clears and redraws instead of appending. */
@@ -83,7 +86,7 @@ const serverReader: MakeReader = (source, target, opts) => new StatusReader(sour
 
 export async function runStatus(args: StatusArgs, io: StatusIo, makeReader: MakeReader = serverReader): Promise<number> {
   const { maxLag, watchMs } = parseArgs(args);
-  const ctx = await loadSpecContext(args.spec, io.env);
+  const ctx = await loadCommandContext(args, 'status', { env: io.env, err: io.err ?? ((t) => void process.stderr.write(t)) });
   const reader = makeReader(ctx.source, ctx.target, { env: io.env, keepSessions: watchMs !== null });
   const read = (previous: StatusReport | null): Promise<StatusReport> =>
     collectStatus(reader, { spec: ctx.spec, state: ctx.stateBackend, maxLag, now: io.now, previous });

@@ -2,6 +2,7 @@
 // spec validator and the checks) is imported when the command runs.
 import type { CommandModule } from 'yargs';
 import { DEFAULT_SPEC_FILE } from '../defaults.js';
+import { withExecutionFlags, withScopeFlags } from '../flag-options.js';
 import { runCommand } from '../run.js';
 import type { ValidateArgs } from './validate.js';
 
@@ -9,14 +10,8 @@ export const validateCommand: CommandModule<object, ValidateArgs> = {
   command: 'validate',
   describe: 'Check both servers, roles and the spec before anything is changed (changes nothing)',
   builder: (y) =>
-    y
+    withExecutionFlags(withScopeFlags(y))
       .option('spec', { type: 'string', description: `Replication spec (YAML); default ${DEFAULT_SPEC_FILE} when no --source/--target` })
-      .option('source', { type: 'string', description: 'Source connection (URL or key=value), without a spec' })
-      .option('target', { type: 'string', description: 'Target connection (URL or key=value), without a spec' })
-      .option('include-databases', {
-        type: 'string',
-        description: 'With --source/--target: the databases to check, comma-separated (default: the source URL\'s database, or every database when it is postgres)',
-      })
       .option('json', { type: 'boolean', description: 'Print one JSON object per check (JSON Lines), nothing else' })
       .example('$0 validate --spec pgrepl.yaml', 'Check everything the spec needs')
       .example('$0 validate --source postgres://app@src/shop --target postgres://app@dst/shop', 'Check two servers without a spec')

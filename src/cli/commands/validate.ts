@@ -7,17 +7,22 @@ import type { Spec } from '../../spec/model.js';
 import { InputError } from '../../util/errors.js';
 import { exitCodeOf, renderHuman, renderJsonLines, validate } from '../../validate/index.js';
 import { specFromFlags } from '../../validate/flags-spec.js';
+import { loadFlagContext } from '../../flags/flag-context.js';
+import type { ScopeFlagArgs } from '../flag-options.js';
 import { chalk, symbols } from '../output.js';
 import { DEFAULT_SPEC_FILE } from '../defaults.js';
 
 export { DEFAULT_SPEC_FILE };
 
-export interface ValidateArgs {
+export interface ValidateArgs extends ScopeFlagArgs {
   spec?: string;
-  source?: string;
-  target?: string;
-  'include-databases'?: string;
   json?: boolean;
+}
+
+/** Flags that name tables: the spec needs the source's catalog to resolve them (flag-context.ts). */
+function namesTables(args: ValidateArgs): boolean {
+  return args.config !== undefined || args['include-tables'] !== undefined || args['exclude-tables'] !== undefined ||
+    args['schema-only-tables'] !== undefined || (args['table-filter']?.length ?? 0) > 0 || (args['time-filter']?.length ?? 0) > 0;
 }
 
 export async function loadValidateSpec(args: ValidateArgs, env: NodeJS.ProcessEnv = process.env): Promise<Spec> {
@@ -33,11 +38,25 @@ export async function loadValidateSpec(args: ValidateArgs, env: NodeJS.ProcessEn
         { severity: 'error', message: 'without a spec, validate needs both --source and --target' },
       ]);
     }
+    if (args['include-databases'] !== undefined && args['exclude-databases'] !== undefined) {
+      throw new InputError('--include-databases and --exclude-databases cannot be used together', [
+        { severity: 'error', message: 'database filters are mutually exclusive: list the databases to include, or the ones to exclude' },
+      ]);
+    }
+    if (namesTables(args)) {
+      // Tables are resolved against the live catalog; an unreachable source fails here, with the connection error.
+      const flag = await loadFlagContext(args, 'validate', { env, cwd: process.cwd(), sync: null, inherit: true });
+      for (const note of flag.notes) process.stderr.write(`${note}\n`);
+      return flag.ctx.spec;
+    }
     const include = args['include-databases']?.split(',');
-    return specFromFlags({ source: args.source, target: args.target, env, ...(include ? { includeDatabases: include } : {}) });
+    const exclude = args['exclude-databases']?.split(',');
+    // Databases only: no catalog needed, so an unreachable source is reported as a failed check, not an error.
+    return specFromFlags({ source: args.source, target: args.target, env, ...(include ? { includeDatabases: include } : {}), ...(exclude ? { excludeDatabases: exclude } : {}) });
   }
-  if (args['include-databases'] !== undefined) {
-    throw new InputError('--include-databases goes with --source/--target', [
+  const stray = (['include-databases', 'exclude-databases', 'config', 'include-tables', 'exclude-tables', 'schema-only-tables'] as const).filter((k) => args[k] !== undefined);
+  if (stray.length > 0 || (args['table-filter']?.length ?? 0) > 0 || (args['time-filter']?.length ?? 0) > 0) {
+    throw new InputError(`${stray.length > 0 ? stray.map((s) => `--${s}`).join(', ') : '--table-filter/--time-filter'} goes with --source/--target`, [
       { severity: 'error', message: 'with a spec, choose databases in the file (databases:, include_databases:)' },
     ]);
   }

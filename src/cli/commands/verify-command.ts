@@ -2,6 +2,7 @@
 // planner's selection, the schema diff and the verify engine) is imported when the command runs.
 import type { CommandModule } from 'yargs';
 import { DEFAULT_SPEC_FILE } from '../defaults.js';
+import { withScopeFlags } from '../flag-options.js';
 import { runCommand } from '../run.js';
 import type { VerifyArgs } from './verify.js';
 
@@ -9,7 +10,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
   command: 'verify',
   describe: 'Compare the target\'s rows and schema with the source, in scope and under each table\'s filter (exit 2 when they differ)',
   builder: (y) =>
-    y
+    withScopeFlags(y)
       .option('spec', { type: 'string', description: `Replication spec (YAML); default ${DEFAULT_SPEC_FILE}` })
       .option('json', { type: 'boolean', description: 'Print the report as JSON (docs/verify.md), nothing else on stdout' })
       .option('tables', { type: 'string', array: true, description: 'Only these tables: schema.table globs (* and ?)' })

@@ -5,9 +5,11 @@ import { renderVerifyJson } from '../../render/verify/render-verify-json.js';
 import { renderVerifyText } from '../../render/verify/render-verify-text.js';
 import { InputError } from '../../util/errors.js';
 import { runVerify, verifyExitCode } from '../../verify/run-verify.js';
-import { loadSpecContext, readLive } from '../plan-session.js';
+import { loadCommandContext } from '../command-context.js';
+import type { ScopeFlagArgs } from '../flag-options.js';
+import { readLive } from '../plan-session.js';
 
-export interface VerifyArgs {
+export interface VerifyArgs extends ScopeFlagArgs {
   spec?: string;
   json?: boolean;
   tables?: string[];
@@ -17,6 +19,8 @@ export interface VerifyArgs {
 
 export interface VerifyIo {
   readonly out: (text: string) => void;
+  /** Notes of flag mode (state path, inherited flags); default stderr. */
+  readonly err?: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
   readonly now: () => Date;
 }
@@ -45,7 +49,7 @@ export function parseVerifyArgs(args: VerifyArgs): { samplePercent: number | nul
 
 export async function runVerifyCommand(args: VerifyArgs, io: VerifyIo): Promise<number> {
   const opts = parseVerifyArgs(args);
-  const ctx = await loadSpecContext(args.spec, io.env);
+  const ctx = await loadCommandContext(args, 'verify', { env: io.env, err: io.err ?? ((t) => void process.stderr.write(t)) });
   const live = await readLive(ctx, { env: io.env, sampleThroughput: false });
   const report = await runVerify({
     spec: ctx.spec, actual: live.actual, state: live.state, source: ctx.source, target: ctx.target, env: io.env,

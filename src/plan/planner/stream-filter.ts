@@ -6,6 +6,7 @@
 // streamed is refused with the choices. Pure.
 import type { TableObject } from '../../model/schema.js';
 import { quoteQualified } from '../../pg/sql/quote.js';
+import { nonImmutableCalls } from '../../flags/now-predicate.js';
 import type { RowFilter } from './row-filter.js';
 
 /** The columns that identify a row to subscribers: 'all' under FULL, null when there is none. */
@@ -106,6 +107,20 @@ export function streamFilter(t: TableObject, filter: RowFilter, sourceMajor: num
   ];
   if (sourceMajor < 15) {
     return { ok: false, message: `${q}: the filter ${where} cannot be streamed: the source runs PostgreSQL ${sourceMajor}, and publication row filters need 15`, hints };
+  }
+  // A publication refuses a filter that is not immutable (and one that moves with the clock or the session could not
+  // say what the target holds anyway). It can still filter a one-off copy.
+  const moving = nonImmutableCalls(where);
+  if (moving.length > 0) {
+    return {
+      ok: false,
+      message: `${q}: the filter ${where} calls ${moving.join(', ')}, which ${moving.length === 1 ? 'is' : 'are'} not immutable: PostgreSQL publications accept only immutable expressions, so it can filter a one-off copy but not a stream`,
+      hints: [
+        'copy it once without streaming: sync: false for its database (the old tool\'s flags: init --no-sync)',
+        'for "rows of the last N days" write a time window (time_filters, or --time-filter "table:column:N days"): it is anchored once and streams',
+        ...hints.slice(1),
+      ],
+    };
   }
   if (!readable(columns)) {
     const outside = identity === null ? columns : columns.filter((c) => !(identity as readonly string[]).includes(c));
