@@ -57,6 +57,7 @@ describe('parseScopeFlags', () => {
     expect(s.excludeTables?.map((r) => r.parts)).toEqual([['a', 'b'], ['c'], ['d']]);
     expect(s.timeFilters).toHaveLength(1);
     expect(s.tableFilters).toBeUndefined();
+    expect(parseScopeFlags({ 'exclude-databases': '"my,db", x.y ,' }).excludeDatabases).toEqual(['my,db', 'x.y']);
   });
 });
 
