@@ -29,6 +29,11 @@ import type { StateDocument } from './state-document.js';
 
 /** Previous versions kept per state name (the local backend keeps one `.backup`). */
 export const HISTORY_KEEP = 10;
+/**
+ * The idle lock connection asks the server something this often while a long copy runs: NAT gateways and cloud
+ * load balancers drop TCP flows idle for minutes, which would end the lock silently mid-apply.
+ */
+const LOCK_HEARTBEAT_MS = 30_000;
 
 export interface PostgresStateConfig {
   readonly url: string;
@@ -172,6 +177,9 @@ class PostgresStateBackend implements StateBackend {
 
   private held(info: LockInfo, takenOverFrom: LockInfo | null, lockSession: StateSession, writeSession: StateSession): HeldStateLock {
     let released = false;
+    // A failed beat is not reported here: the check before the next write does that, and apply stops there.
+    const heartbeat = setInterval(() => void lockSession.holdsLock(this.key).catch(() => undefined), LOCK_HEARTBEAT_MS);
+    heartbeat.unref();
     const description = this.description;
     const key = this.key;
     const statePassword = this.ci.password;
@@ -210,6 +218,7 @@ class PostgresStateBackend implements StateBackend {
       release: async (): Promise<void> => {
         if (released) return;
         released = true;
+        clearInterval(heartbeat);
         try {
           await lockSession.deleteLockRow(info.id);
           await lockSession.unlock(key);
