@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { specContextFromSpec, type SpecContext } from '../cli/plan-session.js';
 import { identity } from '../pg/conninfo/display.js';
+import { connStringWithDatabase } from '../pg/conninfo/with-database.js';
+import { literalValue } from '../validate/flags-spec.js';
 import { parseConnString } from '../pg/conninfo/index.js';
 import { resolveSpecObject } from '../spec/load.js';
 import { flagsStatePath } from '../state/flags-path.js';
@@ -89,11 +91,22 @@ export async function loadFlagContext(args: ScopeFlagArgs, command: string, opts
   notes.push(...resolved.notes);
 
   const raw = rawSpecFromScope(resolved, { sourceUrl: servers.source, targetUrl: servers.target, sync, statePath });
+  if (intoTargetDatabase(raw, target.database)) {
+    // `--target …/shop` names the database to replicate into, which may not exist yet: reach the server via postgres.
+    raw['target'] = { url: literalValue(connStringWithDatabase(servers.target, 'postgres')) };
+  }
   const spec = resolveSpecObject(raw, { file: null, env: opts.env });
   // The basis of a saved plan and the state's spec record: a hash of what was chosen, never of a URL or password.
   const specHash = createHash('sha256').update(JSON.stringify({ ...raw, source: identity(source), target: identity(target) })).digest('hex');
   const ctx = specContextFromSpec(spec, `(flags: ${command} --source … --target …)`, specHash, opts.env);
   return { ctx, raw, memory: { scope: opts.pick !== undefined ? scopeOfResolved(resolved) : scope, sync }, notes };
+}
+
+/** The target URL names a database the spec replicates into (by key or target_database). */
+function intoTargetDatabase(raw: Record<string, unknown>, database: string): boolean {
+  if (database === 'postgres') return false;
+  const dbs = (raw['databases'] ?? {}) as Record<string, { target_database?: unknown }>;
+  return Object.entries(dbs).some(([key, d]) => (typeof d.target_database === 'string' ? d.target_database : key) === database);
 }
 
 /** The picker's choices as flag values, so a later `sync` or `status` of the pair inherits them. */
