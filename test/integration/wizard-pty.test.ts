@@ -196,10 +196,27 @@ describe('pgrepl init in a terminal, no filter flags: the picker decides what la
     expect(r.exitCode, r.transcript).toBe(1);
     expect(r.transcript).toMatch(/cancelled: nothing was changed/);
     expect(await tgt.query('SELECT 1 FROM pg_database WHERE datname = $1', [chosen])).toHaveLength(0);
+    expect(existsSync(join(dir, '.pgrepl')), 'no flag-mode state').toBe(false);
+  });
+
+  it('no at "Proceed with this configuration?" exits 1 and changes nothing', async () => {
+    const tables = `Tables of '${chosen}' to`;
+    const r = await init([
+      { waitFor: checkboxShown('Databases to replicate'), send: tick('Databases to replicate', (l) => l === chosen, true) },
+      { waitFor: checkboxShown(`${tables} EXCLUDE`), send: enter },
+      { waitFor: checkboxShown(`${tables} copy as SCHEMA ONLY`), send: enter },
+      { waitFor: checkboxShown(`${tables} copy only RECENT`), send: enter },
+      { waitFor: /Proceed with this configuration\?/, send: ['n', enter] },
+    ]);
+    expect(r.exitCode, r.transcript).toBe(1);
+    expect(r.transcript).toMatch(/cancelled: nothing was changed/);
+    expect(r.transcript).not.toMatch(/Save this selection/);
+    expect(await tgt.query('SELECT 1 FROM pg_database WHERE datname = $1', [chosen])).toHaveLength(0);
+    expect(existsSync(join(dir, '.pgrepl')), 'no flag-mode state').toBe(false);
   });
 
   it('copies what was picked: table excluded, schema-only, time window, the rest whole; the saved spec plans nothing', async () => {
-    const tables = (db: string) => `Tables of '${db}' to`;
+    const tables = (db: string): string => `Tables of '${db}' to`;
     const r = await init([
       { waitFor: checkboxShown('Databases to replicate'), send: tick('Databases to replicate', (l) => l === chosen, true) },
       { waitFor: checkboxShown(`${tables(chosen)} EXCLUDE`), send: tick(`${tables(chosen)} EXCLUDE`, (l) => l.startsWith('public.audit_log ')) },
