@@ -47,6 +47,8 @@ function stripServer(raw: unknown): { value: unknown; hadPassword: boolean } {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { value: raw, hadPassword: false };
   const server = raw as Record<string, unknown>;
   if (typeof server['url'] !== 'string') return { value: raw, hadPassword: false };
+  // `${SOURCE_URL}` (spec from-toml without --source): interpolated when the spec is read, nothing to strip here.
+  if (/^\$\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\}$/.test(server['url'])) return { value: raw, hadPassword: false };
   const s = withoutPassword(server['url']);
   return { value: { ...server, url: s.text }, hadPassword: s.hadPassword };
 }

@@ -118,6 +118,13 @@ describe('emitSpecYaml', () => {
     expect(loadSpecText(text, 'x.yaml', { env: ENV }).databases.map((d) => d.key)).toEqual(['mydb']);
   });
 
+  it('keeps ${VAR} placeholders (spec from-toml without servers) for the spec reader to interpolate', () => {
+    const raw = { version: 1, source: { url: '${SOURCE_URL}' }, target: { url: '${TARGET_URL:-postgres://localhost/postgres}' }, exclude_databases: [] };
+    const doc = parse(emitSpecYaml(raw)) as Record<string, { url: string }>;
+    expect(doc['source']?.url).toBe('${SOURCE_URL}');
+    expect(doc['target']?.url).toBe('${TARGET_URL:-postgres://localhost/postgres}');
+  });
+
   it('strips passwords in every form and leaves other strings alone', () => {
     expect(withoutPassword('postgres://u:p%40ss@h:5432/db')).toEqual({ text: 'postgres://u@h:5432/db', hadPassword: true });
     expect(withoutPassword('postgres://u@h/db?password=x')).toEqual({ text: 'postgres://u@h/db', hadPassword: true });
