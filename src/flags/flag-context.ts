@@ -81,10 +81,13 @@ export async function loadFlagContext(args: ScopeFlagArgs, command: string, opts
   if (inherited.length > 0) notes.push(`Using ${inherited.join(', ')} of the last run for this source and target (give the flag to change it)`);
   const sync = opts.sync ?? remembered?.sync ?? true;
 
+  // After init, sync/status/verify of the pair use what init chose instead of asking again.
+  const pick = remembered === null ? opts.pick : undefined;
+  if (opts.pick !== undefined && pick === undefined) notes.push('Using the databases and tables the last run chose for this source and target (give scope flags to change them)');
   const catalog = await openLiveCatalog(source, { env: opts.env });
   let resolved: ResolvedScope;
   try {
-    resolved = opts.pick !== undefined ? await opts.pick(catalog) : await resolveScope(scope, { sourceDatabase: source.database, catalog });
+    resolved = pick !== undefined ? await pick(catalog) : await resolveScope(scope, { sourceDatabase: source.database, catalog });
   } finally {
     await catalog.close();
   }
@@ -99,7 +102,7 @@ export async function loadFlagContext(args: ScopeFlagArgs, command: string, opts
   // The basis of a saved plan and the state's spec record: a hash of what was chosen, never of a URL or password.
   const specHash = createHash('sha256').update(JSON.stringify({ ...raw, source: identity(source), target: identity(target) })).digest('hex');
   const ctx = specContextFromSpec(spec, `(flags: ${command} --source … --target …)`, specHash, opts.env);
-  return { ctx, raw, memory: { scope: opts.pick !== undefined ? scopeOfResolved(resolved) : scope, sync }, notes };
+  return { ctx, raw, memory: { scope: pick !== undefined ? scopeOfResolved(resolved) : scope, sync }, notes };
 }
 
 /** The target URL names a database the spec replicates into (by key or target_database). */

@@ -13,11 +13,11 @@ import { writeFile } from 'node:fs/promises';
 import { emitSpecYaml } from '../../flags/emit-spec.js';
 import { loadFlagContext, type FlagContext } from '../../flags/flag-context.js';
 import { writeScopeMemory } from '../../flags/scope-memory.js';
-import type { CatalogView, ResolvedScope } from '../../flags/types.js';
-import { runPicker } from '../../flags/wizard/run-picker.js';
 import { InputError } from '../../util/errors.js';
 import { askProceed } from '../ask-proceed.js';
-import { hasScopeFlag, type ExecutionFlagArgs, type ScopeFlagArgs } from '../flag-options.js';
+import type { ExecutionFlagArgs, ScopeFlagArgs } from '../flag-options.js';
+import { pickerFor, terminalStreams, type PickerStreams } from '../picker.js';
+import { serenNotice } from '../seren-notice.js';
 import { chalk } from '../output.js';
 import { processApplyIo, runApply, type ApplyIo } from './apply.js';
 
@@ -38,14 +38,8 @@ export interface InitArgs extends ScopeFlagArgs, ExecutionFlagArgs {
 
 export interface InitIo extends ApplyIo {
   /** stdin and stdout are terminals and the picker may run there. */
-  readonly pickerStreams: { readonly input: NodeJS.ReadableStream; readonly output: NodeJS.WritableStream } | null;
+  readonly pickerStreams: PickerStreams | null;
   readonly cwd: string;
-}
-
-/** `--seren` / SEREN_API_KEY: the old tool's cloud execution does not exist here; say so in one line. */
-export function serenNotice(args: ExecutionFlagArgs, env: NodeJS.ProcessEnv): string | null {
-  if (args.seren !== true && (env['SEREN_API_KEY'] ?? '') === '') return null;
-  return 'Note: pgrepl runs where it is started (here); there is no remote execution. To run it away from a laptop, run it as a CI job with a shared state backend (state: { backend: postgres }, docs/state.md). Continuing locally.\n';
 }
 
 function checkArgs(command: FlagCommand, args: InitArgs): void {
@@ -55,36 +49,22 @@ function checkArgs(command: FlagCommand, args: InitArgs): void {
   if (problems.length > 0) throw new InputError(`invalid ${command} options`, problems.map((message) => ({ severity: 'error', message })));
 }
 
-/** The picker runs in a terminal when nothing else chose the scope (the old tool's default). */
-function wantsPicker(args: InitArgs, io: InitIo): boolean {
-  return io.pickerStreams !== null && args.interactive !== false && args.yes !== true && !hasScopeFlag(args);
-}
-
 export async function runFlagApply(command: FlagCommand, args: InitArgs, io: InitIo): Promise<number> {
   checkArgs(command, args);
   const seren = serenNotice(args, io.env);
   if (seren !== null) io.err(seren);
 
-  let saveSpecTo: string | null = null;
-  const streams = io.pickerStreams;
-  const pick = wantsPicker(args, io) && streams !== null
-    ? async (catalog: CatalogView): Promise<ResolvedScope> => {
-      const result = await runPicker(catalog, { input: streams.input, output: streams.output });
-      if (result === null) throw new InputError(`${command} cancelled: nothing was changed`, []);
-      saveSpecTo = result.saveSpecTo;
-      return result.scope;
-    }
-    : undefined;
+  const picker = pickerFor(command, args, io.pickerStreams);
   const flag: FlagContext = await loadFlagContext(args, command, {
     env: io.env, cwd: io.cwd,
     sync: command === 'sync' ? true : args.sync !== false,
     // sync inherits what init chose; init starts from what it is given (it is where the scope is decided).
     inherit: command === 'sync',
-    ...(pick === undefined ? {} : { pick }),
+    ...(picker === null ? {} : { pick: picker.pick }),
   });
   for (const note of flag.notes) io.err(`${note}\n`);
 
-  for (const file of [args['emit-spec'], saveSpecTo].filter((f): f is string => f !== undefined && f !== null)) {
+  for (const file of [args['emit-spec'], picker?.saveSpecTo()].filter((f): f is string => f !== undefined && f !== null)) {
     await writeFile(file, emitSpecYaml(flag.raw, { command }), { mode: 0o644 });
     io.err(`Wrote the equivalent spec to ${file}: \`pgrepl plan --spec ${file}\` continues from the same state.\n`);
   }
@@ -120,7 +100,7 @@ export function processInitIo(): InitIo {
   const apply = processApplyIo();
   return {
     ...apply,
-    pickerStreams: process.stdin.isTTY === true && process.stdout.isTTY === true ? { input: process.stdin, output: process.stdout } : null,
+    pickerStreams: terminalStreams(),
     ask: (destructive) => askProceed(destructive),
     cwd: process.cwd(),
   };

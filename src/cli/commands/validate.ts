@@ -8,13 +8,17 @@ import { InputError } from '../../util/errors.js';
 import { exitCodeOf, renderHuman, renderJsonLines, validate } from '../../validate/index.js';
 import { specFromFlags } from '../../validate/flags-spec.js';
 import { loadFlagContext } from '../../flags/flag-context.js';
-import type { ScopeFlagArgs } from '../flag-options.js';
+import { writeFile } from 'node:fs/promises';
+import { emitSpecYaml } from '../../flags/emit-spec.js';
+import type { ExecutionFlagArgs, ScopeFlagArgs } from '../flag-options.js';
+import { pickerFor, terminalStreams } from '../picker.js';
+import { serenNotice } from '../seren-notice.js';
 import { chalk, symbols } from '../output.js';
 import { DEFAULT_SPEC_FILE } from '../defaults.js';
 
 export { DEFAULT_SPEC_FILE };
 
-export interface ValidateArgs extends ScopeFlagArgs {
+export interface ValidateArgs extends ScopeFlagArgs, ExecutionFlagArgs {
   spec?: string;
   json?: boolean;
 }
@@ -43,10 +47,17 @@ export async function loadValidateSpec(args: ValidateArgs, env: NodeJS.ProcessEn
         { severity: 'error', message: 'database filters are mutually exclusive: list the databases to include, or the ones to exclude' },
       ]);
     }
-    if (namesTables(args)) {
+    // In a terminal with nothing choosing the scope, the picker chooses (the old tool's default for validate too).
+    const picker = pickerFor('validate', args, terminalStreams());
+    if (namesTables(args) || picker !== null) {
       // Tables are resolved against the live catalog; an unreachable source fails here, with the connection error.
-      const flag = await loadFlagContext(args, 'validate', { env, cwd: process.cwd(), sync: null, inherit: true });
+      const flag = await loadFlagContext(args, 'validate', { env, cwd: process.cwd(), sync: null, inherit: true, ...(picker === null ? {} : { pick: picker.pick }) });
       for (const note of flag.notes) process.stderr.write(`${note}\n`);
+      const save = picker?.saveSpecTo() ?? null;
+      if (save !== null) {
+        await writeFile(save, emitSpecYaml(flag.raw, { command: 'validate' }), { mode: 0o644 });
+        process.stderr.write(`Wrote the chosen scope as a spec to ${save}\n`);
+      }
       return flag.ctx.spec;
     }
     const include = args['include-databases']?.split(',');
@@ -71,6 +82,8 @@ export async function loadValidateSpec(args: ValidateArgs, env: NodeJS.ProcessEn
 
 /** The handler's body, for tests: prints to `out` and returns the exit code. */
 export async function runValidate(args: ValidateArgs, out: (text: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const seren = serenNotice(args, env);
+  if (seren !== null) process.stderr.write(seren);
   const spec = await loadValidateSpec(args, env);
   const results = await validate(spec, { env });
   out(args.json ? renderJsonLines(results) : renderHuman(results, symbols, { dim: chalk.dim, bold: chalk.bold }));
