@@ -145,6 +145,46 @@ describe('the guide\'s examples', () => {
     expect(again.stdout, show(again)).toContain('No changes.');
   }, 240_000);
 
+  it('--no-resume copies everything again (with consent); --job-timeout ends a run that cannot finish, and the next run does the job', async () => {
+    const db = await seeded('guide_resume');
+    const d = dir();
+    const S = src.url({ database: db });
+    const T = tgt.url({ database: db });
+    await d.ok(['init', '--source', S, '--target', T, '--yes', '--no-sync']);
+    // A row the target has and the source does not: a fresh copy must remove it.
+    await tgt.query(`INSERT INTO users VALUES (9001, 'only on the target')`, [], db);
+    const same = await d.ok(['init', '--source', S, '--target', T, '--yes', '--no-sync']);
+    expect(same.stdout, show(same)).toContain('No changes.');
+    const refused = await d.cli(['init', '--source', S, '--target', T, '--yes', '--no-sync', '--no-resume']);
+    expect(refused.code, show(refused)).toBe(1);
+    expect(refused.stderr).toMatch(/--drop-existing/);
+    const again = await d.ok(['init', '--source', S, '--target', T, '--yes', '--no-sync', '--no-resume', '--drop-existing']);
+    expect(again.stdout).toMatch(/--no-resume: the rows copied earlier are discarded/);
+    for (const t of ['users', 'events', 'metrics', 'transactions']) await expectSame(src, db, tgt, db, t);
+
+    // --job-timeout: reading the source waits behind a lock held there; the timeout ends the run, nothing changed.
+    const db2 = await seeded('guide_timeout');
+    const d2 = dir();
+    const locker = await src.connect({ database: db2 });
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+      const run = d2.start(['init', '--source', src.url({ database: db2 }), '--target', tgt.url({ database: db2 }), '--yes', '--no-sync', '--job-timeout', '3']);
+      const started = Date.now();
+      const r = await run.done;
+      expect(r.code, show(r)).toBe(1);
+      expect(r.stderr).toMatch(/--job-timeout: 3 s passed before anything was changed; stopping/);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(await databaseExists(tgt, db2)).toBe(false);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    const resumed = await d2.ok(['init', '--source', src.url({ database: db2 }), '--target', tgt.url({ database: db2 }), '--yes', '--no-sync']);
+    expect(resumed.stdout).toContain('Apply complete!');
+    for (const t of ['users', 'events']) await expectSame(src, db2, tgt, db2, t);
+  }, 240_000);
+
   it('Local Execution: --local is accepted, --seren and SEREN_API_KEY say once that pgrepl runs here', async () => {
     const db = await seeded('guide_local');
     const d = dir({ SEREN_API_KEY: 'not-used' });

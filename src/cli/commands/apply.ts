@@ -52,6 +52,8 @@ export interface ApplyIo extends CommandIo {
   readonly handleSignals: boolean;
   /** Cancels the engine like a first Ctrl-C (`init --job-timeout`). */
   readonly cancel?: AbortSignal;
+  /** Called when the engine starts changing things (before that, a cancel can simply end the process). */
+  readonly onEngineStart?: () => void;
 }
 
 /** `30s`, `5m`, `1h`, `500ms`, `0` (CONTRACTS.md: durations take units). */
@@ -161,6 +163,7 @@ async function runEngine(ctx: SpecContext, plan: Plan, live: LiveView, args: App
   const cancelled = (): void => controller.abort(io.cancel?.reason);
   if (io.cancel?.aborted === true) cancelled();
   io.cancel?.addEventListener('abort', cancelled, { once: true });
+  io.onEngineStart?.();
   const stopSignals = cancelOnSignals(controller, io, guard);
   const view = progressView(plan, io);
   try {

@@ -40,6 +40,8 @@ export interface InitIo extends ApplyIo {
   /** stdin and stdout are terminals and the picker may run there. */
   readonly pickerStreams: PickerStreams | null;
   readonly cwd: string;
+  /** Ends the process (--job-timeout before the engine started, when a blocked read cannot be cancelled). */
+  readonly exit?: (code: number) => never;
 }
 
 function checkArgs(command: FlagCommand, args: InitArgs): void {
@@ -71,7 +73,14 @@ export async function runFlagApply(command: FlagCommand, args: InitArgs, io: Ini
 
   const timeout = args['job-timeout'];
   const controller = new AbortController();
+  let engineRunning = false;
   const timer = timeout === undefined ? null : setTimeout(() => {
+    if (!engineRunning && io.exit !== undefined) {
+      // Still reading the servers or asking: nothing was changed; the exit handlers release the lock.
+      io.err(`\n${chalk.yellow('--job-timeout')}: ${timeout} s passed before anything was changed; stopping\n`);
+      io.exit(1);
+      return;
+    }
     io.err(`\n${chalk.yellow('--job-timeout')}: ${timeout} s passed; cancelling (running copies are rolled back; run the command again to resume)\n`);
     controller.abort(new Error(`--job-timeout of ${timeout} s reached`));
   }, timeout * 1000);
@@ -86,7 +95,7 @@ export async function runFlagApply(command: FlagCommand, args: InitArgs, io: Ini
         ...(args['slot-timeout'] === undefined ? {} : { 'slot-timeout': args['slot-timeout'] }),
         ...(args.workers === undefined ? {} : { workers: args.workers }),
       },
-      { ...io, cancel: controller.signal },
+      { ...io, cancel: controller.signal, onEngineStart: () => void (engineRunning = true) },
       flag.ctx,
     );
     if (code === 0) await writeScopeMemory(flag.ctx.statePath, flag.memory);
@@ -103,5 +112,6 @@ export function processInitIo(): InitIo {
     pickerStreams: terminalStreams(),
     ask: (destructive) => askProceed(destructive),
     cwd: process.cwd(),
+    exit: (code) => process.exit(code),
   };
 }
