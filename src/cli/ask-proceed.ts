@@ -1,6 +1,6 @@
 // The old tool's question before it copies: `Proceed? [y/N]`. Its users' fingers know it, so `init` and `sync`
 // ask it instead of Terraform's "type yes"; destructive steps are still named one per line before it.
-import { createInterface } from 'node:readline/promises';
+import { askLine } from './confirm.js';
 
 export function proceedText(destructive: readonly string[]): string {
   const lines = [''];
@@ -18,15 +18,5 @@ export async function askProceed(
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
 ): Promise<boolean> {
-  const rl = createInterface({ input, output, terminal: true });
-  const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
-  rl.once('SIGINT', () => rl.close());
-  try {
-    const answer = await Promise.race([rl.question(proceedText(destructive)), closed]);
-    return /^\s*y(es)?\s*$/i.test(answer);
-  } catch {
-    return false;
-  } finally {
-    rl.close();
-  }
+  return /^\s*y(es)?\s*$/i.test(await askLine(proceedText(destructive), input, output));
 }

@@ -79,15 +79,19 @@ export async function askToApply(
   input: NodeJS.ReadableStream = process.stdin,
   output: NodeJS.WritableStream = process.stdout,
 ): Promise<boolean> {
+  return (await askLine(confirmationText(destructive), input, output)).trim() === 'yes';
+}
+
+/** One line typed at `question`; '' for end of input (Ctrl-D) or Ctrl-C at the prompt. */
+export async function askLine(question: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<string> {
   const rl = createInterface({ input, output, terminal: true });
   const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
-  // Ctrl-C at the prompt: readline catches it and emits SIGINT on the interface; treat it as a no.
+  // Ctrl-C at the prompt: readline catches it and emits SIGINT on the interface; treat it as no answer.
   rl.once('SIGINT', () => rl.close());
   try {
-    const answer = await Promise.race([rl.question(confirmationText(destructive)), closed]);
-    return answer.trim() === 'yes';
+    return await Promise.race([rl.question(question), closed]);
   } catch {
-    return false;
+    return '';
   } finally {
     rl.close();
   }
