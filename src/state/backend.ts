@@ -2,6 +2,7 @@
 // (`local`, local-backend.ts + lock.ts) and a table in a PostgreSQL database (`postgres`, src/state/pg/) for CI runs
 // from different machines. Commands read and lock the state only through this interface.
 import type { StateStore } from '../apply/types.js';
+import type { PgreplError } from '../util/errors.js';
 import type { LockInfo } from './lock-info.js';
 import type { StateDocument } from './state-document.js';
 
@@ -46,4 +47,9 @@ export interface StateBackend {
   forceUnlock(id: string): Promise<LockInfo>;
   /** Closes connections the backend opened (not the lock's: release does that). */
   close(): Promise<void>;
+  /**
+   * Why a first apply could not create or write the state here (a directory it may not write, a missing CREATE
+   * right), or null. Changes nothing; for `pgrepl validate`.
+   */
+  writeRefusal(): Promise<PgreplError | null>;
 }

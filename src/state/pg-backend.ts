@@ -80,6 +80,10 @@ class PostgresStateBackend implements StateBackend {
     this.key = stateLockKey(config.schema, config.name);
   }
 
+  async writeRefusal(): Promise<PgreplError | null> {
+    return this.withSession((s) => s.cannotCreateTables());
+  }
+
   async read(): Promise<StateDocument | null> {
     return this.withSession(async (s) => {
       if (!(await s.tablesExist())) return null;

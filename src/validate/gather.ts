@@ -20,6 +20,7 @@ import { filterProbeRequests } from './filter-plan.js';
 import type { DatabaseInput, SubscriptionProbes, ValidateInput } from './input.js';
 import { syncedDatabases } from './run-checks.js';
 import { scopeDatabase } from './scope.js';
+import { probeState } from './state-probe.js';
 
 /** How long the target waits for the source in the subscription probe, unless the conninfo says otherwise. */
 export const PROBE_CONNECT_TIMEOUT_SECONDS = 10;
@@ -118,5 +119,5 @@ export async function gatherInput(spec: Spec, opts: GatherOptions = {}): Promise
     subscriptionProbes = { ran: true, results, probedIn: plan.runIn };
   }
 
-  return { spec, source, target, databases, unmatchedDatabases: unmatched, databaseConflicts: conflicts, filterProbes, subscriptionProbes };
+  return { spec, source, target, databases, unmatchedDatabases: unmatched, databaseConflicts: conflicts, filterProbes, subscriptionProbes, state: await probeState(spec, env) };
 }

@@ -1,6 +1,7 @@
 // Everything the pure checks look at: both servers' probes, each selected database's catalog and scope, and the
 // results of the probes that ran inside BEGIN … ROLLBACK. Gathered by src/validate/gather.ts (I/O through
 // src/pg); built by hand in unit tests.
+import type { StateProbe } from './state-probe.js';
 import type {
   CatalogProbe,
   FilterProbeResult,
@@ -39,4 +40,6 @@ export interface ValidateInput {
   readonly databaseConflicts: readonly { readonly name: string; readonly message: string }[];
   readonly filterProbes: readonly FilterProbeResult[];
   readonly subscriptionProbes: SubscriptionProbes;
+  /** Where the state lives (state-probe.ts); absent in fixtures that do not test it. */
+  readonly state?: StateProbe;
 }

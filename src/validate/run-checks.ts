@@ -5,6 +5,7 @@ import { checkEncoding, checkLocale } from './checks/encoding.js';
 import { checkExtensions } from './checks/extensions.js';
 import { checkLeftovers } from './checks/leftovers.js';
 import { checkReachSource } from './checks/reach-source.js';
+import { checkStateBackend } from './checks/state-backend.js';
 import { checkReplicaIdentity, checkUnlogged } from './checks/replica-identity.js';
 import { checkRowFilters } from './checks/row-filters.js';
 import { checkPooler, checkReachable, checkVersion, checkVersionOrder } from './checks/servers.js';
@@ -69,5 +70,6 @@ export function runChecks(input: ValidateInput): CheckResult[] {
   const catalogs = input.databases.flatMap((d) => (d.catalog?.ok ? [d.catalog.catalog] : []));
   out.push(...checkLeftovers(source, target, catalogs));
   out.push(...checkReachSource(input.subscriptionProbes));
+  out.push(...checkStateBackend(input.state));
   return out;
 }

@@ -106,24 +106,36 @@ export class StateSession {
   async ensureTables(ddlKey: LockKey): Promise<void> {
     const row = await this.tablesRow();
     if (row.tables === 3) return;
-    const grantDb = `GRANT CREATE ON DATABASE ${quoteIdent(row.database)} TO ${quoteIdent(row.role)};`;
-    if (!row.schema_exists && !row.can_create_schema) {
-      throw new PgreplError(
-        `role ${row.role} may not create the state schema ${this.schema} in database ${row.database} on ${this.server}: it lacks the CREATE right on the database`,
-        { hints: [`grant it: ${grantDb}`, `or create the schema for it: CREATE SCHEMA ${quoteIdent(this.schema)} AUTHORIZATION ${quoteIdent(row.role)};`] },
-      );
-    }
-    if (row.schema_exists && row.can_create_in_schema === false) {
-      throw new PgreplError(
-        `role ${row.role} may not create the state tables in schema ${this.schema} of database ${row.database} on ${this.server}: it lacks the CREATE right on the schema`,
-        { hints: [`grant it: GRANT USAGE, CREATE ON SCHEMA ${quoteIdent(this.schema)} TO ${quoteIdent(row.role)};`] },
-      );
-    }
+    const refusal = this.createRefusal(row);
+    if (refusal !== null) throw refusal;
     await this.transaction(async () => {
       await this.query(DDL_LOCK_SQL, [ddlKey[0], ddlKey[1]]);
       if (!row.schema_exists) await this.query(createSchemaSql(this.t));
       for (const sql of createTablesSql(this.t)) await this.query(sql);
     });
+  }
+
+  /** Why this role could not create the state tables (null when they exist or it may), for `pgrepl validate`. */
+  async cannotCreateTables(): Promise<PgreplError | null> {
+    const row = await this.tablesRow();
+    return row.tables === 3 ? null : this.createRefusal(row);
+  }
+
+  private createRefusal(row: TablesRow): PgreplError | null {
+    const grantDb = `GRANT CREATE ON DATABASE ${quoteIdent(row.database)} TO ${quoteIdent(row.role)};`;
+    if (!row.schema_exists && !row.can_create_schema) {
+      return new PgreplError(
+        `role ${row.role} may not create the state schema ${this.schema} in database ${row.database} on ${this.server}: it lacks the CREATE right on the database`,
+        { hints: [`grant it: ${grantDb}`, `or create the schema for it: CREATE SCHEMA ${quoteIdent(this.schema)} AUTHORIZATION ${quoteIdent(row.role)};`] },
+      );
+    }
+    if (row.schema_exists && row.can_create_in_schema === false) {
+      return new PgreplError(
+        `role ${row.role} may not create the state tables in schema ${this.schema} of database ${row.database} on ${this.server}: it lacks the CREATE right on the schema`,
+        { hints: [`grant it: GRANT USAGE, CREATE ON SCHEMA ${quoteIdent(this.schema)} TO ${quoteIdent(row.role)};`] },
+      );
+    }
+    return null;
   }
 
   /** The three tables exist (a read needs no CREATE right: with no tables there is no state yet). */
