@@ -23,6 +23,7 @@ import type { Action, PlanStep, SqlOperation } from '../types.js';
 import { catalogTables } from './catalog-tables.js';
 import { cutModel, emptyModel } from './cut-model.js';
 import { filterRuleProblems, withNotValid } from './fk-filter-rule.js';
+import { withReachableOwners } from './reachable-owners.js';
 import { planRowsSteps } from './rows-steps.js';
 import { databaseRecord } from './state-records.js';
 import { prepareSync } from './sync-prepare.js';
@@ -163,6 +164,12 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
     for (const p of problems) warn(`${p.diagnostic.message.replace(/ would fail on the target$/, '')} is created NOT VALID on the target (filtered_foreign_keys: not_valid)`);
   } else {
     diagnostics.push(...problems.map((p) => p.diagnostic));
+  }
+
+  if (db.roles === 'copy') {
+    const owners = withReachableOwners(desired, target);
+    desired = owners.model;
+    if (owners.warning !== null) warn(owners.warning);
   }
 
   const compat = checkTargetCompatibility(desired, target.major, actual.target?.lookup);
