@@ -197,6 +197,13 @@ describe('postgres state backend', () => {
     });
 
     /** Starts an apply that gets stuck on the source (the table is locked) while holding the state lock. */
+    /** The copied table matches the source and a new plan is empty. */
+    async function expectConverged(spec: string, tdb: string): Promise<void> {
+      await expectSameRows(e2e.src, e2e.db, e2e.tgt, tdb, ['public.t']);
+      const plan = await e2e.ws.cli(['plan', '--spec', spec, '--detailed-exitcode'], env());
+      expect(plan.stdout, show(plan)).toContain('No changes.');
+    }
+
     async function blockedApply(name: string): Promise<{ spec: string; tdb: string; running: RunningCli; unblock: () => Promise<void>; backendPid: number; id: string }> {
       const tdb = targetName(`pgst_${name}`);
       targets.push(tdb);
@@ -282,9 +289,7 @@ describe('postgres state backend', () => {
         expect(r.code, show(r)).toBe(0);
         expect(r.stderr).toContain(`Notice: took over the lock of pgrepl apply (pid ${String(pid)} on host ${hostname()}`);
         expect(r.stderr).toContain('has ended, so the server released its advisory lock');
-        await expectSameRows(e2e.src, e2e.db, e2e.tgt, tdb, ['public.t']);
-        const plan = await e2e.ws.cli(['plan', '--spec', spec, '--detailed-exitcode'], env());
-        expect(plan.stdout, show(plan)).toContain('No changes.');
+        await expectConverged(spec, tdb);
       } finally {
         await unblock();
       }
@@ -303,9 +308,7 @@ describe('postgres state backend', () => {
         const again = await e2e.ws.cli(['apply', '--spec', spec, '--auto-approve'], env());
         expect(again.code, show(again)).toBe(0);
         expect(again.stderr).toContain('Notice: took over the lock');
-        await expectSameRows(e2e.src, e2e.db, e2e.tgt, tdb, ['public.t']);
-        const plan = await e2e.ws.cli(['plan', '--spec', spec, '--detailed-exitcode'], env());
-        expect(plan.stdout, show(plan)).toContain('No changes.');
+        await expectConverged(spec, tdb);
       } finally {
         await unblock();
       }
