@@ -60,12 +60,13 @@ export function scopeFromToml(scope: FlagScope, sourceDatabase: string | null): 
     return d;
   };
   for (const ref of scope.schemaOnlyTables ?? []) entry(ref)?.schemaOnly.push(exact(ref));
-  const claim = (d: NonNullable<ReturnType<typeof entry>>, ref: TableRef, t: ExactTable): boolean => {
-    const key = JSON.stringify([t.schema, t.table]);
+  const claim = (d: NonNullable<ReturnType<typeof entry>>, ref: TableRef, t: ExactTable, kind: 'where' | 'window'): boolean => {
+    // One predicate and one time window per table (they are ANDed).
+    const key = JSON.stringify([t.schema, t.table, kind]);
     const first = d.seen.get(key);
     const name = `${ref.database}.${formatTableName(t)}`;
     if (first !== undefined) {
-      problems.push({ severity: 'error', message: `${name} has a second filter (the first is at ${first}): a table takes one`, ...(ref.position ? { position: ref.position } : {}) });
+      problems.push({ severity: 'error', message: `${name} has a second ${kind === 'where' ? 'predicate' : 'time window'} (the first is at ${first}): a table takes one of each`, ...(ref.position ? { position: ref.position } : {}) });
       return false;
     }
     if (d.schemaOnly.some((s) => s.schema === t.schema && s.table === t.table)) {
@@ -78,8 +79,8 @@ export function scopeFromToml(scope: FlagScope, sourceDatabase: string | null): 
   for (const f of scope.tableFilters ?? []) {
     const d = entry(f.ref);
     const t = exact(f.ref);
-    if (!d || !claim(d, f.ref, t)) continue;
     const w = nowWindow(f.where);
+    if (!d || !claim(d, f.ref, t, w === null ? 'where' : 'window')) continue;
     if (w !== null) {
       d.timeFilters.push({ ...t, column: w.column, last: w.last });
       notes.push(
@@ -90,7 +91,7 @@ export function scopeFromToml(scope: FlagScope, sourceDatabase: string | null): 
   for (const f of scope.timeFilters ?? []) {
     const d = entry(f.ref);
     const t = exact(f.ref);
-    if (d && claim(d, f.ref, t)) d.timeFilters.push({ ...t, column: f.column, last: f.last });
+    if (d && claim(d, f.ref, t, 'window')) d.timeFilters.push({ ...t, column: f.column, last: f.last });
   }
   if (problems.length > 0) throw new InputError(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the config`, problems);
   const perDatabase: ResolvedDatabase[] = [...dbs].map(([name, d]) => ({

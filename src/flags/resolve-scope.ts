@@ -11,7 +11,7 @@
 // matches nothing is an error (a typo in an exclusion would otherwise copy what was meant to be left out).
 //
 // Filters: a `--table-filter` (or TOML `where`) of the form `<col> >[=] now() - interval '<N unit>'` on a date or
-// timestamp column becomes a time window (a note says so). A table takes one filter. A flag's filter or
+// timestamp column becomes a time window (a note says so). A table takes one predicate and one time window (ANDed). A flag's filter or
 // schema-only table overrides the config's for that table (see parse-flags.ts); within one layer, two filters or
 // a filter on a schema-only table are errors. Every problem is reported at once.
 import { SYSTEM_DATABASES } from '../spec/select-databases.js';
@@ -229,22 +229,24 @@ export async function resolveScope(scope: FlagScope, opts: ResolveScopeOptions):
     }
   }
 
-  // Flags over config, per table.
+  // Flags over config, per table and kind: a table may have one where and one time window (they are ANDed).
   const byTable = new Map<string, FilterEntry[]>();
-  for (const f of filters) byTable.set(id(f), [...(byTable.get(id(f)) ?? []), f]);
+  const slot = (f: FilterEntry): string => `${id(f)}\0${f.filter.kind}`;
+  for (const f of filters) byTable.set(slot(f), [...(byTable.get(slot(f)) ?? []), f]);
   const kept: FilterEntry[] = [];
   const flagSchemaOnly = new Set(schemaOnly.filter((s) => !fromConfig(s.ref)).map((s) => id(s.t)));
   const configSchemaOnly = new Set(schemaOnly.filter((s) => fromConfig(s.ref)).map((s) => id(s.t)));
   const reclaimed = new Set<string>();
-  for (const [key, list] of byTable) {
+  for (const list of byTable.values()) {
     const flagged = list.filter((f) => !f.fromConfig);
     let layer = flagged.length > 0 ? flagged : list;
     const first = layer[0] as FilterEntry;
+    const key = id(first);
     if (flagged.length > 0 && flagged.length < list.length) {
       notes.push(`${show(first)}: the flag's filter replaces the config's (${list.filter((f) => f.fromConfig).map((f) => f.ref.origin).join(', ')})`);
     }
     if (layer.length > 1) {
-      fail(`${show(first)} has ${layer.length} filters (${layer.map((f) => `${describeFilter(f)} from ${f.ref.origin}`).join('; ')}): a table takes one`, first.ref, [
+      fail(`${show(first)} has ${layer.length} ${first.filter.kind === 'where' ? 'predicates' : 'time windows'} (${layer.map((f) => `${describeFilter(f)} from ${f.ref.origin}`).join('; ')}): a table takes one of each`, first.ref, [
         'keep one, or fold them into one --table-filter predicate',
       ]);
       continue;

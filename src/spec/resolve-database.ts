@@ -101,11 +101,6 @@ export function resolveSettings(own: SettingsLayer, inherited: SettingsLayer | n
     const position = r.position(path);
     return { ...t, columns: [...c.columns], ...(position ? { position } : {}) };
   });
-  for (const w of timeFilters) {
-    if (tableFilters.some((f) => f.value.schema === w.value.schema && f.value.table === w.value.table)) {
-      r.notImplemented(w.path, 'table_filters and time_filters on one table');
-    }
-  }
 
   const sync = pick('sync')?.value ?? true;
   const copyPick = pick('copy');

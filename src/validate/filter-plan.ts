@@ -16,8 +16,9 @@ export function isTimeType(type: string): boolean {
   return type === 'date' || /^timestamp(\(\d+\))? with(out)? time zone$/.test(type);
 }
 
-export function filterKey(database: string, schema: string, table: string): string {
-  return JSON.stringify([database, schema, table]);
+/** One probe per filter: a table may have a `where` and a time window, each probed on its own. */
+export function filterKey(database: string, schema: string, table: string, kind: ResolvedFilter['kind']): string {
+  return JSON.stringify([database, schema, table, kind]);
 }
 
 function findTable(scope: DatabaseScope, schema: string, table: string): ScopedTable | undefined {
@@ -49,7 +50,7 @@ export function filterProbeRequests(scope: DatabaseScope, sourceVersionNum: numb
     if (streamed && sourceVersionNum < ROW_FILTER_MIN_VERSION_NUM && f.kind === 'where') continue;
     const check = streamed && sourceVersionNum >= ROW_FILTER_MIN_VERSION_NUM ? 'publication' : 'select';
     requests.push({
-      key: filterKey(scope.db.key, f.spec.schema, f.spec.table),
+      key: filterKey(scope.db.key, f.spec.schema, f.spec.table, f.kind),
       schema: f.spec.schema,
       table: f.spec.table,
       filter:

@@ -123,6 +123,28 @@ describe('the guide\'s examples', () => {
     expect(again.stdout, show(again)).toContain('No changes.');
   }, 240_000);
 
+  it('a predicate and a time window on one table: the copy takes both, and on a FULL-identity table the stream too', async () => {
+    const db = await seeded('guide_both');
+    const d = dir();
+    const S = src.url({ database: db });
+    const T = tgt.url({ database: db });
+    const flags = ['--table-filter', "transactions:status IN ('active','pending')", '--time-filter', 'transactions:created_at:6 months'];
+    const validate = await d.cli(['validate', '--source', S, '--target', T, ...flags]);
+    expect(validate.code, show(validate)).toBe(0);
+    await d.ok(['init', '--source', S, '--target', T, ...flags, '--yes']);
+    const bound = d.windowBound(db, 'transactions');
+    const copied = await expectSame(src, db, tgt, db, 'transactions', `status IN ('active','pending') AND created_at >= '${bound}'`);
+    expect(copied).toBeGreaterThan(20);
+    expect(copied).toBeLessThan(100);
+    // Streamed under both: a recent pending row arrives; an old pending one and a recent closed one do not.
+    await src.query(`INSERT INTO transactions VALUES (7001, 'pending', 1, now()), (7002, 'pending', 1, now() - interval '2 years'), (7003, 'closed', 1, now());
+      INSERT INTO users VALUES (7001, 'marker')`, [], db);
+    await waitForValue(tgt, db, `SELECT name AS v FROM users WHERE id = 7001`, 'marker');
+    await waitForValue(tgt, db, `SELECT string_agg(id::text, ',' ORDER BY id) AS v FROM transactions WHERE id > 7000`, '7001');
+    const again = await d.ok(['sync', '--source', S, '--target', T]);
+    expect(again.stdout, show(again)).toContain('No changes.');
+  }, 240_000);
+
   it('init --no-sync, then sync: the rows are copied again inside the slot\'s snapshot, only with consent', async () => {
     const db = await seeded('guide_nosync');
     const d = dir();

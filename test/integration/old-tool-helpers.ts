@@ -68,9 +68,9 @@ export const GUIDE_SEED = `
   INSERT INTO audit_logs SELECT g, 'line ' || g FROM generate_series(1, 30) g;
   CREATE TABLE archive_table (id int PRIMARY KEY, body text);
   INSERT INTO archive_table SELECT g, repeat('x', g) FROM generate_series(1, 30) g;
-  CREATE TABLE transactions (id int PRIMARY KEY, status text NOT NULL, amount numeric(10,2));
+  CREATE TABLE transactions (id int PRIMARY KEY, status text NOT NULL, amount numeric(10,2), created_at timestamptz NOT NULL DEFAULT now());
   ALTER TABLE transactions REPLICA IDENTITY FULL;
-  INSERT INTO transactions SELECT g, (ARRAY['active','pending','closed','failed'])[1 + g % 4], g * 1.25 FROM generate_series(1, 200) g;
+  INSERT INTO transactions SELECT g, (ARRAY['active','pending','closed','failed'])[1 + g % 4], g * 1.25, now() - g * interval '3 days' - interval '1 hour' FROM generate_series(1, 200) g;
 `;
 
 /** Polls the target until `sql` returns `want` (a replicated change arriving). */

@@ -168,9 +168,12 @@ describe('resolveScope: filters', () => {
     expect(r.notes[1]).toBe('myapp.public.users: the filter calls now, which change with time or session, so it filters the copy only: the table cannot be kept in sync with it (use a time filter, or an immutable predicate)');
   });
 
-  it('refuses two filters on one table and a filter on a schema-only or excluded table', async () => {
-    expect(await problems(resolve({ 'table-filter': ['orders:id > 1'], 'time-filter': ['orders:created_at:1 day'], 'schema-only-tables': 'users', 'exclude-tables': 'logs' }, 'myapp'))).toEqual([
-      expect.stringContaining('myapp.public.orders has 2 filters ("id > 1" from --table-filter; window created_at last 1 day from --time-filter): a table takes one'),
+  it('takes one predicate and one window per table; refuses two of a kind and a filter on a schema-only or excluded table', async () => {
+    const both = await resolve({ 'table-filter': ['orders:id > 1'], 'time-filter': ['orders:created_at:1 day'] }, 'myapp');
+    expect(both.perDatabase[0]?.tableFilters).toEqual([{ schema: 'public', table: 'orders', where: 'id > 1' }]);
+    expect(both.perDatabase[0]?.timeFilters).toEqual([{ schema: 'public', table: 'orders', column: 'created_at', last: '1 day' }]);
+    expect(await problems(resolve({ 'table-filter': ['orders:id > 1', 'orders:id < 9'], 'schema-only-tables': 'users', 'exclude-tables': 'logs' }, 'myapp'))).toEqual([
+      expect.stringContaining('myapp.public.orders has 2 predicates ("id > 1" from --table-filter; "id < 9" from --table-filter): a table takes one of each'),
     ]);
     expect(await problems(resolve({ 'table-filter': ['users:id > 1', 'logs:id > 1'], 'schema-only-tables': 'users', 'exclude-tables': 'logs' }, 'myapp'))).toEqual([
       '--table-filter: a filter on myapp.public.users, which is schema-only: it gets no rows',

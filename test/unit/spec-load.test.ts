@@ -166,11 +166,6 @@ describe('not implemented yet', () => {
   const cases: [keyof typeof NOT_IMPLEMENTED, Record<string, unknown>, string][] = [
     ['large_objects: true', { databases: { a: { large_objects: true } } }, 'databases.a.large_objects'],
     ['columns', { databases: { a: { columns: [{ table: 't', columns: ['id'] }] } } }, 'databases.a.columns'],
-    [
-      'table_filters and time_filters on one table',
-      { databases: { a: { table_filters: [{ table: 't', where: 'x' }], time_filters: [{ table: 't', column: 'c', last: '1 day' }] } } },
-      'databases.a.time_filters[0]',
-    ],
   ];
 
   it('covers the whole list', () => {

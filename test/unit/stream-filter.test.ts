@@ -128,6 +128,16 @@ describe('streamFilter', () => {
     expect(streamFilter(orders({ replicaIdentity: 'f' }), where(`"now" > 1 AND region_id::text <> 'now()'`), 15, true).ok).toBe(true);
   });
 
+  it('a where and a time window: both stream when the window column is in the identity, else the where alone with a note', () => {
+    const w = windowOn('created_at');
+    const both = (table: TableObject): ReturnType<typeof streamFilter> =>
+      streamFilter(table, { where: 'region_id = 1', window: w.window, filter: `(region_id = 1) AND (${w.filter ?? ''})` }, 15, true);
+    expect(both(withPk('PRIMARY KEY (id, region_id, created_at)'))).toEqual({ ok: true, filter: `(region_id = 1) AND (${w.filter ?? ''})`, note: null });
+    const s = both(orders());
+    expect(s).toMatchObject({ ok: true, filter: 'region_id = 1' });
+    if (s.ok) expect(s.note).toMatch(/the time window on created_at filters the copy; the stream is filtered by region_id = 1 only/);
+  });
+
   it('says a table without a replica identity has none', () => {
     const s = streamFilter(orders({ constraints: [] }), where('id = 1'), 15, true);
     expect(s.ok).toBe(false);

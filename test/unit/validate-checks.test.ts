@@ -224,7 +224,7 @@ describe('row filters', () => {
     time_filters: [{ table: 'events', column: 'created_at', last: '90 days' }],
   };
   const scope = scopeDatabase(db(settings), catalog([orders, table('events')]));
-  const probe = (t: string, columns: string[], expression = 'x'): FilterProbeResult => ({ key: filterKey('shop', 'public', t), ok: true, expression, columns });
+  const probe = (t: string, columns: string[], expression = 'x', kind: 'where' | 'window' = t === 'events' ? 'window' : 'where'): FilterProbeResult => ({ key: filterKey('shop', 'public', t, kind), ok: true, expression, columns });
 
   it('plans a publication probe on 15+, an EXPLAIN for copy-only filters, and nothing for streamed WHERE before 15', () => {
     expect(filterProbeRequests(scope, 150010).map((r) => [r.table, r.check, r.filter.kind])).toEqual([
@@ -270,7 +270,7 @@ describe('row filters', () => {
   it('shows what PostgreSQL refused, with the way out', () => {
     const nowScope = scopeDatabase(db({ table_filters: [{ table: 'orders', where: "created_at > now() - interval '1 day'" }] }), catalog([orders]));
     const refused: FilterProbeResult = {
-      key: filterKey('shop', 'public', 'orders'),
+      key: filterKey('shop', 'public', 'orders', 'where'),
       ok: false,
       expression: "created_at > now() - interval '1 day'",
       error: { message: 'invalid publication WHERE expression', code: '0A000', detail: 'User-defined or built-in mutable functions are not allowed.' },
@@ -282,9 +282,21 @@ describe('row filters', () => {
   });
 
   it('skips a filter the role may not probe: the role checks report why', () => {
-    const denied: FilterProbeResult = { key: filterKey('shop', 'public', 'orders'), ok: false, expression: 'region = 1', error: { message: 'must be owner of table orders', code: '42501' } };
+    const denied: FilterProbeResult = { key: filterKey('shop', 'public', 'orders', 'where'), ok: false, expression: 'region = 1', error: { message: 'must be owner of table orders', code: '42501' } };
     const r = checkRowFilters(scopeDatabase(db({ table_filters: [{ table: 'orders', where: 'region = 1' }] }), catalog([orders])), 150010, [denied]);
     expect(r.map((x) => [x.status, x.message])).toEqual([['skip', 'the filter on public.orders could not be probed: must be owner of table orders (see source.role.create and source.role.ownership)']]);
+  });
+
+  it('probes and judges a table\'s where and its time window each on its own', () => {
+    const both = scopeDatabase(db({ table_filters: [{ table: 'orders', where: 'id > 10' }], time_filters: [{ table: 'orders', column: 'created_at', last: '30 days' }] }), catalog([orders]));
+    const requests = filterProbeRequests(both, 150010);
+    expect(requests.map((r) => r.filter.kind)).toEqual(['where', 'window']);
+    expect(new Set(requests.map((r) => r.key)).size).toBe(2);
+    const r = checkRowFilters(both, 150010, [probe('orders', ['id'], 'id > 10', 'where'), probe('orders', ['created_at'], 'created_at >= …', 'window')]);
+    expect(r.map((x) => [x.id, x.status])).toEqual([
+      ['filters.valid', 'ok'], ['filters.replica_identity', 'ok'],
+      ['filters.valid', 'ok'], ['filters.replica_identity', 'warn'],
+    ]);
   });
 
   it('checks each leaf partition against the filter columns', () => {

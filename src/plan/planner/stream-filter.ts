@@ -130,5 +130,11 @@ export function streamFilter(t: TableObject, filter: RowFilter, sourceMajor: num
       hints,
     };
   }
-  return { ok: true, filter: where, note: null };
+  if (filter.window === null) return { ok: true, filter: where, note: null };
+  // A where and a time window: the window streams with it when its column may be read, else it filters the copy.
+  if (readable([filter.window.column])) return { ok: true, filter: filter.filter, note: null };
+  return {
+    ok: true, filter: where,
+    note: `${q}: the time window on ${filter.window.column} filters the copy; the stream is filtered by ${where} only (${filter.window.column} is not in its replica identity), and new rows fall inside the window anyway`,
+  };
 }

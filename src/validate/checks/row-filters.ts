@@ -108,7 +108,7 @@ export function checkRowFilters(scope: DatabaseScope, sourceVersionNum: number, 
         warn('filters.version', `${describe(f)} filters the copy only: publications take row filters from PostgreSQL 15 and the source runs ${v}, so the table streams unfiltered`, { subject }),
       );
     }
-    const probe = probes.find((p) => p.key === filterKey(scope.db.key, f.spec.schema, f.spec.table));
+    const probe = probes.find((p) => p.key === filterKey(scope.db.key, f.spec.schema, f.spec.table, f.kind));
     if (!probe) {
       out.push(skip('filters.valid', `${describe(f)} was not probed`, { subject }));
       continue;
