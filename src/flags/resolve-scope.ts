@@ -18,7 +18,8 @@ import { SYSTEM_DATABASES } from '../spec/select-databases.js';
 import { formatTableName } from '../spec/table-pattern.js';
 import { InputError, type Diagnostic } from '../util/errors.js';
 import { closeMatches } from '../util/suggest.js';
-import { nonImmutableCalls, nowWindow } from './now-predicate.js';
+import { nonImmutableCalls } from '../spec/non-immutable-calls.js';
+import { nowWindow } from './now-predicate.js';
 import type { CatalogTable, CatalogView, ExactTable, FlagScope, ResolvedDatabase, ResolvedScope, TableRef } from './types.js';
 
 export interface ResolveScopeOptions {

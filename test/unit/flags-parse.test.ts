@@ -1,7 +1,8 @@
 // Flag values: `[db.][schema.]table` names and comma lists, --table-filter split on the first colon,
 // --time-filter with its window, now() predicates that become windows, non-immutable calls.
 import { describe, expect, it } from 'vitest';
-import { nonImmutableCalls, nowWindow } from '../../src/flags/now-predicate.js';
+import { nowWindow } from '../../src/flags/now-predicate.js';
+import { nonImmutableCalls } from '../../src/spec/non-immutable-calls.js';
 import { parseTableFilterFlags, tryParseTableFilterFlag } from '../../src/flags/table-filter-flag.js';
 import { splitCommaList, splitTableRef } from '../../src/flags/table-ref.js';
 import { parseTimeFilterFlags, tryParseTimeFilterFlag } from '../../src/flags/time-filter-flag.js';

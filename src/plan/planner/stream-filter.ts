@@ -6,7 +6,7 @@
 // streamed is refused with the choices. Pure.
 import type { TableObject } from '../../model/schema.js';
 import { quoteQualified } from '../../pg/sql/quote.js';
-import { nonImmutableCalls } from '../../flags/now-predicate.js';
+import { nonImmutableCalls } from '../../spec/non-immutable-calls.js';
 import type { RowFilter } from './row-filter.js';
 
 /** The columns that identify a row to subscribers: 'all' under FULL, null when there is none. */

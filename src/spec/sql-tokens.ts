@@ -133,3 +133,20 @@ function readQuoted(sql: string, open: number, quote: string, backslash: boolean
   }
   return { text: out, end: sql.length };
 }
+
+export const isPunct = (t: SqlToken | undefined, text: string) => t !== undefined && t.kind === 'punct' && t.text === text;
+export const isOp = (t: SqlToken | undefined, text: string) => t !== undefined && t.kind === 'op' && t.text === text;
+export const isIdent = (t: SqlToken | undefined, text?: string) => t !== undefined && t.kind === 'ident' && (text === undefined || t.text === text);
+
+/** Index of the `)` matching the `(` at `open`, or -1. */
+export function matching(tokens: readonly SqlToken[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (isPunct(tokens[i], '(')) depth++;
+    else if (isPunct(tokens[i], ')')) {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
