@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { copyInSql, copyOutSql, importSnapshotSql, truncateSql } from '../../src/pg/copy/copy-sql.js';
 import { formatForTypes, type WalkedType } from '../../src/pg/copy/choose-format.js';
-import { planUnits } from '../../src/pg/copy/copy-tables.js';
+import { BATCH_BELOW_BYTES, BATCH_MAX_BYTES, BATCH_MAX_TABLES, planUnits } from '../../src/pg/copy/copy-tables.js';
 import { midCopyFaultRows } from '../../src/pg/copy/fault.js';
 import { BinaryRowCounter, RowCounterStream } from '../../src/pg/copy/row-counter.js';
 import type { CopyTable } from '../../src/pg/copy/types.js';
@@ -23,6 +23,8 @@ describe('copy SQL', () => {
   it('writes into the same column list', () => {
     expect(copyInSql(table(), 'binary')).toBe('COPY "Sales"."Order Lines" (id, "user", "Note") FROM STDIN WITH (FORMAT binary)');
     expect(copyInSql(table(), 'text')).toBe('COPY "Sales"."Order Lines" (id, "user", "Note") FROM STDIN');
+    expect(copyInSql(table(), 'binary', true)).toBe('COPY "Sales"."Order Lines" (id, "user", "Note") FROM STDIN WITH (FORMAT binary, FREEZE)');
+    expect(copyInSql(table(), 'text', true)).toBe('COPY "Sales"."Order Lines" (id, "user", "Note") FROM STDIN WITH (FREEZE)');
   });
   it('refuses an empty column list', () => {
     expect(() => copyInSql(table({ columns: [] }), 'text')).toThrow(/at least one column/);
@@ -58,8 +60,24 @@ describe('planUnits', () => {
       table({ table: 'big', estimatedBytes: 50 }),
       table({ table: 'b', group: 'fk', estimatedBytes: 40 }),
       table({ table: 'unknown' }),
-    ]);
+    ].map((t) => ({ ...t, estimatedBytes: t.estimatedBytes === undefined ? undefined : t.estimatedBytes * BATCH_BELOW_BYTES })));
     expect(units.map((u) => u.tables.map((t) => t.table))).toEqual([['a', 'b'], ['big'], ['small'], ['unknown']]);
+  });
+  it('batches the small units (tables and groups) into units of at most BATCH_MAX_TABLES tables and BATCH_MAX_BYTES', () => {
+    const big = table({ table: 'big', estimatedBytes: BATCH_BELOW_BYTES });
+    const smalls = Array.from({ length: BATCH_MAX_TABLES + 5 }, (_, i) => table({ table: `s${String(i)}`, estimatedBytes: 100 }));
+    const group = [table({ table: 'g1', group: 'fk', estimatedBytes: 10 }), table({ table: 'g2', group: 'fk', estimatedBytes: 10 })];
+    const units = planUnits([smalls[0] as CopyTable, big, ...group, ...smalls.slice(1)]);
+    expect(units[0]?.tables.map((t) => t.table)).toEqual(['big']);
+    expect(units.slice(1).map((u) => u.tables.length)).toEqual([BATCH_MAX_TABLES, 7]);
+    // Every table once; the group's tables stay in one unit.
+    expect(units.flatMap((u) => u.tables.map((t) => t.table)).sort()).toEqual([big, ...group, ...smalls].map((t) => t.table).sort());
+    const withGroup = units.find((u) => u.tables.some((t) => t.table === 'g1'));
+    expect(withGroup?.tables.some((t) => t.table === 'g2')).toBe(true);
+    const heavy = Array.from({ length: 20 }, (_, i) => table({ table: `h${String(i)}`, estimatedBytes: BATCH_BELOW_BYTES - 1 }));
+    const byBytes = planUnits(heavy);
+    expect(byBytes.every((u) => u.bytes <= BATCH_MAX_BYTES)).toBe(true);
+    expect(byBytes.length).toBe(Math.ceil(20 / Math.floor(BATCH_MAX_BYTES / (BATCH_BELOW_BYTES - 1))));
   });
 });
 

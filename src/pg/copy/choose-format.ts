@@ -12,13 +12,15 @@ import type { CopyFormat } from './types.js';
 // FirstNormalObjectId: objects created by initdb have smaller OIDs, identical in every cluster of a major.
 const FIRST_NORMAL_OBJECT_ID = 16384;
 
-// For each column of the list: every type reached, and whether it has binary I/O.
-const TYPE_WALK_SQL = `WITH RECURSIVE walk(typid, depth) AS (
-  SELECT a.atttypid, 0
-    FROM pg_catalog.pg_attribute a
-   WHERE a.attrelid = $1::regclass AND a.attname = ANY($2::text[]) AND a.attnum > 0 AND NOT a.attisdropped
+// For the columns of each table ($1: qualified names; $2: a JSON array of their column lists, in the same order):
+// every type reached, and whether it has binary I/O, by table position (1-based). One query for a whole unit.
+const TYPE_WALK_SQL = `WITH RECURSIVE walk(ord, typid, depth) AS (
+  SELECT r.ord, a.atttypid, 0
+    FROM unnest($1::text[]) WITH ORDINALITY AS r(name, ord)
+    JOIN pg_catalog.pg_attribute a ON a.attrelid = r.name::regclass
+   WHERE a.attname IN (SELECT jsonb_array_elements_text($2::jsonb -> (r.ord::int - 1))) AND a.attnum > 0 AND NOT a.attisdropped
   UNION ALL
-  SELECT child.typid, w.depth + 1
+  SELECT w.ord, child.typid, w.depth + 1
     FROM walk w
     JOIN pg_catalog.pg_type t ON t.oid = w.typid
     CROSS JOIN LATERAL (
@@ -30,10 +32,10 @@ const TYPE_WALK_SQL = `WITH RECURSIVE walk(typid, depth) AS (
     ) AS child(typid)
    WHERE w.depth < 32
 )
-SELECT DISTINCT format_type(t.oid, NULL) AS type, t.oid::int8 AS oid, t.typtype, t.typelem <> 0 AND t.typlen = -1 AS is_array,
-       t.typsend <> 0 AND t.typreceive <> 0 AS has_binary
+SELECT DISTINCT w.ord::int AS ord, format_type(t.oid, NULL) AS type, t.oid::int8 AS oid, t.typtype,
+       t.typelem <> 0 AND t.typlen = -1 AS is_array, t.typsend <> 0 AND t.typreceive <> 0 AS has_binary
   FROM walk w JOIN pg_catalog.pg_type t ON t.oid = w.typid
- ORDER BY 1`;
+ ORDER BY 1, 2`;
 
 interface TypeRow {
   readonly type: string;
@@ -63,9 +65,20 @@ export function formatForTypes(types: readonly TypeRow[]): FormatChoice {
 
 export type { TypeRow as WalkedType };
 
-/** The format for one table's columns, read on the source session (inside its snapshot transaction). */
-export async function chooseFormat(client: pg.Client, qualifiedName: string, columns: readonly string[], requested: CopyFormat | 'auto'): Promise<FormatChoice> {
-  if (requested !== 'auto') return { format: requested };
-  const result = await client.query<TypeRow>(TYPE_WALK_SQL, [qualifiedName, columns]);
-  return formatForTypes(result.rows);
+export interface FormatQuestion {
+  /** Quoted `schema.table`. */
+  readonly qualifiedName: string;
+  readonly columns: readonly string[];
+}
+
+/** The format for each table's columns (in the order given), read on the source session inside its snapshot. */
+export async function chooseFormats(client: pg.Client, tables: readonly FormatQuestion[], requested: CopyFormat | 'auto'): Promise<FormatChoice[]> {
+  if (requested !== 'auto') return tables.map(() => ({ format: requested }));
+  if (tables.length === 0) return [];
+  const result = await client.query<TypeRow & { readonly ord: number }>(TYPE_WALK_SQL, [
+    tables.map((t) => t.qualifiedName), JSON.stringify(tables.map((t) => t.columns)),
+  ]);
+  const byTable = tables.map((): TypeRow[] => []);
+  for (const row of result.rows) byTable[row.ord - 1]?.push(row);
+  return byTable.map(formatForTypes);
 }

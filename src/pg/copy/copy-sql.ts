@@ -7,19 +7,21 @@ function columnList(columns: readonly string[]): string {
   return columns.map(quoteIdent).join(', ');
 }
 
-function withFormat(format: CopyFormat): string {
+function withOptions(format: CopyFormat, freeze = false): string {
   // Text is COPY's default; saying nothing keeps the statement readable in logs.
-  return format === 'binary' ? ' WITH (FORMAT binary)' : '';
+  const options = [...(format === 'binary' ? ['FORMAT binary'] : []), ...(freeze ? ['FREEZE'] : [])];
+  return options.length === 0 ? '' : ` WITH (${options.join(', ')})`;
 }
 
 /** `FROM ONLY`: an inheritance parent's own rows; its children are tables of their own. */
 export function copyOutSql(t: CopyTable, format: CopyFormat): string {
   const where = t.filter === null ? '' : ` WHERE (${t.filter})`;
-  return `COPY (SELECT ${columnList(t.columns)} FROM ONLY ${quoteQualified(t.schema, t.table)}${where}) TO STDOUT${withFormat(format)}`;
+  return `COPY (SELECT ${columnList(t.columns)} FROM ONLY ${quoteQualified(t.schema, t.table)}${where}) TO STDOUT${withOptions(format)}`;
 }
 
-export function copyInSql(t: CopyTable, format: CopyFormat): string {
-  return `COPY ${quoteQualified(t.schema, t.table)} (${columnList(t.columns)}) FROM STDIN${withFormat(format)}`;
+/** `freeze`: the table was emptied in this (sub)transaction, see prepareFreeze. */
+export function copyInSql(t: CopyTable, format: CopyFormat, freeze = false): string {
+  return `COPY ${quoteQualified(t.schema, t.table)} (${columnList(t.columns)}) FROM STDIN${withOptions(format, freeze)}`;
 }
 
 /** One statement for all, so referencing and referenced tables go together; never CASCADE. */

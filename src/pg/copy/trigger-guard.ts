@@ -1,8 +1,8 @@
 // Keeps the target's triggers (and FK checks) from firing while rows load: a re-copy into a table that already
 // has a BEFORE INSERT trigger would otherwise rewrite the copied rows.
 //
-// First choice: SET LOCAL session_replication_role = replica (superuser, or on 15+ a role granted SET on that
-// parameter). Ordinary triggers and FK triggers stay silent; triggers marked ENABLE REPLICA / ALWAYS still fire,
+// First choice: session_replication_role = replica, set once on the loading session (superuser, or on 15+ a role
+// granted SET on that parameter). Ordinary triggers and FK triggers stay silent; triggers marked ENABLE REPLICA / ALWAYS still fire,
 // as they do under logical replication. Fallback, for the non-superuser owner of the tables: disable, by name, the
 // ordinary enabled user triggers (tgenabled 'O', exactly those replica mode silences; ALWAYS ones keep firing,
 // REPLICA ones do not fire in this origin-mode session) and enable exactly those again before commit (ALTER
@@ -29,17 +29,24 @@ function sqlstate(e: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Inside the target's open transaction. */
-export async function guardTriggers(client: pg.Client, tables: readonly CopyTable[]): Promise<GuardHandle> {
-  await client.query('SAVEPOINT pgrepl_srr');
+/**
+ * Once per worker target session, outside a transaction: `SET session_replication_role = replica` for the whole
+ * session (the session only loads rows). False when the role may not set it (42501): each unit then takes the
+ * fallback of guardTriggers.
+ */
+export async function trySessionReplicaRole(client: pg.Client): Promise<boolean> {
   try {
-    await client.query('SET LOCAL session_replication_role = replica');
-    await client.query('RELEASE SAVEPOINT pgrepl_srr');
-    return { kind: 'session_replication_role', beforeCommit: [] };
+    await client.query('SET session_replication_role = replica');
+    return true;
   } catch (e) {
     if (sqlstate(e) !== INSUFFICIENT_PRIVILEGE) throw e;
-    await client.query('ROLLBACK TO SAVEPOINT pgrepl_srr');
+    return false;
   }
+}
+
+/** Inside the target's open transaction; `replicaRole` is what trySessionReplicaRole returned for this session. */
+export async function guardTriggers(client: pg.Client, tables: readonly CopyTable[], replicaRole: boolean): Promise<GuardHandle> {
+  if (replicaRole) return { kind: 'session_replication_role', beforeCommit: [] };
   const beforeCommit: string[] = [];
   for (const t of tables) {
     const table = quoteQualified(t.schema, t.table);
