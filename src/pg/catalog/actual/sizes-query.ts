@@ -27,7 +27,9 @@ export interface SizesRow {
 // pg_table_size: heap, TOAST, FSM and VM, not indexes (the copy moves table data). A partitioned table has no
 // storage of its own, so its size is its leaves' (pg_partition_tree, PostgreSQL 12+). reltuples is -1 on 14+
 // (0 before) for a table never vacuumed or analysed; a partitioned table sums the leaves that were, and reads -1
-// only when none was. pg_table_size returns NULL for a relation dropped meanwhile: 0.
+// only when none was. pg_table_size returns NULL for a relation dropped meanwhile: 0. The leaves are a UNION ALL
+// gated on relkind and joined to pg_class by oid: a `WHERE CASE … END` on pg_class cannot use its index, so it
+// scanned the whole of pg_class once per table (1.6 s of 1.8 s at 1,000 tables; 0.25 s this way).
 export const SIZES_SQL = `
 SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata) AS large_objects,
        (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
@@ -50,10 +52,10 @@ SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata) AS l
                    CASE WHEN c.relkind = 'r' THEN c.reltuples::float8
                         WHEN pg_catalog.bool_or(l.reltuples >= 0) THEN pg_catalog.sum(GREATEST(l.reltuples, 0))::float8
                         ELSE -1 END AS row_estimate
-              FROM pg_catalog.pg_class l
-             WHERE CASE WHEN c.relkind = 'p'
-                        THEN l.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(c.oid) t WHERE t.isleaf)
-                        ELSE l.oid = c.oid END) s
+              FROM (SELECT c.oid AS relid WHERE c.relkind = 'r'
+                    UNION ALL
+                    SELECT t.relid FROM pg_catalog.pg_partition_tree(c.oid) t WHERE t.isleaf AND c.relkind = 'p') leaf
+              JOIN pg_catalog.pg_class l ON l.oid = leaf.relid) s
          WHERE c.relkind IN ('r', 'p') AND ${userSchema('n.nspname')} AND ${notExtensionMember('pg_class', 'c.oid')}) AS tables`;
 
 export interface SourceSizes {
