@@ -10,18 +10,7 @@
 // extended and unreserved follow the WAL volume, lost decides a re-sync. Pure.
 import type { ActualState, DatabaseActual, ServerActual, SlotFacts, SubscriptionFacts, TargetDatabaseActual } from '../introspect/types.js';
 import type { StateDocument } from '../state/state-document.js';
-import { fingerprint, stripVolatile } from './fingerprint.js';
-
-/** Sets become sorted arrays and Maps objects: canonicalJson would otherwise see them as `{}` and miss every change. */
-function plain(value: unknown): unknown {
-  if (value instanceof Set) return [...(value as Set<unknown>)].map(plain).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-  if (value instanceof Map) return Object.fromEntries([...(value as Map<unknown, unknown>)].map(([k, v]) => [String(k), plain(v)]));
-  if (Array.isArray(value)) return value.map(plain);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = plain(v);
-  return out;
-}
+import { strippedFingerprint } from './fingerprint.js';
 
 function slot(s: SlotFacts): unknown {
   return { name: s.name, database: s.database, plugin: s.plugin, lost: s.walStatus === 'lost' };
@@ -58,5 +47,6 @@ export function actualFingerprint(actual: ActualState, state: StateDocument | nu
     databases: actual.databases.map(database),
     diagnostics: actual.diagnostics,
   };
-  return fingerprint({ actual: stripVolatile(plain(relevant)), stateSerial: state?.serial ?? null });
+  // stateSerial holds no volatile field name, so stripping the whole is stripping `actual` alone.
+  return strippedFingerprint({ actual: relevant, stateSerial: state?.serial ?? null });
 }

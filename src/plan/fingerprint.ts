@@ -40,3 +40,61 @@ export function canonicalJson(value: unknown, path = '$'): string {
 export function fingerprint(parts: unknown): string {
   return `sha256:${createHash('sha256').update(canonicalJson(parts), 'utf8').digest('hex')}`;
 }
+
+/** Sets become sorted arrays and Maps objects: canonicalJson would otherwise see them as `{}` and miss every change. */
+export function plain(value: unknown): unknown {
+  if (value instanceof Set) return [...(value as Set<unknown>)].map(plain).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  if (value instanceof Map) return Object.fromEntries([...(value as Map<unknown, unknown>)].map(([k, v]) => [String(k), plain(v)]));
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+  return out;
+}
+
+/**
+ * `canonicalJson(stripVolatile(plain(value), fields))` in one walk, without the two deep copies and without
+ * building a path string per node (the path is rebuilt only for the error). Same text, byte for byte (unit-tested
+ * against the composition): at 1,000 tables the three passes took ~0.3 s of every plan and apply.
+ */
+export function strippedCanonicalJson(value: unknown, fields: ReadonlySet<string> = VOLATILE_FIELDS): string {
+  const path: (string | number)[] = [];
+  const fail = (what: string): never => {
+    const at = path.map((p) => (typeof p === 'number' ? `[${String(p)}]` : `.${p}`)).join('');
+    throw new Error(`fingerprint: $${at} is ${what}, which JSON cannot hold`);
+  };
+  const walk = (v: unknown): string => {
+    if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
+    if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : fail(String(v));
+    if (typeof v !== 'object') return fail(`a ${typeof v}`);
+    // plain()'s order of checks: a Set sorts by the JSON of its plain elements, a Map keys by String(k).
+    if (v instanceof Set) return walk(plain(v));
+    const node: object = v instanceof Map ? Object.fromEntries([...(v as Map<unknown, unknown>)].map(([k, x]) => [String(k), x])) : v;
+    if (Array.isArray(node)) {
+      let out = '[';
+      for (let i = 0; i < node.length; i++) {
+        const x: unknown = node[i];
+        path.push(i);
+        out += (i === 0 ? '' : ',') + (x === undefined ? 'null' : walk(x));
+        path.pop();
+      }
+      return `${out}]`;
+    }
+    const entries = Object.entries(node).filter(([k, x]) => x !== undefined && !fields.has(k));
+    if (entries.length > 1) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    let out = '{';
+    for (let i = 0; i < entries.length; i++) {
+      const [k, x] = entries[i] as [string, unknown];
+      path.push(k);
+      out += `${i === 0 ? '' : ','}${JSON.stringify(k)}:${walk(x)}`;
+      path.pop();
+    }
+    return `${out}}`;
+  };
+  return walk(value);
+}
+
+/** `sha256:<hex>` of strippedCanonicalJson(parts): fingerprint(stripVolatile(plain(parts))), in one pass. */
+export function strippedFingerprint(parts: unknown, fields: ReadonlySet<string> = VOLATILE_FIELDS): string {
+  return `sha256:${createHash('sha256').update(strippedCanonicalJson(parts, fields), 'utf8').digest('hex')}`;
+}
