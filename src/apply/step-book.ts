@@ -5,7 +5,7 @@ import type { PlanStep } from '../plan/types.js';
 import type { StateDocument } from '../state/state-document.js';
 import { ApplyCancelledError } from './errors.js';
 import { findResource, withResource } from '../state/state-edits.js';
-import { recordStep } from './state-records.js';
+import { recordStep, recordSteps } from './state-records.js';
 import type { StateWriter } from './state-writer.js';
 import type { ApplyEvent } from './types.js';
 
@@ -67,9 +67,8 @@ export class StepBook {
     if (fresh.length === 0 && edit === undefined) return;
     const at = this.opts.now().toISOString();
     await this.opts.writer.update((state) => {
-      let next = edit === undefined ? state : edit(state, at);
-      for (const step of fresh) next = recordStep(next, step, at);
-      return next;
+      const next = edit === undefined ? state : edit(state, at);
+      return recordSteps(next, fresh, at);
     });
     for (const step of fresh) {
       this.start(step);

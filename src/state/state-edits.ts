@@ -43,6 +43,53 @@ export function withResource(state: StateDocument, resource: StateResource): Sta
   return { ...state, resources };
 }
 
+/** Sequential edits of a document's resources, read back as they go (find sees earlier puts and removes). */
+export interface ResourceDraft {
+  find(address: string): StateResource | undefined;
+  /** withResource: replaces the resource at the same address. */
+  put(resource: StateResource): void;
+  /** withoutResource. */
+  remove(address: string): void;
+}
+
+/**
+ * The document after `edit`, as if each put were withResource and each remove withoutResource, one after another,
+ * but sorting once at the end instead of filtering and sorting every resource on every put: recording 1,000 copied
+ * tables one withResource at a time was O(n² log n), ~0.3 s of an apply of 1,000 tables. The same document (same
+ * object) when nothing was put or removed.
+ */
+export function editResources(state: StateDocument, edit: (draft: ResourceDraft) => void): StateDocument {
+  // address -> the resource now recorded there (null: removed); only addresses the edit touched.
+  const touched = new Map<string, StateResource | null>();
+  let base: Map<string, StateResource> | undefined;
+  let sorted = false;
+  const recorded = (address: string): StateResource | undefined => {
+    base ??= new Map(state.resources.map((r) => [r.address, r]));
+    return base.get(address);
+  };
+  const find = (address: string): StateResource | undefined => {
+    const t = touched.get(address);
+    return t === undefined ? recorded(address) : t ?? undefined;
+  };
+  edit({
+    find,
+    put: (resource) => {
+      touched.set(resource.address, resource);
+      sorted = true; // withResource sorts every resource
+    },
+    remove: (address) => {
+      // withoutResource changes nothing when nothing is recorded there.
+      if (find(address) !== undefined) touched.set(address, null);
+    },
+  });
+  if (touched.size === 0) return state;
+  const resources = state.resources.filter((r) => !touched.has(r.address));
+  for (const r of touched.values()) if (r !== null) resources.push(r);
+  // Code-unit order, not localeCompare: the file must not change with the machine's locale.
+  if (sorted) resources.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return { ...state, resources };
+}
+
 /** Forgets the resource at `address`; the same document when there is none. */
 export function withoutResource(state: StateDocument, address: string): StateDocument {
   if (findResource(state, address) === undefined) return state;
