@@ -32,6 +32,14 @@ describe('strippedCanonicalJson', () => {
     expect(strippedFingerprint(value)).toBe(fingerprint(stripVolatile(plain(value))));
   });
 
+  it('hashes in chunks to the hash of the whole text, multi-byte characters and surrogate pairs across chunk ends', () => {
+    const value = { rows: Array.from({ length: 6000 }, (_, i) => ({ i, name: `é😀${'x'.repeat(i % 37)}\u{1F600}`, lag: i })) };
+    expect(strippedCanonicalJson(value).length).toBeGreaterThan(3 * 65_536);
+    expect(strippedFingerprint(value)).toBe(fingerprint(stripVolatile(plain(value))));
+    expect(strippedFingerprint({ a: [1, { b: Number.NaN }] }.a[0])).toBe(fingerprint(1));
+    expect(() => strippedFingerprint({ a: [1, { b: Number.NaN }] })).toThrow('fingerprint: $.a[1].b is NaN, which JSON cannot hold');
+  });
+
   it('refuses what JSON cannot hold with the same message', () => {
     for (const bad of [{ a: [1, { b: Number.NaN }] }, { a: new Map([['k', Infinity]]) }, { f: () => 1 }, undefined, { n: 10n }]) {
       expect(() => strippedCanonicalJson(bad)).toThrow(((): string => { try { composed(bad); } catch (e) { return (e as Error).message; } return 'no error'; })());
