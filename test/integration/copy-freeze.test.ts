@@ -59,10 +59,10 @@ describe('COPY FREEZE of big loads (15 -> 15)', () => {
     // A reader on the target holds `held` open: the load must not wait for it, nor freeze under it.
     const reader: pg.Client = await target.connect({ database: targetDb });
     await reader.query('BEGIN; SELECT count(*) FROM held');
-    const snapshot = await exportSnapshot(parse(source.url(sourceDb)), sourceDb);
+    const snapshot = await exportSnapshot(parse(source.url({ database: sourceDb })), sourceDb);
     try {
       await copyTables({
-        source: parse(source.url(sourceDb)), target: parse(target.url(targetDb)), sourceDatabase: sourceDb, targetDatabase: targetDb,
+        source: parse(source.url({ database: sourceDb })), target: parse(target.url({ database: targetDb })), sourceDatabase: sourceDb, targetDatabase: targetDb,
         snapshotId: snapshot.snapshotId, workers: 2, format: 'auto',
         tables: [table('fresh'), table('kept'), table('referenced'), table('held'), table('recopied', { truncateFirst: true }), table('small', { estimatedBytes: 1000 })],
       });

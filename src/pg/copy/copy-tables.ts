@@ -14,6 +14,7 @@ import { assertSessionSettings } from './assert-session.js';
 import { chooseFormats, type FormatChoice } from './choose-format.js';
 import { closeClient, killClient } from './close-client.js';
 import { CopyCancelledError, CopyError } from './copy-error.js';
+import { copyOutStream } from './copy-out-stream.js';
 import { copyInSql, copyOutSql, importSnapshotSql, tableAddress, truncateSql } from './copy-sql.js';
 import { InjectedFaultError, killMidCopyFaultRows, killSelf, midCopyFaultRows } from './fault.js';
 import { RowCounterStream } from './row-counter.js';
@@ -196,7 +197,7 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
       ...(faultRows !== undefined ? { fault: { rows: faultRows, error: () => new InjectedFaultError(faultRows) } }
         : killRows !== undefined ? { fault: { rows: killRows, error: killSelf } } : {}),
     });
-    const out = w.source.query(copyStreams.to(copyOutSql(t, format)));
+    const out = w.source.query(copyOutStream(copyOutSql(t, format)));
     const into = w.target.query(copyStreams.from(copyInSql(t, format, freeze)));
     // The side whose error is the cause names the failure: when one side fails, the pipeline cancels the other,
     // whose error (the target's "COPY from stdin failed", 57014) is only a consequence.

@@ -1,5 +1,8 @@
 // Counts rows and bytes of a COPY stream as it passes, without buffering it: live progress, and the point where a
-// `mid-copy:<rows>` fault fires. The server's command tag stays the authority for the final row count.
+// `mid-copy:<rows>` fault fires. The server's command tag stays the authority for the final row count. Binary rows
+// are parsed exactly only for the first SAMPLE_BYTES (or all the way when a fault is armed); after that the running
+// count is an estimate from the sampled bytes per row: parsing every field length of every row cost node ~0.15 s of
+// CPU per million rows, taken from the target's COPY FROM on a 2-core machine, for a figure only progress shows.
 import { Transform, type TransformCallback } from 'node:stream';
 import type { CopyFormat } from './types.js';
 
@@ -122,6 +125,9 @@ export class BinaryRowCounter {
   }
 }
 
+/** Binary data parsed row by row before the count becomes an estimate (no fault armed). */
+export const SAMPLE_BYTES = 4 * 1_048_576;
+
 export interface RowCounterOptions {
   readonly format: CopyFormat;
   /** Called with the running totals after each chunk. */
@@ -135,6 +141,8 @@ export class RowCounterStream extends Transform {
   bytes = 0;
   private textRows = 0;
   private readonly binary: BinaryRowCounter | undefined;
+  /** Bytes fed to the binary parser (all of them until the sample is complete). */
+  private parsedBytes = 0;
   private readonly opts: RowCounterOptions;
 
   constructor(opts: RowCounterOptions) {
@@ -143,8 +151,11 @@ export class RowCounterStream extends Transform {
     this.binary = opts.format === 'binary' ? new BinaryRowCounter() : undefined;
   }
 
+  /** Exact for text, and for binary while it is still parsed; then rows per parsed byte times bytes. */
   get rows(): number {
-    return this.binary === undefined ? this.textRows : this.binary.rows;
+    if (this.binary === undefined) return this.textRows;
+    if (this.parsedBytes === this.bytes || this.parsedBytes === 0) return this.binary.rows;
+    return Math.round((this.binary.rows * this.bytes) / this.parsedBytes);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -156,8 +167,9 @@ export class RowCounterStream extends Transform {
         this.textRows += 1;
         at = chunk.indexOf(NEWLINE, at + 1);
       }
-    } else {
+    } else if (this.parsedBytes === this.bytes - chunk.length && (this.parsedBytes < SAMPLE_BYTES || this.opts.fault !== undefined)) {
       this.binary.feed(chunk);
+      this.parsedBytes += chunk.length;
     }
     this.opts.onChunk?.(this.rows, this.bytes);
     const fault = this.opts.fault;
