@@ -1,17 +1,26 @@
 // Checks a spec value against schemas/spec.schema.json (the single source of truth) with ajv, reporting every
 // problem at once, each rewritten for people (unknown keys with "did you mean", allowed values listed) and
 // placed at the YAML node it is about. Messages never include the offending value: it may be a secret.
+//
+// The validator is ajv's standalone code for the schema (generated/spec-validator.ts, kept fresh by
+// test/unit/generated-validators.test.ts), so a run neither loads ajv nor compiles the schema: that was ~0.2 s of
+// every plan and apply. Its options: allErrors; verbose (errors carry parentSchema, where the known keys and custom
+// messages are); strict; allowUnionTypes (`shop:` with no settings is null, which a database block accepts); and the
+// editor-only keyword patternErrorMessage (VS Code and yaml-language-server show it; we show it too).
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../util/errors.js';
 import { closeMatches } from '../util/suggest.js';
+import { validate as generatedValidate } from './generated/spec-validator.js';
 import type { SpecLocator } from './positions.js';
 import { formatPath, pathFromPointer, type PathSegment } from './spec-path.js';
 
 // src/spec/ and dist/spec/ are both two levels below the package root, where schemas/ ships.
 const SCHEMA_URL = new URL('../../schemas/spec.schema.json', import.meta.url);
 
-let compiled: { validate: ValidateFunction; schema: SchemaNode } | undefined;
+const validate = generatedValidate as unknown as ValidateFunction;
+
+let parsedSchema: SchemaNode | undefined;
 
 interface SchemaNode {
   readonly properties?: Readonly<Record<string, unknown>>;
@@ -21,19 +30,8 @@ interface SchemaNode {
 
 /** The parsed JSON Schema (for docs and tests). */
 export function specJsonSchema(): SchemaNode {
-  return compile().schema;
-}
-
-function compile(): { validate: ValidateFunction; schema: SchemaNode } {
-  if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaNode;
-  // verbose: errors carry parentSchema, where the known keys and custom messages are.
-  // allowUnionTypes: `shop:` with no settings is null, which a database block accepts.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-  // Editor-only keyword (VS Code and yaml-language-server show it); we show it too.
-  ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
-  compiled = { validate: ajv.compile(schema), schema };
-  return compiled;
+  parsedSchema ??= JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as SchemaNode;
+  return parsedSchema;
 }
 
 // Keys that belong to a database; written at the top level they get a hint instead of a near-miss guess.
@@ -50,7 +48,6 @@ export interface SchemaCheck {
 
 /** `quiet`: pointers whose own value errors are not reported (their cause is reported elsewhere). */
 export function checkSchema(value: unknown, locator: SpecLocator, quiet: ReadonlySet<string> = new Set()): SchemaCheck {
-  const { validate } = compile();
   if (validate(value)) return { diagnostics: [], invalid: [] };
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];

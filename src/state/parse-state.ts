@@ -1,23 +1,14 @@
 // Parse, don't validate (STYLE.md 5): state file text -> a checked StateDocument of the current format, or a
 // PgreplError listing every problem. Messages name JSON paths, never values: attributes may hold anything.
-import { readFileSync } from 'node:fs';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { PgreplError } from '../util/errors.js';
+import { validate as generatedValidate } from './generated/state-validator.js';
 import type { StateDocument } from './state-document.js';
 import { upgradeState } from './upgrade-state.js';
 
-// src/state/ and dist/state/ are both two levels below the package root, where schemas/ ships.
-const SCHEMA_URL = new URL('../../schemas/state.schema.json', import.meta.url);
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
-  // allowUnionTypes: `spec` is an object or null.
-  compiled = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
-  return compiled;
-}
+// ajv's standalone code for schemas/state.schema.json (kept fresh by test/unit/generated-validators.test.ts), with
+// allErrors, strict and allowUnionTypes (`spec` is an object or null): no ajv load nor schema compile per run.
+const validate = generatedValidate as unknown as ValidateFunction;
 
 /** `text` is the file's content; `source` names it in errors (the path, or `<stdin>`). */
 export function parseState(text: string, source: string): StateDocument {
@@ -31,7 +22,6 @@ export function parseState(text: string, source: string): StateDocument {
     });
   }
   const doc = upgradeState(raw, source);
-  const validate = validator();
   if (!validate(doc)) {
     const problems = (validate.errors ?? []).map((err) => `${err.instancePath === '' ? '(top level)' : err.instancePath}: ${err.message ?? 'is invalid'}`);
     throw new PgreplError(`${source} is not a valid pgrepl state file`, { hints: [...new Set(problems)] });
