@@ -24,7 +24,21 @@ function redactOperation(op: Operation): Operation {
  * (the order the text shows them), whatever order the object was built in, so the file's shape never drifts.
  */
 export function planToJson(plan: Plan): string {
-  const safe: Plan = {
+  return `${JSON.stringify(planJsonValue(plan), null, 2)}\n`;
+}
+
+/**
+ * What planToJson writes, parsed back (the plan the human renderer shows): the same object as
+ * parsePlanJson(planToJson(plan)), without the indentation, which doubled the text to stringify and parse
+ * (6 MB instead of 3 MB at 1,000 tables).
+ */
+export function planThroughJson(plan: Plan): Plan {
+  return parsePlanJson(JSON.stringify(planJsonValue(plan)));
+}
+
+/** The redacted plan in planToJson's key order. */
+function planJsonValue(plan: Plan): Plan {
+  return {
     format_version: plan.format_version,
     createdAt: plan.createdAt,
     lineage: plan.lineage,
@@ -37,7 +51,6 @@ export function planToJson(plan: Plan): string {
     diagnostics: plan.diagnostics,
     summary: plan.summary,
   };
-  return `${JSON.stringify(safe, null, 2)}\n`;
 }
 
 type Obj = Readonly<Record<string, unknown>>;

@@ -1,5 +1,6 @@
-// The human plan (STYLE.md #3, #4). It renders the object `plan --json` prints: the plan goes through planToJson and
-// parsePlanJson first, so the text can show nothing the JSON lacks (a password included) and the two never disagree.
+// The human plan (STYLE.md #3, #4). It renders the object `plan --json` prints: the plan goes through its JSON and
+// parsePlanJson first (planThroughJson), so the text can show nothing the JSON lacks (a password included) and the
+// two never disagree.
 //
 //   # target.role.app will be created
 //   + target.role.app
@@ -14,7 +15,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { quoteIdent, quoteQualified } from '../pg/sql/quote.js';
 import { ACTION_INFO } from '../plan/action-info.js';
-import { parsePlanJson, planToJson } from '../plan/plan-json.js';
+import { planThroughJson } from '../plan/plan-json.js';
 import type { Action, Operation, Plan, PlanStep } from '../plan/types.js';
 import { formatDiagnostic } from '../util/errors.js';
 import { attributeDiff, type DiffMark } from './attribute-diff.js';
@@ -78,7 +79,7 @@ function renderStep(step: PlanStep, c: ChalkInstance): string[] {
 }
 
 export function renderPlanText(plan: Plan, opts: RenderOptions): string {
-  const shown = parsePlanJson(planToJson(plan));
+  const shown = planThroughJson(plan);
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const out: string[] = [];
   if (shown.steps.length > 0) {
