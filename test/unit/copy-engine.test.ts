@@ -14,8 +14,9 @@ const table = (over: Partial<CopyTable> = {}): CopyTable => ({
 });
 
 describe('copy SQL', () => {
-  it('reads FROM ONLY with the explicit column list, quoted by the quoting helper', () => {
-    expect(copyOutSql(table(), 'text')).toBe('COPY (SELECT id, "user", "Note" FROM ONLY "Sales"."Order Lines") TO STDOUT');
+  it('reads the table\'s own rows (table form, or FROM ONLY with a filter) with the explicit column list, quoted by the quoting helper', () => {
+    expect(copyOutSql(table(), 'text')).toBe('COPY "Sales"."Order Lines" (id, "user", "Note") TO STDOUT');
+    expect(copyOutSql(table(), 'binary')).toBe('COPY "Sales"."Order Lines" (id, "user", "Note") TO STDOUT WITH (FORMAT binary)');
     expect(copyOutSql(table({ filter: 'id % 2 = 0 OR true' }), 'binary')).toBe(
       'COPY (SELECT id, "user", "Note" FROM ONLY "Sales"."Order Lines" WHERE (id % 2 = 0 OR true)) TO STDOUT WITH (FORMAT binary)',
     );
