@@ -10,7 +10,7 @@ import { pruneRowsSql, truncateTablesSql } from '../../pg/apply/rows-sql.js';
 import { quoteQualified } from '../../pg/sql/quote.js';
 import type { DatabaseSpec } from '../../spec/model.js';
 import type { StateDocument } from '../../state/state-document.js';
-import { findResource } from '../../state/state-edits.js';
+import { resourceFinder } from '../../state/state-edits.js';
 import type { Diagnostic } from '../../util/errors.js';
 import type { Action, DataCopyOperation, Operation, PlanStep, SequenceValuesOperation } from '../types.js';
 import { leafTables } from './catalog-tables.js';
@@ -112,12 +112,13 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
   const planned = new Map<ObjectKey, Planned>();
   const unchanged = new Map<ObjectKey, { table: TableObject; filter: RowFilter; record: RowsRecord }>();
   const narrowed: Omit<PlanStep, 'index'>[] = [];
+  const recorded = resourceFinder(input.state);
 
   for (const key of input.rowsTables) {
     const table = byKey.get(key);
     if (table === undefined) continue;
     const address = rowsAddress(db.key, table.schema as string, table.name);
-    const record = rowsRecord(input.state === null ? undefined : findResource(input.state, address));
+    const record = rowsRecord(recorded(address));
     let filter: RowFilter;
     try {
       filter = rowFilter(db, table, record?.window ?? null, input.sourceNow, input.refreshWindows);
@@ -377,10 +378,11 @@ function batchSmallTables(planned: ReadonlyMap<ObjectKey, Planned>, groups: Map<
 /** Sequence values come from the copy's snapshot: set when never set, or again whenever this database copies rows. */
 function sequenceSteps(input: RowsPlanInput, copying: boolean): Omit<PlanStep, 'index'>[] {
   const out: Omit<PlanStep, 'index'>[] = [];
+  const recorded = resourceFinder(input.state);
   for (const s of input.desired.objects) {
     if (s.kind !== 'sequence') continue;
     const address = rowsAddress(input.db.key, s.schema as string, s.name);
-    const record = rowsRecord(input.state === null ? undefined : findResource(input.state, address));
+    const record = rowsRecord(recorded(address));
     const fresh = record === null || record.status !== 'copied' || record.target_database !== input.db.targetDatabase;
     if (!fresh && !copying) continue;
     const after: RowsAttributes = { kind: 'sequence', target_database: input.db.targetDatabase, where: null, window: null, filter: null, table_created: false };

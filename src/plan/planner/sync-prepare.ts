@@ -11,7 +11,7 @@ import type { DatabaseActual, PublicationFacts, ServerActual, SlotFacts, Subscri
 import { quoteIdent, quoteQualified } from '../../pg/sql/quote.js';
 import type { DatabaseSpec } from '../../spec/model.js';
 import type { StateDocument, StateResource } from '../../state/state-document.js';
-import { findResource } from '../../state/state-edits.js';
+import { findResource, resourceFinder } from '../../state/state-edits.js';
 import { replicationObjectName } from '../../state/object-names.js';
 import type { Diagnostic } from '../../util/errors.js';
 import type { RowsSync } from './rows-steps.js';
@@ -148,6 +148,7 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
   const streamFilters = new Map<ObjectKey, string | null>();
   const published: PublishedTable[] = [];
   let partitioned = false;
+  const found = resourceFinder(state);
   for (const key of input.rowsTables) {
     const table = byKey.get(key);
     if (table === undefined) continue;
@@ -158,7 +159,7 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
     }
     let filter: RowFilter;
     try {
-      const recorded = state === null ? null : rowsRecord(findResource(state, rowsAddress(db.key, table.schema as string, table.name)));
+      const recorded = state === null ? null : rowsRecord(found(rowsAddress(db.key, table.schema as string, table.name)));
       filter = rowFilter(db, table, recorded?.window ?? null, input.sourceNow, input.refreshWindows);
     } catch {
       continue; // rows-steps reports the bad window
