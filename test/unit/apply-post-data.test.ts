@@ -1,6 +1,9 @@
-// Which post-data statements the engine builds in parallel (per table, largest first) and which run serially after.
+// Which post-data statements the engine builds in parallel (per table, largest first; small tables many to a chunk)
+// and which run serially after.
 import { describe, expect, it } from 'vitest';
-import { isParallelStatement, PARALLEL_MIN_BYTES, splitPostData } from '../../src/apply/post-data-stage.js';
+import {
+  CHUNKED_STATEMENTS_ALL_SESSIONS, chunkStatementsFor, isChunkStatement, isParallelStatement, PARALLEL_MIN_BYTES, SMALL_CHUNK_MIN_STATEMENTS, splitPostData,
+} from '../../src/apply/post-data-stage.js';
 import type { CopyItem, SqlItem } from '../../src/apply/schedule.js';
 import type { PlanStep, SqlOperation } from '../../src/plan/types.js';
 
@@ -86,5 +89,61 @@ describe('splitPostData', () => {
     const one = [item(customers, [['table:public.customers', 'ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id)']])];
     expect(splitPostData(one, [copy(customers, 'customers', PARALLEL_MIN_BYTES - 1)]).parallel).toEqual([]);
     expect(splitPostData(one, [copy(customers, 'customers', PARALLEL_MIN_BYTES)]).parallel).toHaveLength(1);
+  });
+
+  it('puts small tables\' leading builds in chunks of many tables, each table whole in one chunk, in schedule order', () => {
+    const small = (i: number): SqlItem => item(step(10 + i, `target.table.db.public.t${i}`), [
+      [`table:public.t${i}`, `ALTER TABLE ONLY public.t${i} ADD CONSTRAINT t${i}_pkey PRIMARY KEY (id)`],
+      [`table:public.t${i}`, `CREATE INDEX t${i}_name ON public.t${i} USING btree (name)`],
+      [`table:public.t${i}`, `ALTER TABLE public.t${i} OWNER TO app`],
+    ]);
+    const smalls = [0, 1, 2, 3, 4].map(small);
+    const split = splitPostData([...items, ...smalls], [copy(orders, 'orders', 1000)], 1000, 3);
+    // orders is large: its own group; customers is small: in the first chunk, with what leads each table.
+    expect(split.parallel.map((g) => g.object)).toEqual(['table:public.orders']);
+    expect(split.chunks.map((c) => c.map((e) => e.statement.object))).toEqual([
+      ['table:public.customers', 'table:public.customers', 'table:public.t0', 'table:public.t0'],
+      ['table:public.t1', 'table:public.t1', 'table:public.t2', 'table:public.t2'],
+      ['table:public.t3', 'table:public.t3', 'table:public.t4', 'table:public.t4'],
+    ]);
+    expect(sqls(split.chunks[0] ?? [])).toEqual([
+      'ALTER TABLE ONLY public.customers', 'CREATE INDEX customers_name_idx ON', 'ALTER TABLE ONLY public.t0', 'CREATE INDEX t0_name ON',
+    ]);
+    // The owners, the trigger and what follows it, FKs: serial, in schedule order.
+    expect(split.serial.map((e) => e.statement.sql)).toContain('ALTER TABLE public.t4 OWNER TO app');
+    expect(split.serial.some((e) => /FOREIGN KEY/.test(e.statement.sql))).toBe(true);
+    expect(split.serial.some((e) => /customers_late_idx/.test(e.statement.sql))).toBe(true);
+    const all = [...items, ...smalls].flatMap((i) => i.op.statements);
+    expect(split.parallel.flatMap((g) => g.entries).length + split.chunks.flat().length + split.serial.length).toBe(all.length);
+    // Without chunks (one worker), small tables stay serial as before.
+    expect(splitPostData([...items, ...smalls], [copy(orders, 'orders', 1000)], 1000).chunks).toEqual([]);
+  });
+
+  it('chunks only statements that lock their own table: an ALTER TABLE without ONLY reaches children another chunk may hold', () => {
+    const entry = (sql: string): Parameters<typeof isChunkStatement>[0] => ({ step: customers, statement: { sql, transactional: true, phase: 'post-data', object: 'table:public.t' } });
+    expect(isChunkStatement(entry('CREATE INDEX i ON public.t USING btree (a)'))).toBe(true);
+    expect(isChunkStatement(entry('CREATE UNIQUE INDEX i ON ONLY public.t USING btree (a)'))).toBe(true);
+    expect(isChunkStatement(entry('ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id)'))).toBe(true);
+    expect(isChunkStatement(entry('ALTER TABLE public.t ADD CONSTRAINT c CHECK (a > 0) NOT VALID'))).toBe(false);
+    expect(isChunkStatement(entry('ALTER TABLE public.t ADD NOT NULL a NOT VALID'))).toBe(false);
+    expect(isChunkStatement(entry('ALTER TABLE ONLY public.t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES public.u(id)'))).toBe(false);
+    // A table cut by such a statement keeps the rest of its statements serial.
+    const t = step(30, 'target.table.db.public.t');
+    const split = splitPostData([item(t, [
+      ['table:public.t', 'ALTER TABLE public.t ADD CONSTRAINT c CHECK (a > 0) NOT VALID'],
+      ['table:public.t', 'CREATE INDEX i ON public.t USING btree (a)'],
+    ])], [], 1000, 10);
+    expect(split.chunks).toEqual([]);
+    expect(split.serial).toHaveLength(2);
+  });
+
+  it('sizes chunks at about two a session, within a lock bound over all sessions; none for one worker', () => {
+    expect(chunkStatementsFor(2000, 2)).toBe(500);
+    expect(chunkStatementsFor(10_000, 2)).toBe(CHUNKED_STATEMENTS_ALL_SESSIONS / 2);
+    expect(chunkStatementsFor(10_000, 8)).toBe(CHUNKED_STATEMENTS_ALL_SESSIONS / 8);
+    expect(chunkStatementsFor(400, 2)).toBe(100);
+    expect(chunkStatementsFor(10, 2)).toBe(SMALL_CHUNK_MIN_STATEMENTS);
+    expect(chunkStatementsFor(10_000, 64)).toBe(SMALL_CHUNK_MIN_STATEMENTS);
+    expect(chunkStatementsFor(2000, 1)).toBe(0);
   });
 });
