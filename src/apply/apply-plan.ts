@@ -6,18 +6,17 @@
 import { afterStepFault } from '../pg/copy/fault.js';
 import { openApplySession, type ApplySession } from '../pg/apply/apply-session.js';
 import { summarise } from '../plan/summarise.js';
-import type { PlanStep } from '../plan/types.js';
 import type { SlotHolder } from '../pg/replication/slot.js';
 import { runDataStage } from './data-stage.js';
 import { createSlot, dropOrphanSlot, runDetachStage, runPublicationStage, runSubscriptionStage, type ReplicationContext } from './replication-stage.js';
-import { ApplyCancelledError, ApplyStepError } from './errors.js';
 import { buildSchedule, type DatabaseSchedule, type SqlItem, stepPlace } from './schedule.js';
+import { type AnalyzeItem, runAnalyzeStage } from './analyze-stage.js';
 import { runPostDataStage } from './post-data-stage.js';
 import { runSqlStage } from './run-sql-stage.js';
 import { StateWriter } from './state-writer.js';
 import { StepBook } from './step-book.js';
 import type { ApplyOptions, ApplyResult } from './types.js';
-import { onSessions, withSession } from './with-session.js';
+import { withSession } from './with-session.js';
 
 /** Copy workers, and sessions for a database's post-data index builds and ANALYZE. */
 export const DEFAULT_COPY_WORKERS = 2;
@@ -89,7 +88,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       await runSqlStage({ ...stage, session, items: db.teardown, checkpoint: at('teardown'), label: `the teardown of ${key}` });
       await runSqlStage({ ...stage, session, items: db.preData, checkpoint: at('pre-data'), label: `the pre-data of ${key}` });
       await runPublicationStage(repl, db);
-      let copied: readonly { readonly table: { readonly schema: string; readonly name: string }; readonly step: PlanStep }[] = [];
+      let copied: readonly AnalyzeItem[] = [];
       const open = (): Promise<ApplySession> => openApplySession(opts.target, db.database.target);
       let slot: SlotHolder | null = null;
       let subscribed = false;
@@ -124,14 +123,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       }
       if (session !== null && copied.length > 0) {
         book.emit({ type: 'message', level: 'info', text: `${key}: ANALYZE of ${copied.length} copied table(s) on up to ${workers} session(s)` });
-        book.checkCancel(`the ANALYZE of ${key}`);
-        await onSessions(copied, workers, session, open, signal, async (s, c) => {
-          book.checkCancel(`the ANALYZE of ${key}`);
-          await s.analyze(c.table).catch((e: unknown) => {
-            if (signal?.aborted === true) throw new ApplyCancelledError(`the ANALYZE of ${key}`, signal.reason);
-            throw new ApplyStepError(c.step, e);
-          });
-        });
+        await runAnalyzeStage({ book, items: copied, workers, session, open, signal, label: `the ANALYZE of ${key}` });
       }
     };
     if (needsSession(db)) await withSession(() => openApplySession(opts.target, db.database.target), signal, run);

@@ -8,9 +8,9 @@ import { midCopyFaultRows } from '../pg/copy/fault.js';
 import type { CopySummary, CopyTable, CopyTableResult } from '../pg/copy/types.js';
 import type { ApplySession } from '../pg/apply/apply-session.js';
 import { readSequenceValues } from '../pg/apply/apply-session.js';
-import type { QualifiedName } from '../pg/apply/apply-sql.js';
 import type { ConnInfo } from '../pg/conninfo/types.js';
 import type { Plan, PlanStep } from '../plan/types.js';
+import type { AnalyzeItem } from './analyze-stage.js';
 import { ApplyCancelledError, ApplyStepError } from './errors.js';
 import { type CopyItem, type DatabaseSchedule, type Schedule, stepsFinishedAt } from './schedule.js';
 import { databaseThroughput, rowsCopied, rowsCopying, type RowsCopied } from './state-records.js';
@@ -33,8 +33,8 @@ export interface DataStageInput {
 export interface DataStageResult {
   readonly rows: number;
   readonly bytes: number;
-  /** The tables copied, for ANALYZE, with the step that copied each. */
-  readonly copied: readonly { readonly table: QualifiedName; readonly step: PlanStep }[];
+  /** The tables copied, for ANALYZE, with the step that copied each and the copy's estimate of its bytes. */
+  readonly copied: readonly AnalyzeItem[];
 }
 
 const tableKey = (t: { readonly schema: string; readonly name: string }): string => `${t.schema}.${t.name}`;
@@ -133,7 +133,7 @@ export async function runDataStage(input: DataStageInput): Promise<DataStageResu
   });
   return {
     rows: summary.rows, bytes: summary.bytes,
-    copied: db.copies.map((c) => ({ table: c.op.table, step: c.step })),
+    copied: db.copies.map((c) => ({ table: c.op.table, step: c.step, bytes: c.op.estimate.bytes })),
   };
 }
 

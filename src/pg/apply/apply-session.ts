@@ -23,7 +23,8 @@ export interface ApplySession {
   setSequences(values: readonly SequenceValue[]): Promise<void>;
   /** The oid of each table (null when it does not exist), in the order given; one query. */
   tableOids(tables: readonly QualifiedName[]): Promise<readonly (number | null)[]>;
-  analyze(table: QualifiedName): Promise<void>;
+  /** ANALYZE of these tables in one statement. */
+  analyze(tables: readonly QualifiedName[]): Promise<void>;
   /** Cuts the session now (cancel): the server rolls back what was open; pending queries reject. */
   kill(): void;
   /** Graceful close with a bounded wait; idempotent. */
@@ -45,8 +46,8 @@ function session(client: pg.Client): ApplySession {
       const rows = (await client.query<{ i: number; oid: string | null }>(TABLE_OIDS_SQL, [tables.map(regclassText)])).rows;
       return rows.map((r) => (r.oid === null ? null : Number(r.oid)));
     },
-    async analyze(table) {
-      await client.query(analyzeSql(table));
+    async analyze(tables) {
+      await client.query(analyzeSql(tables));
     },
     kill() {
       if (closed) return;
