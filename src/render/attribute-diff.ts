@@ -2,7 +2,8 @@
 // `- path = old`, and a line diff (the `diff` package) for changed multi-line text such as a function body.
 // Arrays whose elements are objects with distinct `name`s are matched by name (`columns["note"].type`), so adding a
 // column shows one `+` instead of shifting every later index.
-import { diffLines } from 'diff';
+// Only the line diff (3 modules), not the package index (19): it loads with every plan and apply.
+import { diffLines } from 'diff/lib/diff/line.js';
 
 export type DiffMark = '+' | '-' | '~' | ' ';
 
