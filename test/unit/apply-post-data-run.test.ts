@@ -1,0 +1,96 @@
+// runPostDataStage with sessions that only record what they are given: small tables' leading builds go in chunks over
+// the sessions (each table whole in one chunk, in order), everything else after them on the main session, in order;
+// one worker keeps the old serial order.
+import { describe, expect, it } from 'vitest';
+import { runPostDataStage } from '../../src/apply/post-data-stage.js';
+import type { Schedule, SqlItem } from '../../src/apply/schedule.js';
+import type { StateWriter } from '../../src/apply/state-writer.js';
+import { StepBook } from '../../src/apply/step-book.js';
+import type { ApplyEvent } from '../../src/apply/types.js';
+import type { ApplySession } from '../../src/pg/apply/apply-session.js';
+import type { Plan, PlanStep, SqlOperation } from '../../src/plan/types.js';
+
+const TABLES = 30;
+const step = (index: number, address: string): PlanStep => ({
+  index, address, action: 'create', reason: '', destructive: false, before: null, after: null, operations: [], sqlPreview: [],
+});
+const item = (s: PlanStep, statements: readonly (readonly [object: string, sql: string])[]): SqlItem => {
+  const op: SqlOperation = {
+    type: 'sql', side: 'target', stage: 'post-data', order: 0,
+    statements: statements.map(([object, sql]) => ({ sql, transactional: true, phase: 'post-data', object })),
+  };
+  return { step: s, op };
+};
+const tableSteps = Array.from({ length: TABLES }, (_, i) => step(i, `target.table.db.public.t${i}`));
+const items: SqlItem[] = tableSteps.map((s, i) => item(s, [
+  [`table:public.t${i}`, `ALTER TABLE ONLY public.t${i} ADD CONSTRAINT t${i}_pkey PRIMARY KEY (id)`],
+  [`table:public.t${i}`, `CREATE INDEX t${i}_name ON public.t${i} USING btree (name)`],
+  [`table:public.t${i}`, `ALTER TABLE public.t${i} OWNER TO app`],
+]));
+const fkStep = step(TABLES, 'target.table.db.public.fk');
+items.push(item(fkStep, [['table:public.fk', 'ALTER TABLE ONLY public.fk ADD CONSTRAINT fk_t0 FOREIGN KEY (t0) REFERENCES public.t0(id)']]));
+const steps = [...tableSteps, fkStep];
+const plan = { steps } as unknown as Plan;
+const schedule = { cluster: [], databases: [], finishAt: new Map(steps.map((s) => [s.index, { at: 'end' } as const])) } as Schedule;
+
+interface Call { readonly session: number; readonly sqls: readonly string[]; readonly started: number; ended: number }
+
+function fakeSession(id: number, calls: Call[], clock: { t: number }): ApplySession {
+  return {
+    async runDdl(statements, opts) {
+      const call: Call = { session: id, sqls: statements.map((s) => s.sql), started: clock.t++, ended: -1 };
+      calls.push(call);
+      statements.forEach((s, i) => opts?.onStatement?.(s, i, statements.length));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      call.ended = clock.t++;
+      return { executed: statements.length };
+    },
+    setSequences: () => Promise.resolve(),
+    tableOids: () => Promise.resolve([]),
+    analyze: () => Promise.resolve(),
+    kill: () => undefined,
+    close: () => Promise.resolve(),
+  };
+}
+
+async function run(workers: number): Promise<{ calls: Call[]; done: number[] }> {
+  const calls: Call[] = [];
+  const clock = { t: 0 };
+  const done: number[] = [];
+  const emit = (e: ApplyEvent): void => {
+    if (e.type === 'step-done') done.push(e.step.index);
+  };
+  const book = new StepBook({ writer: { update: () => Promise.resolve(true) } as unknown as StateWriter, now: () => new Date(0), emit });
+  let opened = 0;
+  await runPostDataStage({
+    plan, schedule, book, session: fakeSession(0, calls, clock), items, checkpoint: { at: 'end' }, label: 'post-data of db',
+    copies: [], workers, open: () => Promise.resolve(fakeSession(++opened, calls, clock)), signal: undefined,
+  });
+  return { calls, done };
+}
+
+describe('runPostDataStage with small tables', () => {
+  it('builds their keys and indexes in chunks on the sessions, then runs the rest on the main session in order', async () => {
+    const { calls, done } = await run(2);
+    const chunkCalls = calls.filter((c) => c.sqls.every((s) => !/OWNER TO|FOREIGN KEY/.test(s)));
+    const serialCalls = calls.filter((c) => !chunkCalls.includes(c));
+    // 91 statements: chunks of 50 (chunkStatementsFor), so two chunks, one a session.
+    expect(chunkCalls.map((c) => c.sqls.length)).toEqual([50, 10]);
+    expect(new Set(chunkCalls.map((c) => c.session))).toEqual(new Set([0, 1]));
+    // Each table whole in one chunk, its key before its index, tables in schedule order.
+    expect(chunkCalls.flatMap((c) => c.sqls)).toEqual(items.slice(0, TABLES).flatMap((i) => i.op.statements.slice(0, 2).map((s) => s.sql)));
+    // The serial tail on the main session, after every chunk, in schedule order.
+    expect(serialCalls.every((c) => c.session === 0)).toBe(true);
+    const lastChunkEnd = Math.max(...chunkCalls.map((c) => c.ended));
+    expect(serialCalls.every((c) => c.started > lastChunkEnd)).toBe(true);
+    expect(serialCalls.flatMap((c) => c.sqls)).toEqual([...tableSteps.map((_, i) => `ALTER TABLE public.t${i} OWNER TO app`), items[TABLES]?.op.statements[0]?.sql]);
+    expect([...done].sort((a, b) => a - b)).toEqual(steps.map((s) => s.index));
+  });
+
+  it('with one worker runs everything on the main session in schedule order, as before', async () => {
+    const { calls, done } = await run(1);
+    expect(new Set(calls.map((c) => c.session))).toEqual(new Set([0]));
+    expect(calls.flatMap((c) => c.sqls)).toEqual(items.flatMap((i) => i.op.statements.map((s) => s.sql)));
+    expect([...done].sort((a, b) => a - b)).toEqual(steps.map((s) => s.index));
+  });
+});
