@@ -26,15 +26,16 @@ describe('COPY FREEZE of big loads (15 -> 15)', () => {
     source = await getCluster({ major: 15 });
     target = await getCluster({ major: 15 });
     sourceDb = await source.createDatabase('freeze_src');
-    const ddl = ['fresh', 'kept', 'referenced', 'held', 'recopied', 'small'].map((t) => `CREATE TABLE ${t} (id integer PRIMARY KEY, v text);`).join('\n');
+    const ddl = ['fresh', 'kept', 'referenced', 'held', 'recopied', 'small', 'g1', 'g2'].map((t) => `CREATE TABLE ${t} (id integer PRIMARY KEY, v text);`).join('\n');
     await source.query(`${ddl}
-      ${['fresh', 'kept', 'referenced', 'held', 'recopied', 'small'].map((t) => `INSERT INTO ${t} SELECT g, md5(g::text) FROM generate_series(1, 5000) g;`).join('\n')}`, [], sourceDb);
+      ${['fresh', 'kept', 'referenced', 'held', 'recopied', 'small', 'g1', 'g2'].map((t) => `INSERT INTO ${t} SELECT g, md5(g::text) FROM generate_series(1, 5000) g;`).join('\n')}`, [], sourceDb);
     targetDb = await target.createDatabase('freeze_tgt');
     await target.query(`${ddl}
       CREATE EXTENSION pg_visibility;
       CREATE TABLE child (id integer PRIMARY KEY, ref integer REFERENCES referenced);
       INSERT INTO kept VALUES (-1, 'already here');
-      INSERT INTO recopied VALUES (-1, 'to be replaced');`, [], targetDb);
+      INSERT INTO recopied VALUES (-1, 'to be replaced');
+      INSERT INTO g1 VALUES (-1, 'to be replaced');`, [], targetDb);
   });
   afterAll(async () => {
     if (sourceDb) await source.dropDatabase(sourceDb);
@@ -64,24 +65,26 @@ describe('COPY FREEZE of big loads (15 -> 15)', () => {
       await copyTables({
         source: parse(source.url({ database: sourceDb })), target: parse(target.url({ database: targetDb })), sourceDatabase: sourceDb, targetDatabase: targetDb,
         snapshotId: snapshot.snapshotId, workers: 2, format: 'auto',
-        tables: [table('fresh'), table('kept'), table('referenced'), table('held'), table('recopied', { truncateFirst: true }), table('small', { estimatedBytes: 1000 })],
+        tables: [table('fresh'), table('kept'), table('referenced'), table('held'), table('recopied', { truncateFirst: true }), table('small', { estimatedBytes: 1000 }),
+          // A group truncated together: both load frozen, one after the other in one transaction.
+          table('g1', { truncateFirst: true, group: 'g' }), table('g2', { truncateFirst: true, group: 'g' })],
       });
     } finally {
       await snapshot.release();
       await reader.query('ROLLBACK');
       await reader.end();
     }
-    for (const t of ['fresh', 'kept', 'referenced', 'held', 'recopied', 'small']) {
+    for (const t of ['fresh', 'kept', 'referenced', 'held', 'recopied', 'small', 'g1', 'g2']) {
       const src = await counts(source, sourceDb, t);
       const tgt = await counts(target, targetDb, t, 'id > 0');
       expect({ t, n: tgt.n, h: tgt.h }).toEqual({ t, n: src.n, h: src.h });
     }
-    for (const t of ['fresh', 'recopied']) {
+    for (const t of ['fresh', 'recopied', 'g1', 'g2']) {
       const f = await frozen(t);
       expect(f.pages).toBeGreaterThan(0);
       expect({ t, frozen: f.frozen }).toEqual({ t, frozen: f.pages });
     }
-    expect((await counts(target, targetDb, 'recopied')).n).toBe(5000);
+    for (const t of ['recopied', 'g1']) expect({ t, n: (await counts(target, targetDb, t)).n }).toEqual({ t, n: 5000 });
     // Not frozen: a row was there (and stays), an FK points at it, a reader held it, or it is small.
     expect((await counts(target, targetDb, 'kept')).n).toBe(5001);
     expect((await counts(target, targetDb, 'kept', 'id = -1')).n).toBe(1);
