@@ -20,6 +20,8 @@ const lap = (name) => {
   t = now;
 };
 const session = await import(new URL('cli/plan-session.js', dist).href);
+// The CLI loads the planner while it reads the servers (loadPlanMaker); here it counts with the modules.
+const planMake = await import(new URL('cli/plan-make.js', dist).href).catch(() => session);
 const render = await import(new URL('render/render-plan.js', dist).href);
 lap('modules');
 const ctx = await session.loadSpecContext(spec, process.env);
@@ -28,7 +30,7 @@ await session.readLive(ctx, { env: process.env, sampleThroughput: false });
 lap('read servers');
 const live = await session.readLive(ctx, { env: process.env, sampleThroughput: true });
 lap('read servers + throughput sample');
-const plan = session.makePlan(ctx, live, { destroy: false, refreshWindows: false }, process.env);
+const plan = planMake.makePlan(ctx, live, { destroy: false, refreshWindows: false }, process.env);
 lap('plan');
 const text = render.renderPlanText(plan, { color: false });
 lap('render');

@@ -1,21 +1,17 @@
-// The flow `plan` and `apply` share: spec file -> state -> live servers -> basis -> plan. The basis is what a saved
+// The flow `plan` and `apply` share: spec file -> state -> live servers -> basis -> plan (the last in plan-make.ts,
+// which the commands load while they read the servers). The basis is what a saved
 // plan records (CONTRACTS.md, Plans): the spec file's path and the sha256 of its bytes (never resolved values, which
 // hold secrets), the state's lineage and serial, and the live state's fingerprint; apply recomputes it to refuse a
 // stale plan.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readActualState } from '../introspect/read-actual.js';
 import type { ActualState } from '../introspect/types.js';
 import { parseConnString, type ConnInfo } from '../pg/conninfo/index.js';
-import { identity } from '../pg/conninfo/display.js';
 import { parseAddress } from '../model/address.js';
 import { objectKey } from '../model/object-key.js';
-import { redactedConninfo } from '../pg/conninfo/redact.js';
-import { toSubscriptionConninfo } from '../pg/conninfo/subscription.js';
 import { actualFingerprint } from '../plan/actual-fingerprint.js';
-import { planChanges } from '../plan/planner/plan-changes.js';
-import type { PlanOptions } from '../plan/planner/types.js';
 import type { Plan, PlanBasis } from '../plan/types.js';
 import { loadSpecText } from '../spec/load.js';
 import type { Spec } from '../spec/model.js';
@@ -102,25 +98,14 @@ export async function readLive(
   return { state, actual, basis };
 }
 
-/** `PGREPL_NOW` (ISO 8601) when set, so tests fix the plan's clock; else the wall clock. */
-export function planClock(env: NodeJS.ProcessEnv): Date {
-  const text = env['PGREPL_NOW'];
-  if (text === undefined || text === '') return new Date();
-  const at = new Date(text);
-  if (Number.isNaN(at.getTime())) throw new PgreplError(`PGREPL_NOW=${JSON.stringify(text)} is not an ISO 8601 time`);
-  return at;
-}
-
-export function makePlan(ctx: SpecContext, live: LiveView, options: PlanOptions, env: NodeJS.ProcessEnv): Plan {
-  return planChanges({
-    spec: ctx.spec, actual: live.actual, state: live.state, basedOn: live.basis, now: planClock(env), options,
-    // No state yet: the plan picks the lineage the first apply starts the state with (its object names derive from it).
-    lineage: live.state?.lineage ?? randomUUID(), targetIdentity: identity(ctx.target),
-    subscriptionConninfo: {
-      preview: redactedConninfo(toSubscriptionConninfo(ctx.source, { includePassword: true })),
-      hasPassword: ctx.source.password !== undefined && ctx.source.password !== '',
-    },
-  });
+/**
+ * Starts importing makePlan (plan-make.ts) now: call before reading the servers and await after, so its ~90 modules
+ * load in the time the process waits on them. The copy handed back handles a failure the caller never awaits.
+ */
+export function loadPlanMaker(): Promise<typeof import('./plan-make.js')> {
+  const loading = import('./plan-make.js');
+  loading.catch(() => undefined);
+  return loading;
 }
 
 /** How many error diagnostics the plan has: plan and apply exit 1 on any. */

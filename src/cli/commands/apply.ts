@@ -21,9 +21,9 @@ import { InputError, PgreplError } from '../../util/errors.js';
 import { askToApply, consentDecision } from '../confirm.js';
 import { DEFAULT_LOCK_TIMEOUT } from '../defaults.js';
 import { chalk } from '../output.js';
-import { loadSpecContext, makePlan, planErrors, readLive, type LiveView, type SpecContext } from '../plan-session.js';
+import { loadPlanMaker, loadSpecContext, planErrors, readLive, type LiveView, type SpecContext } from '../plan-session.js';
 import { readVersion } from '../version.js';
-import { processIo, type CommandIo } from './plan.js';
+import { processIo, type CommandIo } from '../command-io.js';
 
 export { DEFAULT_LOCK_TIMEOUT };
 
@@ -228,7 +228,9 @@ export async function runApply(args: ApplyArgs, io: ApplyIo, prepared?: SpecCont
     } else {
       // With --auto-approve the plan is shown and applied at once: nobody weighs its copy-time estimate, so the
       // throughput sample on the source (a fixed ~0.3 s) is skipped; estimates then come from earlier applies only.
+      const planMaker = loadPlanMaker(); // loads while the servers are read
       live = await readLive(ctx, { env: io.env, sampleThroughput: args['auto-approve'] !== true && args.destroy !== true, destroy: args.destroy === true });
+      const { makePlan } = await planMaker;
       plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true, recopy: args.recopy === true }, io.env);
       io.out(renderPlanText(plan, { color: io.color }));
       const errors = planErrors(plan);

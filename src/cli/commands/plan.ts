@@ -7,8 +7,11 @@ import { planToJson } from '../../plan/plan-json.js';
 import { renderPlanJson } from '../../render/render-plan-json.js';
 import { renderPlanText } from '../../render/render-plan.js';
 import { chalk } from '../output.js';
+import { processIo, type CommandIo } from '../command-io.js';
 import { checkPlanDdl, renderDdlCheck } from '../plan-check-ddl.js';
-import { loadSpecContext, makePlan, planErrors, readLive } from '../plan-session.js';
+import { loadPlanMaker, loadSpecContext, planErrors, readLive } from '../plan-session.js';
+
+export { processIo, type CommandIo };
 
 const PLAN_FILE_MODE = 0o600;
 
@@ -22,24 +25,6 @@ export interface PlanArgs {
   'check-ddl'?: boolean;
 }
 
-export interface CommandIo {
-  /** stdout. */
-  readonly out: (text: string) => void;
-  /** stderr. */
-  readonly err: (text: string) => void;
-  readonly env: NodeJS.ProcessEnv;
-  readonly color: boolean;
-}
-
-export function processIo(): CommandIo {
-  return {
-    out: (text) => void process.stdout.write(text),
-    err: (text) => void process.stderr.write(text),
-    env: process.env,
-    color: chalk.level > 0,
-  };
-}
-
 /** Saves the plan JSON readable by its owner only (it names servers, roles and databases). */
 export async function savePlan(file: string, json: string): Promise<void> {
   await writeFile(file, json, { mode: PLAN_FILE_MODE });
@@ -50,7 +35,9 @@ export async function savePlan(file: string, json: string): Promise<void> {
 /** The handler's body, for tests: prints through `io` and returns the exit code. */
 export async function runPlan(args: PlanArgs, io: CommandIo): Promise<number> {
   const ctx = await loadSpecContext(args.spec, io.env);
+  const planMaker = loadPlanMaker(); // loads while the servers are read
   const live = await readLive(ctx, { env: io.env, sampleThroughput: args.destroy !== true, destroy: args.destroy === true });
+  const { makePlan } = await planMaker;
   const plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true }, io.env);
   // With --json stdout holds the JSON alone; everything else goes to stderr.
   const note = args.json === true ? io.err : io.out;
