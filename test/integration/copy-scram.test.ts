@@ -77,6 +77,22 @@ describe('copyTables without superuser (scram, 15 -> 17)', () => {
     expect(await target.query('SELECT count(*)::int AS n FROM fired', [], targetDb)).toEqual([{ n: 2000 }]);
   });
 
+  it('a re-copy in the fallback disables the ordinary triggers before its TRUNCATE: an ON TRUNCATE trigger stays silent too', async () => {
+    await target.query(`SET ROLE ${ident(TARGET_ROLE.user)};
+      CREATE TRIGGER owned_truncated AFTER TRUNCATE ON owned FOR EACH STATEMENT EXECUTE FUNCTION count_rows();`, [], targetDb);
+    try {
+      await target.query('TRUNCATE fired', [], targetDb);
+      const summary = await copy([table('owned')]);
+      expect(summary.results.map((r) => r.triggerGuard)).toEqual(['disable_trigger']);
+      await expectSame('public.owned');
+      // 2,000 rows through the ALWAYS trigger, nothing from the TRUNCATE trigger.
+      expect(await target.query('SELECT count(*)::int AS n FROM fired', [], targetDb)).toEqual([{ n: 2000 }]);
+      expect(await target.query("SELECT tgenabled::text AS e FROM pg_trigger WHERE tgname = 'owned_truncated'", [], targetDb)).toEqual([{ e: 'O' }]);
+    } finally {
+      await target.query('DROP TRIGGER owned_truncated ON owned', [], targetDb);
+    }
+  });
+
   it('refuses a table it may not alter, saying what to grant, and keeps nothing', async () => {
     const error = await copy([table('foreign_owned')]).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(Error);

@@ -19,7 +19,7 @@ import { copyInSql, copyOutSql, importSnapshotSql, tableAddress, truncateSql } f
 import { InjectedFaultError, killMidCopyFaultRows, killSelf, midCopyFaultRows } from './fault.js';
 import { RowCounterStream } from './row-counter.js';
 import { prepareFreeze } from './prepare-freeze.js';
-import { guardTriggers, trySessionReplicaRole } from './trigger-guard.js';
+import { type GuardHandle, guardTriggers, trySessionReplicaRole } from './trigger-guard.js';
 import { runQueue } from './work-queue.js';
 import type { CopySummary, CopyTable, CopyTableResult, CopyTablesOptions } from './types.js';
 
@@ -84,6 +84,21 @@ export function planUnits(tables: readonly CopyTable[]): readonly Unit[] {
     }
   }
   return batched;
+}
+
+/**
+ * Opens a unit's load transaction: the trigger guard before the TRUNCATE, so ON TRUNCATE triggers stay silent too;
+ * in replica mode the guard is a no-op and BEGIN and TRUNCATE go in one round trip.
+ */
+async function beginUnit(w: Worker, tables: readonly CopyTable[], truncate: string | null): Promise<GuardHandle> {
+  if (w.replicaRole) {
+    await w.target.query(truncate === null ? 'BEGIN' : `BEGIN; ${truncate}`);
+    return guardTriggers(w.target, tables, true);
+  }
+  await w.target.query('BEGIN');
+  const guard = await guardTriggers(w.target, tables, false);
+  if (truncate !== null) await w.target.query(truncate);
+  return guard;
 }
 
 const QUERY_CANCELED = '57014';
@@ -163,8 +178,7 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
     const unitResults: CopyTableResult[] = [];
     const truncated = unit.tables.filter((t) => t.truncateFirst);
     const truncate = truncateSql(truncated);
-    await w.target.query(truncate === null ? 'BEGIN' : `BEGIN; ${truncate}`);
-    const guard = await guardTriggers(w.target, unit.tables, w.replicaRole);
+    const guard = await beginUnit(w, unit.tables, truncate);
     for (const [i, t] of unit.tables.entries()) {
       checkStop();
       const freeze = await prepareFreeze(w.target, t, truncated.includes(t)).catch((e: unknown) => {
