@@ -10,6 +10,15 @@ import { readVersion } from './version.js';
 const argv = hideBin(process.argv);
 configureColour(argv);
 
+// A reader that stops early (`pgrepl plan | head`) leaves the rest of the output nowhere to go: that is not an error
+// of the command, which carries on (an apply must not stop half-way because its reader left) and ends with its own
+// exit code, without a stack trace. Later writes to the closed stream are dropped by Node.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 const cli = yargs(argv)
   .scriptName('pgrepl')
   .usage('$0 <command> [options]\n\nDeclarative PostgreSQL-to-PostgreSQL replication.')
