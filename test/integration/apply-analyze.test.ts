@@ -10,12 +10,11 @@ import { openApplySession } from '../../src/pg/apply/apply-session.js';
 import { parseConnString } from '../../src/pg/conninfo/parse.js';
 import type { PlanStep } from '../../src/plan/types.js';
 import { getCluster, useScratchDatabases } from '../harness/index.js';
+import { step } from '../unit/plan-step-fixtures.js';
 
 const scratch = useScratchDatabases();
 
-const step = (index: number, name: string): PlanStep => ({
-  index, address: `target.rows["db"]["public"]["${name}"]`, action: 'create', reason: 'test', destructive: false, before: null, after: null, operations: [], sql: [],
-} as unknown as PlanStep);
+const rowsStep = (index: number, name: string): PlanStep => step(index, `target.rows["db"]["public"]["${name}"]`);
 
 const book = (): StepBook => new StepBook({ writer: {} as StateWriter, now: () => new Date(), emit: () => undefined });
 
@@ -33,8 +32,8 @@ describe('ANALYZE stage', () => {
       CREATE INDEX touchy_index ON t7 (touchy(id));`, [], db);
     const ci = parseConnString(cluster.url(), { env: {}, passfile: null });
     const items: AnalyzeItem[] = [
-      ...names.map((n, i) => ({ table: { schema: 'public', name: n }, step: step(i + 1, n), bytes: 8192 })),
-      { table: { schema: 'public', name: 'big' }, step: step(1000, 'big'), bytes: ANALYZE_BATCH_BELOW_BYTES },
+      ...names.map((n, i) => ({ table: { schema: 'public', name: n }, step: rowsStep(i + 1, n), bytes: 8192 })),
+      { table: { schema: 'public', name: 'big' }, step: rowsStep(1000, 'big'), bytes: ANALYZE_BATCH_BELOW_BYTES },
     ];
     const run = async (): Promise<void> => {
       const main = await openApplySession(ci, db);

@@ -8,19 +8,10 @@ import type { StateWriter } from '../../src/apply/state-writer.js';
 import { StepBook } from '../../src/apply/step-book.js';
 import type { ApplyEvent } from '../../src/apply/types.js';
 import type { ApplySession } from '../../src/pg/apply/apply-session.js';
-import type { Plan, PlanStep, SqlOperation } from '../../src/plan/types.js';
+import type { Plan } from '../../src/plan/types.js';
+import { item, step } from './plan-step-fixtures.js';
 
 const TABLES = 30;
-const step = (index: number, address: string): PlanStep => ({
-  index, address, action: 'create', reason: '', destructive: false, before: null, after: null, operations: [], sqlPreview: [],
-});
-const item = (s: PlanStep, statements: readonly (readonly [object: string, sql: string])[]): SqlItem => {
-  const op: SqlOperation = {
-    type: 'sql', side: 'target', stage: 'post-data', order: 0,
-    statements: statements.map(([object, sql]) => ({ sql, transactional: true, phase: 'post-data', object })),
-  };
-  return { step: s, op };
-};
 const tableSteps = Array.from({ length: TABLES }, (_, i) => step(i, `target.table.db.public.t${i}`));
 const items: SqlItem[] = tableSteps.map((s, i) => item(s, [
   [`table:public.t${i}`, `ALTER TABLE ONLY public.t${i} ADD CONSTRAINT t${i}_pkey PRIMARY KEY (id)`],

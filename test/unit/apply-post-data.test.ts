@@ -5,18 +5,9 @@ import {
   CHUNKED_STATEMENTS_ALL_SESSIONS, chunkStatementsFor, isChunkStatement, isParallelStatement, PARALLEL_MIN_BYTES, SMALL_CHUNK_MIN_STATEMENTS, splitPostData,
 } from '../../src/apply/post-data-stage.js';
 import type { CopyItem, SqlItem } from '../../src/apply/schedule.js';
-import type { PlanStep, SqlOperation } from '../../src/plan/types.js';
+import type { PlanStep } from '../../src/plan/types.js';
+import { item, step } from './plan-step-fixtures.js';
 
-const step = (index: number, address: string): PlanStep => ({
-  index, address, action: 'create', reason: '', destructive: false, before: null, after: null, operations: [], sqlPreview: [],
-});
-const item = (s: PlanStep, statements: readonly (readonly [object: string, sql: string])[]): SqlItem => {
-  const op: SqlOperation = {
-    type: 'sql', side: 'target', stage: 'post-data', order: 0,
-    statements: statements.map(([object, sql]) => ({ sql, transactional: true, phase: 'post-data', object })),
-  };
-  return { step: s, op };
-};
 const copy = (s: PlanStep, name: string, bytes: number): CopyItem => ({
   step: s, op: { type: 'data-copy', table: { schema: 'public', name }, columns: ['id'], filter: null, truncateFirst: [], group: null, estimate: { rows: 1, bytes, seconds: 0 } },
 });
