@@ -12,6 +12,7 @@ import { createSlot, dropOrphanSlot, runDetachStage, runPublicationStage, runSub
 import { buildSchedule, type DatabaseSchedule, type SqlItem, stepPlace } from './schedule.js';
 import { type AnalyzeItem, runAnalyzeStage } from './analyze-stage.js';
 import { runPostDataStage } from './post-data-stage.js';
+import { runPreDataStage } from './pre-data-stage.js';
 import { runSqlStage } from './run-sql-stage.js';
 import { StateWriter } from './state-writer.js';
 import { StepBook } from './step-book.js';
@@ -86,10 +87,12 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
     const run = async (session: ApplySession | null): Promise<void> => {
       const at = (phase: 'teardown' | 'pre-data' | 'post-data') => ({ at: 'database', database: db.index, phase }) as const;
       await runSqlStage({ ...stage, session, items: db.teardown, checkpoint: at('teardown'), label: `the teardown of ${key}` });
-      await runSqlStage({ ...stage, session, items: db.preData, checkpoint: at('pre-data'), label: `the pre-data of ${key}` });
+      const open = (): Promise<ApplySession> => openApplySession(opts.target, db.database.target);
+      const preData = { ...stage, items: db.preData, checkpoint: at('pre-data'), label: `the pre-data of ${key}` };
+      if (session === null) await runSqlStage({ ...preData, session });
+      else await runPreDataStage({ ...preData, session, workers, open, signal });
       await runPublicationStage(repl, db);
       let copied: readonly AnalyzeItem[] = [];
-      const open = (): Promise<ApplySession> => openApplySession(opts.target, db.database.target);
       let slot: SlotHolder | null = null;
       let subscribed = false;
       try {

@@ -15,9 +15,9 @@
 // does not record. A step is finished when its last statement ran, whichever session ran it.
 import { keyKind, objectKey } from '../model/object-key.js';
 import type { ApplySession } from '../pg/apply/apply-session.js';
-import type { PlanStep } from '../plan/types.js';
-import { type Entry, runChunk, type SqlStageInput, splitPoints, STATEMENTS_PER_BATCH } from './run-sql-stage.js';
-import { type CopyItem, type SqlItem, stepsFinishedAt } from './schedule.js';
+import { type Entry, type SqlStageInput, STATEMENTS_PER_BATCH } from './run-sql-stage.js';
+import type { CopyItem, SqlItem } from './schedule.js';
+import { stageRunner } from './stage-runner.js';
 import { onSessions } from './with-session.js';
 
 export interface PostDataSplit {
@@ -141,35 +141,12 @@ export interface PostDataInput extends SqlStageInput {
 }
 
 export async function runPostDataStage(input: PostDataInput): Promise<void> {
-  const { book, label, killAfterStep } = input;
+  const { book, label } = input;
   const total = input.items.reduce((n, item) => n + item.op.statements.length, 0);
   const split = splitPostData(input.items, input.copies, input.parallelMinBytes, chunkStatementsFor(total, input.workers));
-  const finishing = stepsFinishedAt(input.plan, input.schedule, input.checkpoint);
-  const pending = new Map<number, number>();
-  for (const e of [...split.parallel.flatMap((g) => g.entries), ...split.chunks.flat(), ...split.serial]) pending.set(e.step.index, (pending.get(e.step.index) ?? 0) + 1);
-  book.checkCancel(label);
-
-  // State writes are compare-and-swap on serial: workers record their finished steps one at a time.
-  let writes: Promise<void> = Promise.resolve();
-  const record = (): Promise<void> => {
-    writes = writes.then(() => book.finish(finishing.filter((s: PlanStep) => (pending.get(s.index) ?? 0) === 0)));
-    return writes;
-  };
-  const run = async (session: ApplySession, entries: readonly Entry[]): Promise<void> => {
-    let done = 0;
-    for (const end of splitPoints(entries, finishing, killAfterStep)) {
-      const chunk = entries.slice(done, end);
-      for (let at = 0; at < chunk.length; at += STATEMENTS_PER_BATCH) {
-        const batch = chunk.slice(at, at + STATEMENTS_PER_BATCH);
-        await runChunk(session, batch, book, label);
-        for (const e of batch) pending.set(e.step.index, (pending.get(e.step.index) ?? 0) - 1);
-      }
-      done = end;
-      await record();
-    }
-  };
-
   const units = [...split.parallel.map((g) => g.entries), ...split.chunks];
+  const { run, record } = stageRunner(input, [...units.flat(), ...split.serial]);
+  book.checkCancel(label);
   if (units.length > 0) {
     await onSessions(units, input.workers, input.session, input.open, input.signal, run);
     book.checkCancel(label);

@@ -2,15 +2,16 @@
 // statements as up to three `sql` operations (teardown, pre-data, post-data) ranked by executionOrder(), so the
 // engine can reproduce the one order the diff prescribes while still reporting and resuming per step.
 import type { DdlStatement } from '../pg/ddl/types.js';
-import { executionOrder } from '../schema/diff/execution-order.js';
+import { executionPlan } from '../schema/diff/execution-order.js';
 import type { SchemaChange } from '../schema/diff/types.js';
 import { redactSql } from './redact-sql.js';
 import { schemaChangeAddress } from './schema-change-address.js';
 import type { PlanStep, SqlOperation } from './types.js';
 
 export function planFromSchemaChanges(dbKey: string, changes: readonly SchemaChange[]): PlanStep[] {
+  const execution = executionPlan(changes);
   const order = new Map<DdlStatement, number>();
-  executionOrder(changes).forEach((s, i) => order.set(s, i));
+  execution.order.forEach((s, i) => order.set(s, i));
   const rankOf = (s: DdlStatement): number => order.get(s) ?? Number.MAX_SAFE_INTEGER;
 
   // One operation per run of statements that are adjacent in the execution order: a change's statements are not
@@ -31,9 +32,14 @@ export function planFromSchemaChanges(dbKey: string, changes: readonly SchemaCha
     if (current.length > 0) out.push(op(stage, current));
     return out;
   };
-  const op = (stage: SqlOperation['stage'], statements: readonly DdlStatement[]): SqlOperation => ({
-    type: 'sql', side: 'target', stage, order: rankOf(statements[0] as DdlStatement), statements: statements.map((s) => ({ ...s, sql: redactSql(s.sql) })),
-  });
+  const op = (stage: SqlOperation['stage'], statements: readonly DdlStatement[]): SqlOperation => {
+    // A parallel segment holds a table's pre-data statements whole: all of the run or none are in it.
+    const segment = execution.parallel.get(statements[0] as DdlStatement);
+    return {
+      type: 'sql', side: 'target', stage, order: rankOf(statements[0] as DdlStatement), statements: statements.map((s) => ({ ...s, sql: redactSql(s.sql) })),
+      ...(segment === undefined ? {} : { parallel: segment }),
+    };
+  };
 
   return changes.map((change, i): PlanStep => {
     const operations = [

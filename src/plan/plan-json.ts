@@ -97,6 +97,9 @@ const OPERATION_CHECKS: Readonly<Record<Operation['type'], (o: Obj, path: string
     oneOf(o.side, ['source', 'target'], `${p}.side`);
     oneOf(o.stage, ['cluster', 'detach', 'teardown', 'pre-data', 'publication', 'post-data', 'subscription'], `${p}.stage`);
     if (o.autocommit !== undefined && o.autocommit !== true) throw new PlanFormatError(`${p}.autocommit must be true when present`);
+    if (o.parallel !== undefined && (typeof o.parallel !== 'number' || !Number.isInteger(o.parallel) || o.parallel < 1 || o.stage !== 'pre-data')) {
+      throw new PlanFormatError(`${p}.parallel must be a positive integer, on a pre-data operation only`);
+    }
     // Negative orders run first in their stage (a table leaving a publication before the target's refresh).
     if (typeof o.order !== 'number' || !Number.isInteger(o.order)) throw new PlanFormatError(`${p}.order must be an integer`);
     arr(o.statements, `${p}.statements`).forEach((s, i) => {

@@ -45,6 +45,12 @@ export interface SqlOperation {
    * publication's DROP TABLE + ADD TABLE must be atomic).
    */
   readonly autocommit?: true;
+  /**
+   * Pre-data only: the parallel segment (1, 2, …) of this operation. The operations of one segment are consecutive in
+   * `order` and none needs another of the same segment, so they may run on several sessions at once, after everything
+   * ordered before them and before everything ordered after them (src/schema/diff/execution-order.ts).
+   */
+  readonly parallel?: number;
 }
 
 /** What a data copy is expected to move, from catalog statistics (plan never counts rows) and measured throughput. */
