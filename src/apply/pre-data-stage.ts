@@ -6,7 +6,7 @@
 // CPU-bound in the target backend, so two sessions take about half the time of one.
 import type { ApplySession } from '../pg/apply/apply-session.js';
 import { chunkStatementsFor } from './post-data-stage.js';
-import type { Entry, SqlStageInput } from './run-sql-stage.js';
+import { type Entry, type SqlStageInput, STATEMENTS_PER_BATCH } from './run-sql-stage.js';
 import type { SqlItem } from './schedule.js';
 import { stageRunner } from './stage-runner.js';
 import { onSessions } from './with-session.js';
@@ -39,7 +39,9 @@ export function splitPreData(items: readonly SqlItem[], workers: number): PreDat
     const run = items.slice(at, end);
     if (segment === undefined || workers < 2 || run.length < PARALLEL_MIN_OPERATIONS) serial(entriesOf(run));
     else {
-      const per = chunkStatementsFor(run.reduce((n, item) => n + item.op.statements.length, 0), workers);
+      // Locks: a CREATE TABLE holds several (table, TOAST table and index, inline keys) until its chunk commits, so all
+      // sessions together stay within what one serial batch may hold (STATEMENTS_PER_BATCH).
+      const per = Math.min(chunkStatementsFor(run.reduce((n, item) => n + item.op.statements.length, 0), workers), Math.floor(STATEMENTS_PER_BATCH / workers));
       const chunks: Entry[][] = [];
       let chunk: Entry[] = [];
       for (const item of run) {

@@ -173,7 +173,7 @@ export interface PlanBasis {
   readonly spec: { readonly path: string; readonly hash: string } | null;
   /** null when no state existed yet. */
   readonly state: { readonly lineage: string; readonly serial: number } | null;
-  /** fingerprint() of the live state of both servers. */
+  /** fingerprint() of the live state of both servers; '' when not computed (apply's own plan, never saved). */
   readonly actual: string;
 }
 

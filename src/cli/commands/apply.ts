@@ -229,7 +229,9 @@ export async function runApply(args: ApplyArgs, io: ApplyIo, prepared?: SpecCont
       // With --auto-approve the plan is shown and applied at once: nobody weighs its copy-time estimate, so the
       // throughput sample on the source (a fixed ~0.3 s) is skipped; estimates then come from earlier applies only.
       const planMaker = loadPlanMaker(); // loads while the servers are read
-      live = await readLive(ctx, { env: io.env, sampleThroughput: args['auto-approve'] !== true && args.destroy !== true, destroy: args.destroy === true });
+      live = await readLive(ctx, {
+        env: io.env, sampleThroughput: args['auto-approve'] !== true && args.destroy !== true, destroy: args.destroy === true, fingerprint: false,
+      });
       const { makePlan } = await planMaker;
       plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true, recopy: args.recopy === true }, io.env);
       io.out(renderPlanText(plan, { color: io.color }));

@@ -50,7 +50,7 @@ export function parseVerifyArgs(args: VerifyArgs): { samplePercent: number | nul
 export async function runVerifyCommand(args: VerifyArgs, io: VerifyIo): Promise<number> {
   const opts = parseVerifyArgs(args);
   const ctx = await loadCommandContext(args, 'verify', { env: io.env, err: io.err ?? ((t) => void process.stderr.write(t)) });
-  const live = await readLive(ctx, { env: io.env, sampleThroughput: false });
+  const live = await readLive(ctx, { env: io.env, sampleThroughput: false, fingerprint: false });
   const report = await runVerify({
     spec: ctx.spec, actual: live.actual, state: live.state, source: ctx.source, target: ctx.target, env: io.env,
     tables: opts.tables, samplePercent: opts.samplePercent, jobs: opts.jobs, now: io.now,
