@@ -11,6 +11,7 @@ import { PgreplError, asError } from '../../util/errors.js';
 import { connect } from '../connect.js';
 import { quoteQualified } from '../sql/quote.js';
 import { assertSessionSettings } from './assert-session.js';
+import { type BatchItemResult, copyBatch } from './batch-copy.js';
 import { chooseFormats, type FormatChoice } from './choose-format.js';
 import { closeClient, killClient } from './close-client.js';
 import { CopyCancelledError, CopyError } from './copy-error.js';
@@ -18,7 +19,7 @@ import { copyOutStream } from './copy-out-stream.js';
 import { copyInSql, copyOutSql, importSnapshotSql, tableAddress, truncateSql } from './copy-sql.js';
 import { InjectedFaultError, killMidCopyFaultRows, killSelf, midCopyFaultRows } from './fault.js';
 import { RowCounterStream } from './row-counter.js';
-import { prepareFreeze } from './prepare-freeze.js';
+import { FREEZE_MIN_BYTES, prepareFreeze } from './prepare-freeze.js';
 import { type GuardHandle, guardTriggers, trySessionReplicaRole } from './trigger-guard.js';
 import { runQueue } from './work-queue.js';
 import type { CopySummary, CopyTable, CopyTableResult, CopyTablesOptions } from './types.js';
@@ -169,6 +170,13 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
     await Promise.all([closeClient(w.source), closeClient(w.target)]);
   };
 
+  /**
+   * A unit of several tables, all below FREEZE_MIN_BYTES, goes through copyBatch (one query per side) unless a fault
+   * is armed: the `mid-copy` faults count rows in the streaming path.
+   */
+  const batchable = (unit: Unit): boolean => faultRows === undefined && killRows === undefined && unit.tables.length > 1
+    && unit.tables.every((t) => (t.estimatedBytes ?? 0) < FREEZE_MIN_BYTES);
+
   const work = async (w: Worker, unit: Unit): Promise<void> => {
     checkStop();
     const formats = await chooseFormats(w.source, unit.tables.map((t) => ({ qualifiedName: quoteQualified(t.schema, t.table), columns: t.columns })), opts.format)
@@ -179,7 +187,26 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
     const truncated = unit.tables.filter((t) => t.truncateFirst);
     const truncate = truncateSql(truncated);
     const guard = await beginUnit(w, unit.tables, truncate);
-    for (const [i, t] of unit.tables.entries()) {
+    if (batchable(unit)) {
+      checkStop();
+      const started = performance.now();
+      const items = unit.tables.map((table, i) => ({ table, format: (formats[i] as FormatChoice).format }));
+      const copied = await copyBatch(w.source, w.target, items);
+      const seconds = (performance.now() - started) / 1000;
+      const bytes = copied.reduce((n, c) => n + c.bytes, 0);
+      unit.tables.forEach((t, i) => {
+        const { rows, bytes: own } = copied[i] as BatchItemResult;
+        const choice = formats[i] as FormatChoice;
+        // The batch's time shared by bytes, so seconds summed over its tables stay the batch's (throughput estimates).
+        const share = bytes > 0 ? seconds * (own / bytes) : seconds / unit.tables.length;
+        const result: CopyTableResult = {
+          address: tableAddress(t), format: choice.format, ...(choice.reason === undefined ? {} : { formatReason: choice.reason }),
+          rows, bytes: own, seconds: share, triggerGuard: guard.kind,
+        };
+        unitResults.push(result);
+        opts.onProgress?.({ address: result.address, format: result.format, rows, bytes: own, seconds: share, bytesPerSecond: share > 0 ? own / share : 0, done: true });
+      });
+    } else for (const [i, t] of unit.tables.entries()) {
       checkStop();
       const freeze = await prepareFreeze(w.target, t, truncated.includes(t)).catch((e: unknown) => {
         throw new CopyError(tableAddress(t), 'target', e);
