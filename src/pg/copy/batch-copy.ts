@@ -134,6 +134,7 @@ class Bridge {
   private readonly ended: boolean[];
   private heldBytes = 0;
   private paused = false;
+  private awaitingDrain = false;
   readonly sourceRows: (number | null)[] = [];
   readonly targetRows: (number | null)[] = [];
   readonly bytes: number[];
@@ -154,14 +155,13 @@ class Bridge {
     (this.held[this.sourceAt] as Buffer[]).push(Buffer.from(chunk));
     this.heldBytes += chunk.length;
     if (this.sourceAt === this.targetAt && this.targetInCopy) this.flush();
-    else if (this.heldBytes > MAX_HELD_BYTES && !this.paused) {
-      this.paused = true;
-      this.source?.connection?.stream.pause();
-    }
+    else this.updateFlow();
   }
 
   sourceEnd(rows: number | null): void {
     this.sourceRows.push(rows);
+    // Every statement of the source's query is one of our COPYs; anything else would shift the tables.
+    if (rows === null && this.sourceError === undefined) this.sourceFailed(new Error('the source answered a batch COPY with something other than COPY n'));
     this.ended[this.sourceAt] = true;
     if (this.sourceAt === this.targetAt && this.targetInCopy) this.finishTargetTable();
     this.sourceAt += 1;
@@ -207,21 +207,40 @@ class Bridge {
 
   private flush(): void {
     const list = this.held[this.targetAt];
-    if (list === undefined || list.length === 0) return;
-    const chunk = list.length === 1 ? (list[0] as Buffer) : Buffer.concat(list);
-    list.length = 0;
-    this.heldBytes -= chunk.length;
-    const connection = this.target?.connection;
-    connection?.sendCopyFromChunk(chunk);
-    // The target's socket takes what the source sends: while it holds too much unsent, the source waits.
-    const stream = connection?.stream as { writableLength?: number; once?: (e: string, f: () => void) => void } | undefined;
-    if (stream?.writableLength !== undefined && stream.writableLength > MAX_HELD_BYTES && !this.paused) {
-      this.paused = true;
-      this.source?.connection?.stream.pause();
-      stream.once?.('drain', () => this.resume());
+    if (list !== undefined && list.length > 0) {
+      const chunk = list.length === 1 ? (list[0] as Buffer) : Buffer.concat(list);
+      list.length = 0;
+      this.heldBytes -= chunk.length;
+      this.target?.connection?.sendCopyFromChunk(chunk);
+    }
+    this.updateFlow();
+  }
+
+  /**
+   * Pauses the source's socket while more than MAX_HELD_BYTES wait here or in the target's socket, resumes it once
+   * half of that is left here and the target's socket took its share ('drain').
+   */
+  private updateFlow(): void {
+    const stream = this.target?.connection?.stream as { writableLength?: number; once?: (e: string, f: () => void) => void } | undefined;
+    const unsent = stream?.writableLength ?? 0;
+    if (this.heldBytes > MAX_HELD_BYTES || unsent > MAX_HELD_BYTES) {
+      if (!this.paused) {
+        this.paused = true;
+        this.source?.connection?.stream.pause();
+      }
+      if (unsent > MAX_HELD_BYTES && !this.awaitingDrain && stream?.once !== undefined) {
+        this.awaitingDrain = true;
+        stream.once('drain', () => {
+          this.awaitingDrain = false;
+          this.updateFlow();
+        });
+      }
       return;
     }
-    this.resume();
+    if (this.paused && this.heldBytes <= MAX_HELD_BYTES / 2) {
+      this.paused = false;
+      this.source?.connection?.stream.resume();
+    }
   }
 
   private finishTargetTable(): void {
@@ -229,13 +248,7 @@ class Bridge {
     this.target?.connection?.endCopyFrom();
   }
 
-  private resume(): void {
-    const unsent = (this.target?.connection?.stream as { writableLength?: number } | undefined)?.writableLength ?? 0;
-    if (this.paused && this.heldBytes <= MAX_HELD_BYTES / 2 && unsent <= MAX_HELD_BYTES) {
-      this.paused = false;
-      this.source?.connection?.stream.resume();
-    }
-  }
+
 }
 
 /**

@@ -171,11 +171,12 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
   };
 
   /**
-   * A unit of several tables, all below FREEZE_MIN_BYTES, goes through copyBatch (one query per side) unless a fault
-   * is armed: the `mid-copy` faults count rows in the streaming path.
+   * A unit of several unfiltered tables, all below FREEZE_MIN_BYTES, goes through copyBatch (one query per side)
+   * unless a fault is armed: the `mid-copy` faults count rows in the streaming path. A filter is the spec's SQL, which
+   * has no place in a query whose statements are counted.
    */
   const batchable = (unit: Unit): boolean => faultRows === undefined && killRows === undefined && unit.tables.length > 1
-    && unit.tables.every((t) => (t.estimatedBytes ?? 0) < FREEZE_MIN_BYTES);
+    && unit.tables.every((t) => (t.estimatedBytes ?? 0) < FREEZE_MIN_BYTES && t.filter === null);
 
   const work = async (w: Worker, unit: Unit): Promise<void> => {
     checkStop();
