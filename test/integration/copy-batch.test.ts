@@ -1,13 +1,17 @@
 // copyBatch (src/pg/copy/batch-copy.ts) on a real server: many tables through one query per side, text and binary
 // mixed, empty tables, two tables of ~12 MB (the source runs ahead of the target, so rows are held and the source's
 // socket is paused and resumed), a source error mid-batch (a filter that divides by zero at row 5), a target error
-// mid-batch (a CHECK the target has and the source has not) and a target trigger enabled ALWAYS that drops rows.
+// mid-batch (a CHECK the target has and the source has not) and a target trigger enabled ALWAYS that drops rows
+// (refused by the batch and by the streaming path alike).
 // Rows are compared by SQL of the test's own (count and an order-independent hash); after an error both sessions
 // are still usable and the target keeps nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { copyBatch, type BatchItem } from '../../src/pg/copy/batch-copy.js';
 import { CopyError } from '../../src/pg/copy/copy-error.js';
+import { copyTables, exportSnapshot } from '../../src/pg/copy/index.js';
+import { parseConnString } from '../../src/pg/conninfo/parse.js';
+import type { ConnInfo } from '../../src/pg/conninfo/types.js';
 import type { CopyFormat, CopyTable } from '../../src/pg/copy/types.js';
 import { getCluster, useScratchDatabases, type Cluster } from '../harness/index.js';
 import { tableHash } from './apply-engine-plan.js';
@@ -127,6 +131,21 @@ describe('copyBatch', () => {
     const items: BatchItem[] = [{ table: table('s1', ['id', 'v', 'n', 'at']), format: 'text' }, { table: table('dropped', ['id']), format: 'text' }];
     const error = await inTransactions(() => copyBatch(source, target, items), false).catch((e: unknown) => e);
     expect(error).toMatchObject({ side: 'local', address: 'public.dropped' });
-    expect(String((error as CopyError).message)).toMatch(/source COPY 10, target COPY 0/);
+    expect(String((error as CopyError).message)).toMatch(/source sent 10 rows \(COPY 10\) and the target stored 0/);
+  });
+
+  it('the streaming path (a table alone in its unit) refuses the same loss', async () => {
+    const ci = (database: string): ConnInfo => parseConnString(cluster.url({ database }), { env: {}, passfile: null });
+    const holder = await exportSnapshot(ci(sourceDb), sourceDb);
+    try {
+      const error = await copyTables({
+        source: ci(sourceDb), target: ci(targetDb), sourceDatabase: sourceDb, targetDatabase: targetDb, snapshotId: holder.snapshotId,
+        tables: [table('dropped', ['id'])], workers: 1, format: 'auto',
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ side: 'local', address: 'public.dropped' });
+      expect(String((error as CopyError).message)).toMatch(/source sent 10 rows \(COPY 10\) and the target stored 0/);
+    } finally {
+      await holder.release();
+    }
   });
 });

@@ -13,7 +13,7 @@
 // the target's query (the server skips its remaining COPYs), the source's rows are then dropped. Either way the
 // error names the table it happened in and the caller's transaction is left to roll back.
 import type pg from 'pg';
-import { CopyError } from './copy-error.js';
+import { CopyError, rowCountMismatch } from './copy-error.js';
 import { copyInSql, copyOutSql, tableAddress } from './copy-sql.js';
 import type { CopyFormat, CopyTable } from './types.js';
 
@@ -276,10 +276,7 @@ export async function copyBatch(source: pg.Client, target: pg.Client, items: rea
   return items.map((item, i) => {
     const from = bridge.sourceRows[i];
     const into = bridge.targetRows[i];
-    if (from === undefined || from === null || into === undefined || into === null || from !== into) {
-      throw new CopyError(tableAddress(item.table), 'local', new Error(
-        `the batch copy's row counts disagree: source COPY ${String(from)}, target COPY ${String(into)}`));
-    }
+    if (from === undefined || from === null || into === undefined || into === null || from !== into) throw rowCountMismatch(tableAddress(item.table), from, into);
     return { rows: into, bytes: bridge.bytes[i] ?? 0 };
   });
 }

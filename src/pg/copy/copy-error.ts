@@ -52,3 +52,13 @@ export class CopyCancelledError extends PgreplError {
     this.name = 'CopyCancelledError';
   }
 }
+
+/**
+ * The target stored another number of rows than the source sent (the two COPY command tags): a target trigger
+ * enabled ALWAYS that returns NULL fires even under session_replication_role = replica and drops rows silently.
+ */
+export function rowCountMismatch(address: string, sent: number | null | undefined, stored: number | null | undefined): CopyError {
+  return new CopyError(address, 'local', new Error(`the source sent ${String(sent)} rows (COPY ${String(sent)}) and the target stored ${String(stored)} (COPY ${String(stored)})`), [
+    'a trigger on the target table enabled ALWAYS (ALTER TABLE … ENABLE ALWAYS TRIGGER) fires during the load and may skip rows; disable it or make it ENABLE (ORIGIN) for the copy',
+  ]);
+}

@@ -29,6 +29,28 @@ class LeanCopyToStream extends CopyToBase {
   /** Bytes of the current message's body still to come; 0 at a message header. */
   private remaining = 0;
   private code = 0;
+  private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  /** Settles when the source's query is over (ReadyForQuery): its command tag, and so rowCount, has been read. */
+  readonly ended = new Promise<void>((resolve, reject) => {
+    this.settle = { resolve, reject };
+  });
+
+  constructor(text: string) {
+    super(text);
+    this.ended.catch(() => undefined); // the error reaches the caller through the stream
+  }
+
+  /** pg, at the source's ReadyForQuery. */
+  handleReadyForQuery(): void {
+    this.settle?.resolve();
+  }
+
+  /** pg, at an ErrorResponse (then nothing more comes to this query). */
+  handleError(err: Error): void {
+    this.settle?.reject(err);
+    // The library's own handler (emits the error on the stream), which its typings do not declare.
+    (CopyToBase.prototype as unknown as { handleError(this: unknown, e: Error): void }).handleError.call(this, err);
+  }
 
   /** Called by the library with each chunk read from the connection; returns whether the reader wants more. */
   _parse(chunk: Buffer): boolean | undefined {
@@ -74,7 +96,7 @@ class LeanCopyToStream extends CopyToBase {
   }
 }
 
-/** Drop-in for `copyStreams.to(sql)`. */
-export function copyOutStream(sql: string): CopyToStream & Readable {
+/** Drop-in for `copyStreams.to(sql)`, with `ended`. */
+export function copyOutStream(sql: string): CopyToStream & Readable & { readonly ended: Promise<void> } {
   return new LeanCopyToStream(sql);
 }

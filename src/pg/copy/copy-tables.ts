@@ -14,7 +14,7 @@ import { assertSessionSettings } from './assert-session.js';
 import { type BatchItemResult, copyBatch } from './batch-copy.js';
 import { chooseFormats, type FormatChoice } from './choose-format.js';
 import { closeClient, killClient } from './close-client.js';
-import { CopyCancelledError, CopyError } from './copy-error.js';
+import { CopyCancelledError, CopyError, rowCountMismatch } from './copy-error.js';
 import { copyOutStream } from './copy-out-stream.js';
 import { copyInSql, copyOutSql, importSnapshotSql, tableAddress, truncateSql } from './copy-sql.js';
 import { InjectedFaultError, killMidCopyFaultRows, killSelf, midCopyFaultRows } from './fault.js';
@@ -249,11 +249,13 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
     counter.once('error', (error) => errors.push({ side: 'local', error }));
     try {
       await pipeline(out, counter, into, { signal: stop.signal });
+      await out.ended;
     } catch (e) {
       if (stop.signal.aborted && firstError !== undefined) throw firstError;
       const cause = errors.find((x) => !isCopyFailEcho(x.side, x.error)) ?? errors[0] ?? { side: 'local' as const, error: e };
       throw new CopyError(address, cause.side, cause.error);
     }
+    if (out.rowCount !== into.rowCount) throw rowCountMismatch(address, out.rowCount, into.rowCount);
     const result: CopyTableResult = {
       address, format, ...(reason === undefined ? {} : { formatReason: reason }), rows: into.rowCount, bytes: counter.bytes, seconds: (performance.now() - tableStarted) / 1000, triggerGuard,
     };
