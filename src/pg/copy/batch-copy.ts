@@ -247,8 +247,6 @@ class Bridge {
     this.targetInCopy = false;
     this.target?.connection?.endCopyFrom();
   }
-
-
 }
 
 /**
