@@ -9,7 +9,7 @@ import { planFromSchemaChanges } from '../../src/plan/from-schema-changes.js';
 import type { SqlOperation } from '../../src/plan/types.js';
 import { diffSchemas } from '../../src/schema/diff/diff-schemas.js';
 import { executionPlan } from '../../src/schema/diff/execution-order.js';
-import { baseModel, col, CUSTOMERS, ORDERS, tbl, withColumn } from './schema-diff-base.js';
+import { baseModel, col, con, CUSTOMERS, ORDERS, tbl, withColumn } from './schema-diff-base.js';
 import { step } from './plan-step-fixtures.js';
 
 const SALES = objectKey('schema', null, 'sales');
@@ -39,8 +39,8 @@ describe('executionPlan: pre-data segments', () => {
     const child = plain('child', { inherits: [CUSTOMERS.key] });
     const holder = plain('holder', { deps: [SALES, ORDERS.key], columns: [col('o', 'sales.orders')] });
     const got = segments(model(parent, part, child, holder), empty);
-    // orders has an FK to customers (a dependency that only post-data needs): later than it has to be, never earlier.
-    expect(got).toMatchObject({ customers: 1, orders: 2, parent: 1, part: 2, child: 2, holder: 3 });
+    // orders has an FK to customers, which only post-data needs: the same segment.
+    expect(got).toMatchObject({ customers: 1, orders: 1, parent: 1, part: 2, child: 2, holder: 2 });
   });
 
   it('keeps types, functions and sequences before the first segment and views after the tables they read', () => {
@@ -54,6 +54,16 @@ describe('executionPlan: pre-data segments', () => {
     expect(kinds(pre.slice(lastParallel + 1))).toContain('view');
   });
 
+  it('keeps a table whose column has the row type of a table it also references after that table', () => {
+    const parent = plain('parent');
+    const both = plain('row_user', {
+      deps: [SALES, parent.key], columns: [col('p', 'sales.parent[]')],
+      constraints: [con('row_user_fk', 'f', 'FOREIGN KEY (id) REFERENCES sales.parent(id)', { references: parent.key })],
+    });
+    const fkOnly = plain('fk_only', { deps: [SALES, parent.key], constraints: [con('fk_only_fk', 'f', 'FOREIGN KEY (id) REFERENCES sales.parent(id)', { references: parent.key })] });
+    expect(segments(model(parent, both, fkOnly), empty)).toMatchObject({ parent: 1, row_user: 2, fk_only: 1 });
+  });
+
   it('leaves an altered table serial: only new tables run beside each other', () => {
     const changed = withColumn(baseModel(), ORDERS.key, 'note', (c) => ({ ...c, type: 'text' }));
     const plan = executionPlan(diffSchemas(baseModel(), changed, { targetMajor: 15 }));
@@ -65,7 +75,7 @@ describe('executionPlan: pre-data segments', () => {
     const steps = planFromSchemaChanges('shop', diffSchemas(baseModel(), empty, { targetMajor: 15 }));
     const ops = steps.flatMap((s) => s.operations).filter((o): o is SqlOperation => o.type === 'sql' && o.stage === 'pre-data');
     const tables = ops.filter((o) => o.statements[0]?.object.startsWith('table:') === true);
-    expect(tables.map((o) => [o.statements[0]?.object, o.parallel])).toEqual([['table:sales.customers', 1], ['table:sales.orders', 2]]);
+    expect(tables.map((o) => [o.statements[0]?.object, o.parallel])).toEqual([['table:sales.customers', 1], ['table:sales.orders', 1]]);
     for (const o of ops.filter((x) => !tables.includes(x))) expect(o.parallel).toBeUndefined();
   });
 });

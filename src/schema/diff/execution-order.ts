@@ -8,9 +8,10 @@
 // after them. No table of a parallel segment depends on another table of the same segment, so its tables may be
 // created on any session in any order once the segments before it committed. The clone benchmark's 1,000 CREATE
 // TABLEs are CPU-bound in the target backend: on two sessions they took 0.7 s against 1.0-1.5 s on one.
-// Dependencies are the objects' (pg_depend), which include what only post-data needs (a foreign key's target, a
-// trigger's function): that places a table later than it has to be, never too early.
-import type { ObjectKey } from '../../model/schema.js';
+// Dependencies are the objects' (pg_depend), which include what only post-data needs. A foreign key's target is left
+// out (the key is made in post-data), unless a column is of that table's row type; the rest (a policy's or a
+// trigger's references) can only place a table later than it has to be, never too early.
+import type { ObjectKey, SchemaObjectAny } from '../../model/schema.js';
 import type { DdlStatement } from '../../pg/ddl/types.js';
 import { buildDeps, teardownDeps, topologicalOrder } from './order.js';
 import type { SchemaChange } from './types.js';
@@ -23,6 +24,16 @@ export interface ExecutionPlan {
    * in `order`, one table's statements consecutive within it.
    */
   readonly parallel: ReadonlyMap<DdlStatement, number>;
+}
+
+/** What an object's pre-data statements need: buildDeps without its foreign keys' targets, unless a column uses their row type. */
+function preDataDeps(obj: SchemaObjectAny): readonly ObjectKey[] {
+  const deps = buildDeps(obj);
+  if (obj.kind !== 'table') return deps;
+  const referenced = new Set(obj.constraints.flatMap((c) => (c.references === null ? [] : [c.references])));
+  if (referenced.size === 0) return deps;
+  const rowTypes = new Set(obj.columns.map((c) => `table:${c.type.replace(/(\[\])+$/, '')}`));
+  return deps.filter((d) => !referenced.has(d) || rowTypes.has(d));
 }
 
 /** Segment positions: 2k is serial segment S_k, 2k - 1 parallel segment P_k. */
@@ -42,7 +53,7 @@ function preDataSegments(changes: readonly SchemaChange[]): { readonly order: Dd
     // The database's own change has no object to read dependencies from: after everything before it.
     const depsAt = change.after === null
       ? last + (last % 2)
-      : Math.max(0, ...buildDeps(change.after).map((d) => (d === change.key ? 0 : placed.get(d) ?? 0)));
+      : Math.max(0, ...preDataDeps(change.after).map((d) => (d === change.key ? 0 : placed.get(d) ?? 0)));
     const at = placeOf(change, pre, depsAt);
     placed.set(change.key, at);
     if (pre.length === 0) continue;
