@@ -102,6 +102,13 @@ async function beginUnit(w: Worker, tables: readonly CopyTable[], truncate: stri
   return guard;
 }
 
+function tableResult(t: CopyTable, choice: FormatChoice, rows: number, bytes: number, seconds: number, triggerGuard: CopyTableResult['triggerGuard']): CopyTableResult {
+  return {
+    address: tableAddress(t), format: choice.format, ...(choice.reason === undefined ? {} : { formatReason: choice.reason }),
+    rows, bytes, seconds, triggerGuard,
+  };
+}
+
 const QUERY_CANCELED = '57014';
 
 /** The target's answer to the CopyFail pg-copy-streams sends when its stream is destroyed. */
@@ -190,23 +197,7 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
     const guard = await beginUnit(w, unit.tables, truncate);
     if (batchable(unit)) {
       checkStop();
-      const started = performance.now();
-      const items = unit.tables.map((table, i) => ({ table, format: (formats[i] as FormatChoice).format }));
-      const copied = await copyBatch(w.source, w.target, items);
-      const seconds = (performance.now() - started) / 1000;
-      const bytes = copied.reduce((n, c) => n + c.bytes, 0);
-      unit.tables.forEach((t, i) => {
-        const { rows, bytes: own } = copied[i] as BatchItemResult;
-        const choice = formats[i] as FormatChoice;
-        // The batch's time shared by bytes, so seconds summed over its tables stay the batch's (throughput estimates).
-        const share = bytes > 0 ? seconds * (own / bytes) : seconds / unit.tables.length;
-        const result: CopyTableResult = {
-          address: tableAddress(t), format: choice.format, ...(choice.reason === undefined ? {} : { formatReason: choice.reason }),
-          rows, bytes: own, seconds: share, triggerGuard: guard.kind,
-        };
-        unitResults.push(result);
-        opts.onProgress?.({ address: result.address, format: result.format, rows, bytes: own, seconds: share, bytesPerSecond: share > 0 ? own / share : 0, done: true });
-      });
+      unitResults.push(...await copyUnitBatch(w, unit.tables, formats, guard.kind));
     } else for (const [i, t] of unit.tables.entries()) {
       checkStop();
       const freeze = await prepareFreeze(w.target, t, truncated.includes(t)).catch((e: unknown) => {
@@ -219,10 +210,25 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
     results.push(...unitResults);
   };
 
+  /** A batchable unit through copyBatch; the batch's time is shared by bytes, so seconds summed over its tables stay the batch's (throughput estimates). */
+  const copyUnitBatch = async (w: Worker, tables: readonly CopyTable[], formats: readonly FormatChoice[], triggerGuard: CopyTableResult['triggerGuard']): Promise<CopyTableResult[]> => {
+    const started = performance.now();
+    const copied = await copyBatch(w.source, w.target, tables.map((table, i) => ({ table, format: (formats[i] as FormatChoice).format })));
+    const seconds = (performance.now() - started) / 1000;
+    const bytes = copied.reduce((n, c) => n + c.bytes, 0);
+    return tables.map((t, i) => {
+      const { rows, bytes: own } = copied[i] as BatchItemResult;
+      const share = bytes > 0 ? seconds * (own / bytes) : seconds / tables.length;
+      const result = tableResult(t, formats[i] as FormatChoice, rows, own, share, triggerGuard);
+      opts.onProgress?.({ address: result.address, format: result.format, rows, bytes: own, seconds: share, bytesPerSecond: share > 0 ? own / share : 0, done: true });
+      return result;
+    });
+  };
+
   const copyOne = async (w: Worker, t: CopyTable, triggerGuard: CopyTableResult['triggerGuard'], choice: FormatChoice, freeze: boolean): Promise<CopyTableResult> => {
     const address = tableAddress(t);
     const tableStarted = performance.now();
-    const { format, reason } = choice;
+    const { format } = choice;
     const report = (rows: number, bytes: number, done: boolean): void => {
       const seconds = (performance.now() - tableStarted) / 1000;
       opts.onProgress?.({ address, format, rows, bytes, seconds, bytesPerSecond: seconds > 0 ? bytes / seconds : 0, done });
@@ -256,9 +262,7 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
       throw new CopyError(address, cause.side, cause.error);
     }
     if (out.rowCount !== into.rowCount) throw rowCountMismatch(address, out.rowCount, into.rowCount);
-    const result: CopyTableResult = {
-      address, format, ...(reason === undefined ? {} : { formatReason: reason }), rows: into.rowCount, bytes: counter.bytes, seconds: (performance.now() - tableStarted) / 1000, triggerGuard,
-    };
+    const result = tableResult(t, choice, into.rowCount, counter.bytes, (performance.now() - tableStarted) / 1000, triggerGuard);
     report(result.rows, result.bytes, true);
     return result;
   };
