@@ -38,7 +38,8 @@ function run(command: string, args: readonly string[]): Promise<string | null> {
 
 /**
  * In the run root: the first worker takes `e2e-cli.lock` (mkdir is atomic), compiles src/ into `e2e-cli/dist` next
- * to links to package.json, schemas/ and node_modules/ (the CLI reads the first two relative to itself), and writes
+ * to links to package.json, schemas/ and node_modules/ (the CLI reads the first two relative to itself), bundles
+ * its entry as `npm run build` does (scripts/bundle-cli.mjs), so the tests run the CLI users run, and writes
  * `e2e-cli/built`; the other workers wait for that marker.
  */
 async function buildInRunRoot(root: string): Promise<void> {
@@ -53,7 +54,8 @@ async function buildInRunRoot(root: string): Promise<void> {
   if (mine) {
     mkdirSync(BUILD_DIR, { recursive: true });
     for (const name of ['package.json', 'schemas', 'node_modules']) symlinkSync(join(REPO, name), join(BUILD_DIR, name));
-    const failed = await run(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(BUILD_DIR, 'dist')]);
+    const failed = await run(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(REPO, 'tsconfig.build.json'), '--outDir', join(BUILD_DIR, 'dist')]) ??
+      await run(process.execPath, [join(REPO, 'scripts', 'bundle-cli.mjs'), join(BUILD_DIR, 'dist')]);
     writeFileSync(marker, failed ?? 'ok');
   }
   const started = Date.now();
