@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCluster, ident, literal, type Cluster } from '../test/harness/index.js';
-import { cleanEnv, serverCpuS, toolsCpuS } from './lib/proc.js';
+import { cleanEnv, serverCpuS, sh, toolsCpuS } from './lib/proc.js';
 import { seconds } from './lib/stats.js';
 import { startActivitySampler } from './clone/activity-sampler.js';
 import { TABLES_SQL, type TableRow } from './clone/copy-engine.js';
@@ -155,6 +155,11 @@ describe('clone benchmark (PostgreSQL 15 -> 15)', () => {
           try {
             await target.query('CHECKPOINT');
             await source.query('CHECKPOINT');
+            // The clusters run with fsync off, so the previous method's files are still dirty in the page cache;
+            // ext4 writes them out at the first fsync anyone makes. pgrepl fsyncs its lock and state files and
+            // paid for the previous method's writes (its lock file's fsync took 116 ms after a restore of 1,000
+            // tables, 2 ms otherwise); the peers never fsync. Write everything out first, for every method alike.
+            await sh('sync', process.env);
             const env = cleanEnv(toolEnv(source, target, sourceDb, targetDb, workDir));
             const sampler = PROFILE ? await startActivitySampler(source, target) : undefined;
             const cpu0 = { target: serverCpuS(target), source: serverCpuS(source), tools: toolsCpuS() };
