@@ -10,6 +10,8 @@
 //     table's parallel part: the rest of that table goes serial too, so one object's statements never change order.
 //   - tables below PARALLEL_MIN_BYTES: the same leading builds (those that lock their own table only), many tables a
 //     chunk, one transaction a chunk, queued after the large tables on the same sessions (chunkStatementsFor).
+// Large tables' builds run without parallel workers while another large table is built or waits (buildsAlone): two
+// sessions that each start workers oversubscribe the cores. A large table built alone keeps the server's setting.
 // Triggers, attaches and the like stay serial because they may depend on another table's statements (a partition's
 // cloned trigger state follows the parent's trigger; an index attach needs the parent's index), which DdlStatement
 // does not record. A step is finished when its last statement ran, whichever session ran it.
@@ -140,17 +142,47 @@ export interface PostDataInput extends SqlStageInput {
   readonly parallelMinBytes?: number;
 }
 
+/**
+ * Whether the large table at `order` (0-based, of `large` taken in that order) is built alone: no other large table
+ * is being built (`active`) or waits after it. Only then may its builds use parallel workers (maintenanceWorkersSql).
+ */
+export function buildsAlone(order: number, large: number, active: number): boolean {
+  return active === 0 && order === large - 1;
+}
+
 export async function runPostDataStage(input: PostDataInput): Promise<void> {
   const { book, label } = input;
   const total = input.items.reduce((n, item) => n + item.op.statements.length, 0);
   const split = splitPostData(input.items, input.copies, input.parallelMinBytes, chunkStatementsFor(total, input.workers));
-  const units = [...split.parallel.map((g) => g.entries), ...split.chunks];
-  const { run, record } = stageRunner(input, [...units.flat(), ...split.serial]);
+  const large = split.parallel.length;
+  const units = [
+    ...split.parallel.map((g, order) => ({ entries: g.entries, order })),
+    ...split.chunks.map((entries) => ({ entries, order: null })),
+  ];
+  const { run, record } = stageRunner(input, [...units.flatMap((u) => u.entries), ...split.serial]);
+  let active = 0;
+  const runUnit = async (session: ApplySession, unit: (typeof units)[number]): Promise<void> => {
+    if (unit.order === null) {
+      // Small tables: each build takes milliseconds; beside the other sessions, no workers.
+      await session.buildsAlone(input.workers <= 1);
+      await run(session, unit.entries);
+      return;
+    }
+    await session.buildsAlone(input.workers <= 1 || buildsAlone(unit.order, large, active));
+    active += 1;
+    try {
+      await run(session, unit.entries);
+    } finally {
+      active -= 1;
+    }
+  };
   book.checkCancel(label);
   if (units.length > 0) {
-    await onSessions(units, input.workers, input.session, input.open, input.signal, run);
+    await onSessions(units, input.workers, input.session, input.open, input.signal, runUnit);
     book.checkCancel(label);
   }
+  // The rest runs on the main session alone.
+  await input.session.buildsAlone(true);
   await run(input.session, split.serial);
   await record();
 }

@@ -1,8 +1,9 @@
 // runPostDataStage with sessions that only record what they are given: small tables' leading builds go in chunks over
 // the sessions (each table whole in one chunk, in order), everything else after them on the main session, in order;
-// one worker keeps the old serial order.
+// one worker keeps the old serial order. Large tables' builds run without parallel workers while another large table
+// is built or waits, and with the server's own setting when built alone.
 import { describe, expect, it } from 'vitest';
-import { runPostDataStage } from '../../src/apply/post-data-stage.js';
+import { buildsAlone, runPostDataStage } from '../../src/apply/post-data-stage.js';
 import type { Schedule, SqlItem } from '../../src/apply/schedule.js';
 import type { StateWriter } from '../../src/apply/state-writer.js';
 import { StepBook } from '../../src/apply/step-book.js';
@@ -24,12 +25,13 @@ const steps = [...tableSteps, fkStep];
 const plan = { steps } as unknown as Plan;
 const schedule = { cluster: [], databases: [], finishAt: new Map(steps.map((s) => [s.index, { at: 'end' } as const])) } as Schedule;
 
-interface Call { readonly session: number; readonly sqls: readonly string[]; readonly started: number; ended: number }
+interface Call { readonly session: number; readonly sqls: readonly string[]; readonly started: number; ended: number; readonly alone: boolean }
 
-function fakeSession(id: number, calls: Call[], clock: { t: number }): ApplySession {
+function fakeSession(id: number, calls: Call[], clock: { t: number }, switches: boolean[]): ApplySession {
+  let alone = true;
   return {
     async runDdl(statements, opts) {
-      const call: Call = { session: id, sqls: statements.map((s) => s.sql), started: clock.t++, ended: -1 };
+      const call: Call = { session: id, sqls: statements.map((s) => s.sql), started: clock.t++, ended: -1, alone };
       calls.push(call);
       statements.forEach((s, i) => opts?.onStatement?.(s, i, statements.length));
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -39,13 +41,19 @@ function fakeSession(id: number, calls: Call[], clock: { t: number }): ApplySess
     setSequences: () => Promise.resolve(),
     tableOids: () => Promise.resolve([]),
     analyze: () => Promise.resolve(),
+    buildsAlone(next) {
+      if (next !== alone) switches.push(next);
+      alone = next;
+      return Promise.resolve();
+    },
     kill: () => undefined,
     close: () => Promise.resolve(),
   };
 }
 
-async function run(workers: number): Promise<{ calls: Call[]; done: number[] }> {
+async function run(workers: number, opts: { items?: SqlItem[]; parallelMinBytes?: number } = {}): Promise<{ calls: Call[]; done: number[]; switches: boolean[] }> {
   const calls: Call[] = [];
+  const switches: boolean[] = [];
   const clock = { t: 0 };
   const done: number[] = [];
   const emit = (e: ApplyEvent): void => {
@@ -54,10 +62,11 @@ async function run(workers: number): Promise<{ calls: Call[]; done: number[] }> 
   const book = new StepBook({ writer: { update: () => Promise.resolve(true) } as unknown as StateWriter, now: () => new Date(0), emit });
   let opened = 0;
   await runPostDataStage({
-    plan, schedule, book, session: fakeSession(0, calls, clock), items, checkpoint: { at: 'end' }, label: 'post-data of db',
-    copies: [], workers, open: () => Promise.resolve(fakeSession(++opened, calls, clock)), signal: undefined,
+    plan, schedule, book, session: fakeSession(0, calls, clock, switches), items: opts.items ?? items, checkpoint: { at: 'end' }, label: 'post-data of db',
+    copies: [], workers, open: () => Promise.resolve(fakeSession(++opened, calls, clock, switches)), signal: undefined,
+    ...(opts.parallelMinBytes === undefined ? {} : { parallelMinBytes: opts.parallelMinBytes }),
   });
-  return { calls, done };
+  return { calls, done, switches };
 }
 
 describe('runPostDataStage with small tables', () => {
@@ -83,5 +92,38 @@ describe('runPostDataStage with small tables', () => {
     expect(new Set(calls.map((c) => c.session))).toEqual(new Set([0]));
     expect(calls.flatMap((c) => c.sqls)).toEqual(items.flatMap((i) => i.op.statements.map((s) => s.sql)));
     expect([...done].sort((a, b) => a - b)).toEqual(steps.map((s) => s.index));
+  });
+
+  it('with one worker never changes the parallel workers of index builds', async () => {
+    expect((await run(1, { parallelMinBytes: 0 })).switches).toEqual([]);
+  });
+});
+
+describe('runPostDataStage with large tables', () => {
+  it('builds them without parallel workers while another is built or waits, and the rest as the server allows', async () => {
+    const { calls, done } = await run(2, { parallelMinBytes: 0 });
+    const builds = calls.filter((c) => c.sqls.every((s) => !/OWNER TO|FOREIGN KEY/.test(s)));
+    // One table a call, on both sessions; every table but the last has another waiting or running beside it.
+    expect(builds).toHaveLength(TABLES);
+    expect(new Set(builds.map((c) => c.session))).toEqual(new Set([0, 1]));
+    expect(builds.slice(0, -1).every((c) => !c.alone)).toBe(true);
+    // The serial tail on the main session, alone again.
+    const tail = calls.filter((c) => !builds.includes(c));
+    expect(tail.length).toBeGreaterThan(0);
+    expect(tail.every((c) => c.session === 0 && c.alone)).toBe(true);
+    expect([...done].sort((a, b) => a - b)).toEqual(steps.map((s) => s.index));
+  });
+
+  it('builds a single large table with the server\'s parallel workers', async () => {
+    const { calls, switches } = await run(2, { items: items.slice(0, 1), parallelMinBytes: 0 });
+    expect(calls.map((c) => c.alone)).toEqual(calls.map(() => true));
+    expect(switches).toEqual([]);
+  });
+
+  it('decides from what runs and what waits', () => {
+    expect(buildsAlone(0, 1, 0)).toBe(true);
+    expect(buildsAlone(2, 3, 0)).toBe(true);
+    expect(buildsAlone(2, 3, 1)).toBe(false);
+    expect(buildsAlone(0, 3, 0)).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import { closeClient, killClient } from '../copy/close-client.js';
 import { importSnapshotSql } from '../copy/copy-sql.js';
 import { executeDdl, type ExecuteDdlOptions, type ExecuteDdlResult } from '../ddl/execute.js';
 import type { DdlStatement } from '../ddl/types.js';
-import { analyzeSql, INDEX_BUILD_MEMORY, RAISE_MAINTENANCE_WORK_MEM_SQL, type QualifiedName, readSequencesSql, regclassText, SET_SEQUENCES_SQL, TABLE_OIDS_SQL } from './apply-sql.js';
+import { analyzeSql, INDEX_BUILD_MEMORY, maintenanceWorkersSql, RAISE_MAINTENANCE_WORK_MEM_SQL, type QualifiedName, readSequencesSql, regclassText, SET_SEQUENCES_SQL, TABLE_OIDS_SQL } from './apply-sql.js';
 
 export interface SequenceValue {
   readonly sequence: QualifiedName;
@@ -25,6 +25,11 @@ export interface ApplySession {
   tableOids(tables: readonly QualifiedName[]): Promise<readonly (number | null)[]>;
   /** ANALYZE of these tables in one statement. */
   analyze(tables: readonly QualifiedName[]): Promise<void>;
+  /**
+   * Whether the next index builds run alone on the server (parallel workers as the server allows) or beside other
+   * sessions' builds (none); sends nothing when already so. A new session builds as if alone.
+   */
+  buildsAlone(alone: boolean): Promise<void>;
   /** Cuts the session now (cancel): the server rolls back what was open; pending queries reject. */
   kill(): void;
   /** Graceful close with a bounded wait; idempotent. */
@@ -33,6 +38,7 @@ export interface ApplySession {
 
 function session(client: pg.Client): ApplySession {
   let closed = false;
+  let alone = true;
   return {
     runDdl: (statements, opts) => executeDdl(client, statements, opts),
     async setSequences(values) {
@@ -48,6 +54,11 @@ function session(client: pg.Client): ApplySession {
     },
     async analyze(tables) {
       await client.query(analyzeSql(tables));
+    },
+    async buildsAlone(next) {
+      if (next === alone) return;
+      await client.query(maintenanceWorkersSql(next));
+      alone = next;
     },
     kill() {
       if (closed) return;
