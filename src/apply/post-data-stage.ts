@@ -10,7 +10,7 @@
 //     table's parallel part: the rest of that table goes serial too, so one object's statements never change order.
 //   - tables below PARALLEL_MIN_BYTES: the same leading builds (those that lock their own table only), many tables a
 //     chunk, one transaction a chunk, queued after the large tables on the same sessions (chunkStatementsFor).
-// Large tables' builds run without parallel workers while another large table is built or waits (buildsAlone): two
+// Large tables' builds run without parallel workers while another large table is built or waits (largeTableAlone): two
 // sessions that each start workers oversubscribe the cores. A large table built alone keeps the server's setting.
 // Triggers, attaches and the like stay serial because they may depend on another table's statements (a partition's
 // cloned trigger state follows the parent's trigger; an index attach needs the parent's index), which DdlStatement
@@ -146,7 +146,7 @@ export interface PostDataInput extends SqlStageInput {
  * Whether the large table at `order` (0-based, of `large` taken in that order) is built alone: no other large table
  * is being built (`active`) or waits after it. Only then may its builds use parallel workers (maintenanceWorkersSql).
  */
-export function buildsAlone(order: number, large: number, active: number): boolean {
+export function largeTableAlone(order: number, large: number, active: number): boolean {
   return active === 0 && order === large - 1;
 }
 
@@ -168,7 +168,7 @@ export async function runPostDataStage(input: PostDataInput): Promise<void> {
       await run(session, unit.entries);
       return;
     }
-    await session.buildsAlone(input.workers <= 1 || buildsAlone(unit.order, large, active));
+    await session.buildsAlone(input.workers <= 1 || largeTableAlone(unit.order, large, active));
     active += 1;
     try {
       await run(session, unit.entries);

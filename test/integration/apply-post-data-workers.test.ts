@@ -1,4 +1,4 @@
-// Parallel workers of post-data index builds on a real server (src/apply/post-data-stage.ts, buildsAlone): while
+// Parallel workers of post-data index builds on a real server (src/apply/post-data-stage.ts, largeTableAlone): while
 // several large tables are built on two sessions, their builds run with max_parallel_maintenance_workers = 0; a
 // table built alone keeps the server's setting. An event trigger on the target (added after planning, removed
 // before the comparison) records the setting and the backend of every index and key build (the statements whose

@@ -3,7 +3,7 @@
 // one worker keeps the old serial order. Large tables' builds run without parallel workers while another large table
 // is built or waits, and with the server's own setting when built alone.
 import { describe, expect, it } from 'vitest';
-import { buildsAlone, runPostDataStage } from '../../src/apply/post-data-stage.js';
+import { largeTableAlone, runPostDataStage } from '../../src/apply/post-data-stage.js';
 import type { Schedule, SqlItem } from '../../src/apply/schedule.js';
 import type { StateWriter } from '../../src/apply/state-writer.js';
 import { StepBook } from '../../src/apply/step-book.js';
@@ -121,9 +121,9 @@ describe('runPostDataStage with large tables', () => {
   });
 
   it('decides from what runs and what waits', () => {
-    expect(buildsAlone(0, 1, 0)).toBe(true);
-    expect(buildsAlone(2, 3, 0)).toBe(true);
-    expect(buildsAlone(2, 3, 1)).toBe(false);
-    expect(buildsAlone(0, 3, 0)).toBe(false);
+    expect(largeTableAlone(0, 1, 0)).toBe(true);
+    expect(largeTableAlone(2, 3, 0)).toBe(true);
+    expect(largeTableAlone(2, 3, 1)).toBe(false);
+    expect(largeTableAlone(0, 3, 0)).toBe(false);
   });
 });
