@@ -34,6 +34,9 @@ export function truncateSql(tables: readonly CopyTable[]): string | null {
   return `TRUNCATE TABLE ONLY ${tables.map((t) => quoteQualified(t.schema, t.table)).join(', ')}`;
 }
 
+/** Exports the current transaction's snapshot for other sessions (the id as `id`). */
+export const EXPORT_SNAPSHOT_SQL = 'SELECT pg_catalog.pg_export_snapshot() AS id';
+
 export function importSnapshotSql(snapshotId: string): string {
   // An exported snapshot id is like 00000003-0000001B-1; anything else is refused before it reaches SQL.
   if (!/^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i.test(snapshotId)) throw new Error(`not a snapshot id: ${JSON.stringify(snapshotId)}`);

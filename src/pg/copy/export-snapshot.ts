@@ -7,6 +7,7 @@ import { PgreplError } from '../../util/errors.js';
 import { connect } from '../connect.js';
 import type { ConnInfo } from '../conninfo/types.js';
 import { closeClient } from './close-client.js';
+import { EXPORT_SNAPSHOT_SQL } from './copy-sql.js';
 
 export interface SnapshotHolder {
   readonly snapshotId: string;
@@ -22,7 +23,7 @@ export async function exportSnapshot(source: ConnInfo, database?: string): Promi
       throw new PgreplError(`the snapshot session runs with idle_in_transaction_session_timeout = ${timeout ?? '?'}, which would end the snapshot mid-copy`);
     }
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const id = (await client.query<{ id: string }>('SELECT pg_catalog.pg_export_snapshot() AS id')).rows[0]?.id;
+    const id = (await client.query<{ id: string }>(EXPORT_SNAPSHOT_SQL)).rows[0]?.id;
     if (id === undefined) throw new PgreplError('pg_export_snapshot() returned no snapshot id');
     let released = false;
     return {

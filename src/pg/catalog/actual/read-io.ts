@@ -8,6 +8,7 @@ import type { TargetCatalogLookup } from '../../../schema/compat.js';
 import { PgreplError, asError } from '../../../util/errors.js';
 import { displayName } from '../../conninfo/display.js';
 import type { ConnInfo } from '../../conninfo/types.js';
+import { EXPORT_SNAPSHOT_SQL, importSnapshotSql } from '../../copy/copy-sql.js';
 import { withClient, type Side } from '../../session.js';
 import { introspectSchema } from '../schema/introspect-schema.js';
 import { readTargetCatalogLookup } from '../schema/target-lookup.js';
@@ -75,10 +76,6 @@ async function inReadOnlyTransaction<T>(client: { query: (sql: string) => Promis
 }
 
 /**
- * One source database: its schema, its tables' sizes and its publications from one snapshot (BEGIN, introspectSchema's
- * statements, 1 sizes, 1 publications, COMMIT, whatever its size).
- */
-/**
  * From this many tables, indexes and views on, the sizes and publications are read on a second session in the same
  * snapshot (exported by the first) while the first reads the schema: at 1,000 tables the schema took ~0.4 s and the
  * sizes ~0.25 s, one after the other. Below it a second session costs more than it saves. A standby (no snapshot
@@ -103,10 +100,14 @@ async function sizesAndPublications(client: Queryable, major: number): Promise<S
 async function snapshotToShare(client: Queryable): Promise<string | null> {
   const shape = (await client.query<{ n: number; recovery: boolean }>(SHAPE_SQL)).rows[0];
   if (shape === undefined || shape.recovery || shape.n < PARALLEL_READ_MIN_RELATIONS) return null;
-  const exported = (await client.query<{ id: string }>('SELECT pg_catalog.pg_export_snapshot() AS id')).rows[0]?.id;
-  return exported !== undefined && /^[0-9A-F]+-[0-9A-F]+(-[0-9]+)?$/i.test(exported) ? exported : null;
+  return (await client.query<{ id: string }>(EXPORT_SNAPSHOT_SQL)).rows[0]?.id ?? null;
 }
 
+/**
+ * One source database: its schema, its tables' sizes and its publications from one snapshot (BEGIN, introspectSchema's
+ * statements, 1 sizes, 1 publications, COMMIT, whatever its size); from
+ * PARALLEL_READ_MIN_RELATIONS on, the sizes and publications on a second session in the same snapshot.
+ */
 export async function readSourceDatabase(ci: ConnInfo, database: string, opts: DatabaseReadOptions): Promise<SourceDatabaseRead> {
   const session = { side: 'source' as const, database, ...(opts.env ? { env: opts.env } : {}) };
   try {
@@ -114,7 +115,7 @@ export async function readSourceDatabase(ci: ConnInfo, database: string, opts: D
       inReadOnlyTransaction(client, async () => {
         const snapshot = await snapshotToShare(client);
         const beside = snapshot === null ? null : withClient(ci, session, (second) => inReadOnlyTransaction(second, async () => {
-          await second.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+          await second.query(importSnapshotSql(snapshot));
           return sizesAndPublications(second, opts.major);
         }));
         // Both settle before the first session's transaction ends: the second must not outlive the snapshot's source.
