@@ -266,28 +266,33 @@ describe('parseTableFacts', () => {
   });
 });
 
-function table(schema: string, name: string, parent?: string): unknown {
-  return { kind: 'table', key: `table:${schema}.${name}`, schema, name, partitionOf: parent === undefined ? null : { parent, bound: 'DEFAULT' } };
+function table(schema: string, name: string, parent?: string, indexes = 0): unknown {
+  return {
+    kind: 'table', key: `table:${schema}.${name}`, schema, name, partitionOf: parent === undefined ? null : { parent, bound: 'DEFAULT' },
+    indexes: Array.from({ length: indexes }, (_, i) => ({ name: `i${String(i)}` })),
+  };
 }
 
 describe('factCandidates', () => {
   it('target tables the source also has, plus every partition below them (the target may partition differently)', () => {
     const model = {
       objects: [
-        table('public', 'orders'),
-        table('public', 'orders_a', 'table:public.orders'),
-        table('public', 'orders_a1', 'table:public.orders_a'),
+        table('public', 'orders', undefined, 1),
+        table('public', 'orders_a', 'table:public.orders', 1),
+        table('public', 'orders_a1', 'table:public.orders_a', 2),
         table('public', 'only_target'),
         table('public', 'both'),
         { kind: 'view', key: 'view:public.v', schema: 'public', name: 'v' },
       ],
     } as unknown as SchemaModel;
     const got = factCandidates(model, new Set(['table:public.orders', 'table:public.both', 'table:public.only_source', 'view:public.v']));
+    // locks: the table and its indexes (keys' included), and everything below a partitioned table, which its probe
+    // reads without ONLY.
     expect(got).toEqual([
-      { schema: 'public', name: 'orders' },
-      { schema: 'public', name: 'orders_a' },
-      { schema: 'public', name: 'orders_a1' },
-      { schema: 'public', name: 'both' },
+      { schema: 'public', name: 'orders', locks: 2 + 2 + 3 },
+      { schema: 'public', name: 'orders_a', locks: 2 + 3 },
+      { schema: 'public', name: 'orders_a1', locks: 3 },
+      { schema: 'public', name: 'both', locks: 1 },
     ]);
     expect(factCandidates(model, new Set())).toEqual([]);
   });

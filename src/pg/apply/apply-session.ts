@@ -6,6 +6,7 @@ import { connect } from '../connect.js';
 import type { ConnInfo } from '../conninfo/types.js';
 import { closeClient, killClient } from '../copy/close-client.js';
 import { importSnapshotSql } from '../copy/copy-sql.js';
+import { chunksForServer, MAX_LOCKS_SQL, releaseLocksSql } from '../lock-budget.js';
 import { executeDdl, type ExecuteDdlOptions, type ExecuteDdlResult } from '../ddl/execute.js';
 import type { DdlStatement } from '../ddl/types.js';
 import { analyzeSql, INDEX_BUILD_MEMORY, maintenanceWorkersSql, RAISE_MAINTENANCE_WORK_MEM_SQL, type QualifiedName, readSequencesSql, regclassText, SET_SEQUENCES_SQL, TABLE_OIDS_SQL } from './apply-sql.js';
@@ -19,7 +20,7 @@ export interface SequenceValue {
 
 export interface ApplySession {
   runDdl(statements: readonly DdlStatement[], opts?: ExecuteDdlOptions): Promise<ExecuteDdlResult>;
-  /** setval of every sequence, one round trip. */
+  /** setval of every sequence, one round trip (one per lock budget's worth of sequences, lock-budget.ts). */
   setSequences(values: readonly SequenceValue[]): Promise<void>;
   /** The oid of each table (null when it does not exist), in the order given; one query. */
   tableOids(tables: readonly QualifiedName[]): Promise<readonly (number | null)[]>;
@@ -43,9 +44,12 @@ function session(client: pg.Client): ApplySession {
     runDdl: (statements, opts) => executeDdl(client, statements, opts),
     async setSequences(values) {
       if (values.length === 0) return;
-      await client.query(SET_SEQUENCES_SQL, [
-        values.map((v) => regclassText(v.sequence)), values.map((v) => v.lastValue), values.map((v) => v.isCalled),
-      ]);
+      // setval locks its sequence until the statement's transaction ends: a statement a chunk (autocommit).
+      for (const chunk of await chunksForServer(values, () => maxLocks(client))) {
+        await client.query(SET_SEQUENCES_SQL, [
+          chunk.map((v) => regclassText(v.sequence)), chunk.map((v) => v.lastValue), chunk.map((v) => v.isCalled),
+        ]);
+      }
     },
     async tableOids(tables) {
       if (tables.length === 0) return [];
@@ -93,6 +97,12 @@ export async function openApplySession(ci: ConnInfo, database?: string): Promise
  * last_value/is_called of `sequences` read on a source session that imports `snapshotId` (the copy's snapshot),
  * in one query. `signal` cuts the session.
  */
+const SEQUENCES_SAVEPOINT = 'pgrepl_sequences';
+
+async function maxLocks(client: pg.Client): Promise<number> {
+  return (await client.query<{ max_locks: number }>(MAX_LOCKS_SQL)).rows[0]?.max_locks ?? 64;
+}
+
 export async function readSequenceValues(
   source: ConnInfo, database: string, snapshotId: string, sequences: readonly QualifiedName[], signal?: AbortSignal,
 ): Promise<readonly SequenceValue[]> {
@@ -104,9 +114,17 @@ export async function readSequenceValues(
     if (signal?.aborted === true) throw signal.reason ?? new Error('aborted');
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(importSnapshotSql(snapshotId));
-    const rows = (await client.query<{ i: number; last_value: string; is_called: boolean }>(readSequencesSql(sequences))).rows;
+    // Reading a sequence locks it until the transaction ends: chunks, each chunk's locks let go (lock-budget.ts).
+    const chunks = await chunksForServer(sequences, () => maxLocks(client));
+    const values: SequenceValue[] = [];
+    if (chunks.length > 1) await client.query(releaseLocksSql.begin(SEQUENCES_SAVEPOINT));
+    for (const chunk of chunks) {
+      const rows = (await client.query<{ i: number; last_value: string; is_called: boolean }>(readSequencesSql(chunk))).rows;
+      if (chunks.length > 1) await client.query(releaseLocksSql.release(SEQUENCES_SAVEPOINT));
+      values.push(...rows.map((r) => ({ sequence: chunk[r.i] as QualifiedName, lastValue: r.last_value, isCalled: r.is_called })));
+    }
     await client.query('ROLLBACK');
-    return rows.map((r) => ({ sequence: sequences[r.i] as QualifiedName, lastValue: r.last_value, isCalled: r.is_called }));
+    return values;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await closeClient(client);

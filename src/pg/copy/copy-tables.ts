@@ -4,6 +4,11 @@
 // table, or a group: see CopyTable.group) loads in one target transaction with the optional TRUNCATE and the
 // trigger guard; any failure or cancel aborts every worker and closes every session, so the server rolls back
 // every open target transaction: the target keeps no half-copied unit.
+// A source session's transaction would keep a lock on every table it read until the copy ends: one per table, all
+// in the server's one lock table (lock-budget.ts), which a database of some 6,000 tables fills. Each unit's reads
+// run after a savepoint instead, and the session rolls back to it once the unit is read: the locks go, the snapshot
+// stays. Nothing needs them after the read: the schema was read at plan time, outside this snapshot, and a table
+// already read cannot change what was copied.
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
@@ -13,6 +18,7 @@ import { quoteQualified } from '../sql/quote.js';
 import { assertSessionSettings } from './assert-session.js';
 import { type BatchItemResult, copyBatch } from './batch-copy.js';
 import { chooseFormats, type FormatChoice } from './choose-format.js';
+import { releaseLocksSql } from '../lock-budget.js';
 import { closeClient, killClient } from './close-client.js';
 import { CopyCancelledError, CopyError, rowCountMismatch } from './copy-error.js';
 import { copyOutStream } from './copy-out-stream.js';
@@ -25,6 +31,8 @@ import { runQueue } from './work-queue.js';
 import type { CopySummary, CopyTable, CopyTableResult, CopyTablesOptions } from './types.js';
 
 const PROGRESS_INTERVAL_MS = 500;
+/** The source session's savepoint before each unit's reads (see the top). */
+const UNIT_SAVEPOINT = 'pgrepl_unit';
 
 interface Worker {
   readonly source: pg.Client;
@@ -159,6 +167,7 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
       checkStop();
       await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await source.query(importSnapshotSql(opts.snapshotId));
+      await source.query(releaseLocksSql.begin(UNIT_SAVEPOINT));
       await assertSessionSettings(source, 'source');
       await assertSessionSettings(target, 'target');
       replicaRole = await trySessionReplicaRole(target);
@@ -205,8 +214,13 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
       });
       unitResults.push(await copyOne(w, t, guard.kind, formats[i] as FormatChoice, freeze));
     }
-    for (const sql of guard.beforeCommit) await w.target.query(sql);
-    await w.target.query('COMMIT');
+    const commit = async (): Promise<void> => {
+      for (const sql of guard.beforeCommit) await w.target.query(sql);
+      await w.target.query('COMMIT');
+    };
+    const [released, committed] = await Promise.allSettled([w.source.query(releaseLocksSql.release(UNIT_SAVEPOINT)), commit()]);
+    if (committed.status === 'rejected') throw committed.reason;
+    if (released.status === 'rejected') throw new CopyError(tableAddress(unit.tables[0] as CopyTable), 'source', released.reason);
     results.push(...unitResults);
   };
 

@@ -1,6 +1,7 @@
 // Which target tables get TargetTableFacts: those whose key a source table also has (ordinary, partitioned or a
 // leaf partition), plus every partition below such a target table, since the target's partitions need not match
-// the source's and the planner empties a partitioned table as a whole. Pure.
+// the source's and the planner empties a partitioned table as a whole. Each comes with the relations its probe locks
+// (lock-budget.ts): the table and its indexes, and for a partitioned table (read without ONLY) everything below it. Pure.
 import type { SchemaModel, TableObject } from '../../../model/schema.js';
 import type { FactsTable } from './table-facts-query.js';
 
@@ -13,6 +14,10 @@ export function factCandidates(target: SchemaModel, sourceTableKeys: ReadonlySet
     list.push(t);
     children.set(t.partitionOf.parent, list);
   }
+  // The planner opens (and locks) every index of a table it reads (`indexes` lists those of keys too), and every
+  // partition of a partitioned one.
+  const own = (t: TableObject): number => 1 + t.indexes.length;
+  const locks = (t: TableObject): number => own(t) + (children.get(t.key) ?? []).reduce((n, c) => n + locks(c), 0);
   const chosen = new Map<string, TableObject>();
   const add = (t: TableObject): void => {
     if (chosen.has(t.key)) return;
@@ -22,5 +27,5 @@ export function factCandidates(target: SchemaModel, sourceTableKeys: ReadonlySet
   for (const t of tables) if (sourceTableKeys.has(t.key)) add(t);
   return [...chosen.values()]
     .filter((t): t is TableObject & { schema: string } => t.schema !== null)
-    .map((t) => ({ schema: t.schema, name: t.name }));
+    .map((t) => ({ schema: t.schema, name: t.name, locks: locks(t) }));
 }

@@ -13,6 +13,7 @@ import { withClient, type Side } from '../../session.js';
 import { introspectSchema } from '../schema/introspect-schema.js';
 import { readTargetCatalogLookup } from '../schema/target-lookup.js';
 import { factCandidates } from './fact-candidates.js';
+import { lockBudget, MAX_LOCKS_COLUMN } from '../../lock-budget.js';
 import { parsePublications, parseSubscriptions, publicationsSql, readsSubscriptionOid, subscriptionsSql, type PublicationRow, type SubscriptionRow } from './replication-query.js';
 import { parseServerRow, SERVER_SQL, serverParams, type ServerRow } from './server-query.js';
 import { parseSizes, SIZES_SQL, type SizesRow, type SourceSizes } from './sizes-query.js';
@@ -140,7 +141,7 @@ export interface TargetDatabaseRead {
 /**
  * One existing target database: its schema, the catalog lookup, its subscriptions, and facts of the tables the
  * source's tables name (see fact-candidates.ts), from one snapshot; a fixed number of statements whatever the
- * number of tables.
+ * number of tables, but for the table facts' chunks (one per lock budget's worth of relations, lock-budget.ts).
  * The keys may be a promise: the transaction waits for them after reading the schema.
  */
 export async function readTargetDatabase(
@@ -157,8 +158,12 @@ export async function readTargetDatabase(
         const subscriptions = await client.query<SubscriptionRow & Record<string, unknown>>(subscriptionsSql(opts.major, readsSubscriptionOid(opts.major, opts.superuser ?? false)));
         // Awaited only now, so the source can be read at the same time (the keys come from its sizes).
         const candidates = factCandidates(model, await sourceTableKeys);
-        if (candidates.length > 0) await client.query(`SELECT pg_catalog.set_config('lock_timeout', '${String(TARGET_LOCK_TIMEOUT_MS)}ms', true)`);
-        const facts = await readTableFacts(client, candidates);
+        let maxLocks: number | undefined;
+        if (candidates.length > 0) {
+          const set = await client.query<{ max_locks: number }>(`SELECT pg_catalog.set_config('lock_timeout', '${String(TARGET_LOCK_TIMEOUT_MS)}ms', true), ${MAX_LOCKS_COLUMN}`);
+          maxLocks = set.rows[0]?.max_locks;
+        }
+        const facts = await readTableFacts(client, candidates, maxLocks === undefined ? {} : { lockBudget: lockBudget(maxLocks) });
         return { model, lookup, facts, subscriptions: parseSubscriptions(subscriptions.rows) };
       }),
     );

@@ -14,6 +14,8 @@ import { quoteQualified } from '../../sql/quote.js';
 export interface FactsTable {
   readonly schema: string;
   readonly name: string;
+  /** Relations probing it locks (the table, its indexes, partitions below it); 1 when unknown. */
+  readonly locks?: number;
 }
 
 /** Why the role cannot tell whether a table holds rows. */
