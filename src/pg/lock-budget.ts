@@ -5,7 +5,7 @@
 // memory", 53200), which is also pg_dump's classic failure on such databases. Reads that touch many tables go in
 // chunks of at most this many relations instead, each chunk's locks let go before the next (see
 // releaseLocksSql): a few connections' worth of the table, so pgrepl leaves room to everyone else.
-// Pure: the server's setting comes from the caller.
+// Pure but for readMaxLocks.
 
 /** Per chunk, this many times the server's max_locks_per_transaction (its average per connection). */
 export const LOCK_BUDGET_CONNECTIONS = 4;
@@ -13,6 +13,11 @@ export const LOCK_BUDGET_CONNECTIONS = 4;
 /** The server's max_locks_per_transaction as `max_locks` (an integer setting, 10 at least), for a select list. */
 export const MAX_LOCKS_COLUMN = "pg_catalog.current_setting('max_locks_per_transaction')::integer AS max_locks";
 export const MAX_LOCKS_SQL = `SELECT ${MAX_LOCKS_COLUMN}`;
+
+/** The server's max_locks_per_transaction, asked on the session given. */
+export async function readMaxLocks(client: { query<R extends Record<string, unknown>>(sql: string): Promise<{ rows: R[] }> }): Promise<number> {
+  return (await client.query<{ max_locks: number }>(MAX_LOCKS_SQL)).rows[0]?.max_locks ?? 64;
+}
 
 /** PostgreSQL's lowest max_locks_per_transaction: a list this budget holds fits any server without asking it. */
 export const MIN_MAX_LOCKS = 10;

@@ -3,8 +3,8 @@
 // each) made plan fail with "out of shared memory" (53200) on default settings. Here a small cluster
 // (max_locks_per_transaction = 10, few connections: a few hundred relations in all) holds N tables with a key and an
 // index and N sequences, and the test first shows that one transaction cannot lock them all. Then: the target
-// facts read (what plan reads of a target), the snapshot copy with two workers, and the sequence values read in
-// the snapshot and set on the target all finish, each with answers checked by the test's own SQL.
+// facts read (what plan reads of a target), the snapshot copy with two workers, the sequence values read in the
+// snapshot and set on the target, and the sequences set at cutover all finish, each checked by the test's own SQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTableFacts } from '../../src/pg/catalog/actual/table-facts-io.js';
 import { readTargetDatabase } from '../../src/pg/catalog/actual/read-io.js';
@@ -13,6 +13,7 @@ import { copyTables, exportSnapshot, type CopyTable } from '../../src/pg/copy/in
 import { connect } from '../../src/pg/connect.js';
 import { parseConnString } from '../../src/pg/conninfo/parse.js';
 import type { ConnInfo } from '../../src/pg/conninfo/types.js';
+import { setSequences as setSequencesAtCutover } from '../../src/pg/cutover/sequences-sql.js';
 import { lockBudget } from '../../src/pg/lock-budget.js';
 import { getCluster, type Cluster } from '../harness/index.js';
 
@@ -50,6 +51,7 @@ describe('past the lock table (max_locks_per_transaction = 10)', () => {
     for (const step of steps()) out.push(...(await c.query<{ f: string }>(step.map(sql).join('\nUNION ALL\n'), [], db)).map((r) => r.f));
     return out;
   };
+  const sequences = (db: string): Promise<string[]> => fingerprints(db, (i) => `(SELECT 's${i}:' || last_value || ':' || is_called AS f FROM s${i})`);
   const tableRows = (db: string): Promise<string[]> => fingerprints(db, (i) =>
     `(SELECT 't${i}:' || count(*) || ':' || coalesce(sum(hashtext(t::text)::bigint), 0) AS f FROM t${i} AS t)`);
 
@@ -115,7 +117,17 @@ describe('past the lock table (max_locks_per_transaction = 10)', () => {
     const fromSource = await tableRows(src);
     expect(fromSource.filter((f) => !f.includes(':0:'))).toHaveLength(N);
     expect(await tableRows(tgt)).toEqual(fromSource);
-    const sequences = (db: string): Promise<string[]> => fingerprints(db, (i) => `(SELECT 's${i}:' || last_value || ':' || is_called AS f FROM s${i})`);
     expect(await sequences(tgt)).toEqual(await sequences(src));
   }, 120_000);
+
+  it('sets every sequence at cutover', async () => {
+    const client = await connect(parse(c.url({ database: tgt })), { side: 'target', env: {} });
+    try {
+      const set = await setSequencesAtCutover(client, ids.map((i) => ({ schema: 'public', name: `s${i}`, value: String(i * 11), isCalled: i % 2 === 0 })));
+      expect(set).toBe(N);
+    } finally {
+      await client.end();
+    }
+    expect(await sequences(tgt)).toEqual(ids.map((i) => `s${i}:${i * 11}:${i % 2 === 0}`));
+  });
 });

@@ -6,7 +6,7 @@ import { connect } from '../connect.js';
 import type { ConnInfo } from '../conninfo/types.js';
 import { closeClient, killClient } from '../copy/close-client.js';
 import { importSnapshotSql } from '../copy/copy-sql.js';
-import { chunksForServer, MAX_LOCKS_SQL, releaseLocksSql } from '../lock-budget.js';
+import { chunksForServer, readMaxLocks, releaseLocksSql } from '../lock-budget.js';
 import { executeDdl, type ExecuteDdlOptions, type ExecuteDdlResult } from '../ddl/execute.js';
 import type { DdlStatement } from '../ddl/types.js';
 import { analyzeSql, INDEX_BUILD_MEMORY, maintenanceWorkersSql, RAISE_MAINTENANCE_WORK_MEM_SQL, type QualifiedName, readSequencesSql, regclassText, SET_SEQUENCES_SQL, TABLE_OIDS_SQL } from './apply-sql.js';
@@ -45,7 +45,7 @@ function session(client: pg.Client): ApplySession {
     async setSequences(values) {
       if (values.length === 0) return;
       // setval locks its sequence until the statement's transaction ends: a statement a chunk (autocommit).
-      for (const chunk of await chunksForServer(values, () => maxLocks(client))) {
+      for (const chunk of await chunksForServer(values, () => readMaxLocks(client))) {
         await client.query(SET_SEQUENCES_SQL, [
           chunk.map((v) => regclassText(v.sequence)), chunk.map((v) => v.lastValue), chunk.map((v) => v.isCalled),
         ]);
@@ -99,10 +99,6 @@ export async function openApplySession(ci: ConnInfo, database?: string): Promise
  */
 const SEQUENCES_SAVEPOINT = 'pgrepl_sequences';
 
-async function maxLocks(client: pg.Client): Promise<number> {
-  return (await client.query<{ max_locks: number }>(MAX_LOCKS_SQL)).rows[0]?.max_locks ?? 64;
-}
-
 export async function readSequenceValues(
   source: ConnInfo, database: string, snapshotId: string, sequences: readonly QualifiedName[], signal?: AbortSignal,
 ): Promise<readonly SequenceValue[]> {
@@ -115,7 +111,7 @@ export async function readSequenceValues(
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(importSnapshotSql(snapshotId));
     // Reading a sequence locks it until the transaction ends: chunks, each chunk's locks let go (lock-budget.ts).
-    const chunks = await chunksForServer(sequences, () => maxLocks(client));
+    const chunks = await chunksForServer(sequences, () => readMaxLocks(client));
     const values: SequenceValue[] = [];
     if (chunks.length > 1) await client.query(releaseLocksSql.begin(SEQUENCES_SAVEPOINT));
     for (const chunk of chunks) {

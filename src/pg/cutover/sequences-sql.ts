@@ -2,6 +2,7 @@
 // sequence relation (last_value, is_called), not from pg_sequences, whose last_value is NULL both before the first
 // nextval and when the role lacks the privilege (silently); reading the relation fails loudly instead.
 import type pg from 'pg';
+import { chunksForServer, readMaxLocks } from '../lock-budget.js';
 import { quoteQualified } from '../sql/quote.js';
 
 export interface SequenceRow {
@@ -59,13 +60,19 @@ export interface SetvalRow {
   readonly isCalled: boolean;
 }
 
-/** setval() on every sequence in one statement (setval is not transactional: each takes effect at once). */
+/**
+ * setval() on every sequence, one statement a lock budget's worth of them (lock-budget.ts: each setval locks its
+ * sequence until the statement ends). setval is not transactional: each takes effect at once.
+ */
 export async function setSequences(client: pg.Client, values: readonly SetvalRow[]): Promise<number> {
-  if (values.length === 0) return 0;
-  const res = await client.query(
-    `SELECT setval(u.seq::regclass, u.value, u.called)
-       FROM unnest($1::text[], $2::bigint[], $3::boolean[]) AS u(seq, value, called)`,
-    [values.map((v) => quoteQualified(v.schema, v.name)), values.map((v) => v.value), values.map((v) => v.isCalled)],
-  );
-  return res.rowCount ?? values.length;
+  let set = 0;
+  for (const chunk of await chunksForServer(values, () => readMaxLocks(client))) {
+    const res = await client.query(
+      `SELECT setval(u.seq::regclass, u.value, u.called)
+         FROM unnest($1::text[], $2::bigint[], $3::boolean[]) AS u(seq, value, called)`,
+      [chunk.map((v) => quoteQualified(v.schema, v.name)), chunk.map((v) => v.value), chunk.map((v) => v.isCalled)],
+    );
+    set += res.rowCount ?? chunk.length;
+  }
+  return set;
 }
