@@ -67,6 +67,20 @@ describe('session settings', () => {
     }
   });
 
+  it('run without JIT unless the user\'s own options turn it on (a default, not a fixed setting)', async () => {
+    for (const side of ['source', 'target'] as const) {
+      await withClient(ci, { side }, async (c) => {
+        expect(await settings(c, ['jit'])).toEqual({ jit: 'off' });
+      });
+    }
+    const plain = await cluster.query<{ v: string }>("SELECT current_setting('jit') AS v", [], hostile.database);
+    expect(plain[0]?.v).toBe('on');
+    const withJit = parseConnString(cluster.url({ database: hostile.database, params: { options: '-c jit=on' } }), { env: {}, passfile: null });
+    await withClient(withJit, { side: 'source' }, async (c) => {
+      expect(await settings(c, ['jit', 'DateStyle'])).toEqual({ jit: 'on', DateStyle: 'ISO, MDY' });
+    });
+  });
+
   it('the database really is hostile for a plain session', async () => {
     const rows = await cluster.query<{ v: string }>("SELECT current_setting('DateStyle') AS v", [], hostile.database);
     expect(rows[0]?.v).toBe('SQL, DMY');

@@ -191,10 +191,11 @@ describe('toPgConfig', () => {
 });
 
 describe('session settings and the child conninfo', () => {
-  it('puts the user options first and pgrepl settings last so they win', () => {
-    const s = startupOptions('source', '-c DateStyle=German');
-    expect(s.startsWith('-c DateStyle=German ')).toBe(true);
-    expect(s).toContain('-c DateStyle=ISO,MDY');
+  it('puts pgrepl defaults first, then the user options, and pgrepl settings last so they win', () => {
+    const s = startupOptions('source', '-c DateStyle=German -c jit=on');
+    expect(s.startsWith('-c jit=off -c DateStyle=German -c jit=on ')).toBe(true);
+    expect(s.indexOf('-c DateStyle=ISO,MDY')).toBeGreaterThan(s.indexOf('DateStyle=German'));
+    expect(startupOptions('target').startsWith('-c jit=off -c DateStyle=ISO,MDY ')).toBe(true);
     expect(s).toContain('-c default_transaction_read_only=on');
     expect(s).toContain('-c row_security=off');
     expect(startupOptions('target')).not.toContain('read_only');
@@ -204,7 +205,7 @@ describe('session settings and the child conninfo', () => {
     const ci: ConnInfo = parse('host=h user=u dbname=d password=secret sslmode=require');
     const s = toChildConninfo(ci, 'source');
     expect(s).not.toContain('secret');
-    expect(s).toMatch(/^host=h port=5432 dbname=d user=u sslmode=require options='-c DateStyle=ISO,MDY .*' application_name=pgrepl$/);
+    expect(s).toMatch(/^host=h port=5432 dbname=d user=u sslmode=require options='-c jit=off -c DateStyle=ISO,MDY .*' application_name=pgrepl$/);
     expect(parseConnString(s, opts()).extra['options']).toBe(startupOptions('source'));
   });
 });
