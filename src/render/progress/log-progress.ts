@@ -28,7 +28,8 @@ export function createLogProgress(write: (line: string) => void, opts: LogProgre
   const tracker = new ProgressTracker(opts.totalSteps, nowMs);
   const lastLineMs = new Map<string, number>();
   const onEvent = (event: ApplyEvent): void => {
-    const wasDone = event.type === 'copy-progress' && tracker.databases.some((d) => d.database === event.database && d.tables.some((t) => t.address === event.address && t.done));
+    // By address, not by a scan of every table: one event per table made that quadratic (8,000 tables: 0.8 s).
+    const wasDone = event.type === 'copy-progress' && tracker.table(event.database, event.address)?.done === true;
     tracker.apply(event);
     switch (event.type) {
       case 'step-done':

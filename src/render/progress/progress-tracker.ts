@@ -80,6 +80,11 @@ export class ProgressTracker {
     }
   }
 
+  /** The table's progress so far (undefined before its database's copy-start or first progress event). */
+  table(database: string, address: string): Readonly<TableProgress> | undefined {
+    return this.byAddress.get(key(database, address));
+  }
+
   /** Milliseconds since `db`'s data stage started. */
   elapsedMs(db: DatabaseProgress): number {
     return Math.max(0, this.nowMs() - db.startedAtMs);
