@@ -1,10 +1,10 @@
 // The dependency orders with a heap (topologicalOrder, orderNodes) give exactly what the first, quadratic versions
-// gave, on random graphs: the plan's SQL order must not change with the algorithm. The references below are those
-// versions, kept here as the oracle.
+// gave, on random graphs: the plan's SQL order must not change with the algorithm. The oracles below are the first
+// topologicalOrder and, for orderNodes, its definition by brute force.
 import { describe, expect, it } from 'vitest';
 import type { ObjectKey } from '../../src/model/schema.js';
 import { ddlNode, type DdlNode } from '../../src/pg/ddl/node.js';
-import { orderNodes } from '../../src/pg/ddl/order-nodes.js';
+import { compareNodes, orderNodes } from '../../src/pg/ddl/order-nodes.js';
 import { topologicalOrder } from '../../src/schema/diff/order.js';
 
 function referenceTopological(keys: readonly ObjectKey[], depsOf: (key: ObjectKey) => readonly ObjectKey[]): ObjectKey[] {
@@ -23,36 +23,16 @@ function referenceTopological(keys: readonly ObjectKey[], depsOf: (key: ObjectKe
   return out;
 }
 
-function compareNodes(a: DdlNode, b: DdlNode): number {
-  if (a.rank !== b.rank) return a.rank - b.rank;
-  if (a.statement.object !== b.statement.object) return a.statement.object < b.statement.object ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** The first orderPhase (one phase, acyclic input): a sorted array as the ready queue. */
+/** The definition, by brute force (one phase, acyclic input): next is the least ready node by compareNodes. */
 function referencePhase(nodes: readonly DdlNode[]): string[] {
-  const byId = new Map(nodes.map((n) => [n.id, n]));
-  const waitingOn = new Map<string, number>();
-  const dependants = new Map<string, string[]>();
-  for (const n of nodes) {
-    const deps = [...new Set(n.after)].filter((d) => byId.has(d) && d !== n.id);
-    waitingOn.set(n.id, deps.length);
-    for (const d of deps) dependants.set(d, [...(dependants.get(d) ?? []), n.id]);
-  }
-  const ready = nodes.filter((n) => waitingOn.get(n.id) === 0).sort(compareNodes);
+  const ids = new Set(nodes.map((n) => n.id));
+  const placed = new Set<string>();
   const out: string[] = [];
-  while (ready.length > 0) {
-    const next = ready.shift() as DdlNode;
+  while (out.length < nodes.length) {
+    const next = nodes.filter((n) => !placed.has(n.id) && n.after.every((d) => d === n.id || !ids.has(d) || placed.has(d))).sort(compareNodes)[0];
+    if (next === undefined) break;
+    placed.add(next.id);
     out.push(next.statement.sql);
-    for (const id of dependants.get(next.id) ?? []) {
-      const left = (waitingOn.get(id) ?? 0) - 1;
-      waitingOn.set(id, left);
-      if (left === 0) {
-        const node = byId.get(id) as DdlNode;
-        const at = ready.findIndex((r) => compareNodes(node, r) < 0);
-        ready.splice(at === -1 ? ready.length : at, 0, node);
-      }
-    }
   }
   return out;
 }

@@ -18,7 +18,8 @@ export class DdlCycleError extends PgreplError {
   }
 }
 
-function compareNodes(a: DdlNode, b: DdlNode): number {
+/** The preference among ready nodes: rank, then object key, then id (ids are unique: a total order). */
+export function compareNodes(a: DdlNode, b: DdlNode): number {
   if (a.rank !== b.rank) return a.rank - b.rank;
   if (a.statement.object !== b.statement.object) return a.statement.object < b.statement.object ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
