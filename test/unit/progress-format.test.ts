@@ -71,6 +71,23 @@ describe('progress formatting', () => {
     expect(formatDatabaseLine('shop', totals)).toBe('shop: 1/3 tables, 400k rows, 41 MB of ~121 MB, 10 MB/s, ETA ~8 s');
   });
 
+  it('counts a finished table as its whole estimate for the ETA, whatever it moved', () => {
+    const c = clock();
+    const t = new ProgressTracker(5, c.now);
+    // 10 small tables estimated at a page each (8 kB), of which 6 finished in 3 s moving 100 bytes each.
+    t.apply({ type: 'copy-start', database: 'many', tables: Array.from({ length: 10 }, (_, i) => ({ address: `s.t${String(i)}`, bytes: 8192, rows: 2 })) });
+    c.advance(3_000);
+    for (let i = 0; i < 6; i++) t.apply({ type: 'copy-progress', database: 'many', address: `s.t${String(i)}`, rows: 2, bytes: 100, seconds: 0.1, bytesPerSecond: 1000, done: true });
+    const db = t.databases.find((d) => d.database === 'many')!;
+    const totals = databaseTotals(db, t.elapsedMs(db));
+    // 6 of 10 estimates done in 3 s: 2 s left. By bytes (600 B at 200 B/s against ~33 kB left) it would be ~2.7 min.
+    expect(totals.etaSeconds).toBeCloseTo(2, 5);
+    expect(formatDatabaseLine('many', totals)).toBe('many: 6/10 tables, 12 rows, 600 B of ~33 kB, 200 B/s, ETA ~2 s');
+    // Nothing moved yet, or nothing left by the estimate: no ETA.
+    expect(databaseTotals({ ...db, tables: db.tables.map((x) => ({ ...x, done: false, bytes: 0 })) }, 3_000).etaSeconds).toBeNull();
+    expect(databaseTotals({ ...db, tables: db.tables.map((x) => ({ ...x, done: true })) }, 3_000).etaSeconds).toBeNull();
+  });
+
   it('renders the live view with running tables first, a count of the rest, cut to the width', () => {
     const c = clock();
     const t = new ProgressTracker(5, c.now);
