@@ -93,12 +93,13 @@ export async function openApplySession(ci: ConnInfo, database?: string): Promise
   return session(client);
 }
 
-/**
- * last_value/is_called of `sequences` read on a source session that imports `snapshotId` (the copy's snapshot),
- * in one query. `signal` cuts the session.
- */
+/** The savepoint between chunks of sequence reads (lock-budget.ts). */
 const SEQUENCES_SAVEPOINT = 'pgrepl_sequences';
 
+/**
+ * last_value/is_called of `sequences` read on a source session that imports `snapshotId` (the copy's snapshot),
+ * in one query (one per lock budget's worth of sequences). `signal` cuts the session.
+ */
 export async function readSequenceValues(
   source: ConnInfo, database: string, snapshotId: string, sequences: readonly QualifiedName[], signal?: AbortSignal,
 ): Promise<readonly SequenceValue[]> {
