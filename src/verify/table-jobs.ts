@@ -22,10 +22,8 @@ function tableOf(model: SchemaModel | null, key: ObjectKey): TableObject | null 
   if (model === null) return null;
   let index = objectIndexes.get(model);
   if (index === undefined) {
-    const built = new Map<ObjectKey, SchemaModel['objects'][number]>();
-    for (const o of model.objects) if (!built.has(o.key)) built.set(o.key, o);
-    objectIndexes.set(model, built);
-    index = built;
+    index = new Map(model.objects.map((o) => [o.key, o]));
+    objectIndexes.set(model, index);
   }
   const o = index.get(key);
   return o?.kind === 'table' ? o : null;
