@@ -28,8 +28,15 @@ export function lockBudget(maxLocksPerTransaction: number): number {
 }
 
 /**
- * The items in order, cut into chunks whose locks add up to at most `budget`; an item heavier than the budget goes
- * alone (it cannot be split, and the server may still have room for it).
+ * Items a chunk holds at most, whatever the budget: a server configured with a large max_locks_per_transaction
+ * must not get one statement of unbounded size. A UNION ALL of 8,000 sequence reads exceeded PostgreSQL's
+ * max_stack_depth (2 MB: `stack depth limit exceeded`, 54001); 4,000 did not.
+ */
+export const MAX_CHUNK_ITEMS = 1_000;
+
+/**
+ * The items in order, cut into chunks whose locks add up to at most `budget` (and at most MAX_CHUNK_ITEMS items);
+ * an item heavier than the budget goes alone (it cannot be split, and the server may still have room for it).
  */
 export function chunkByLocks<T>(items: readonly T[], locks: (item: T) => number, budget: number): T[][] {
   const chunks: T[][] = [];
@@ -37,7 +44,7 @@ export function chunkByLocks<T>(items: readonly T[], locks: (item: T) => number,
   let used = 0;
   for (const item of items) {
     const weight = Math.max(1, locks(item));
-    if (chunk.length > 0 && used + weight > budget) {
+    if (chunk.length > 0 && (used + weight > budget || chunk.length >= MAX_CHUNK_ITEMS)) {
       chunks.push(chunk);
       chunk = [];
       used = 0;

@@ -5,10 +5,13 @@
 // index and N sequences, and the test first shows that one transaction cannot lock them all. Then: the target
 // facts read (what plan reads of a target), the snapshot copy with two workers, the sequence values read in the
 // snapshot and set on the target, and the sequences set at cutover all finish, each checked by the test's own SQL.
+// On a server whose lock table is large, the chunks still bound each statement's size (a UNION ALL of thousands of
+// sequence reads exceeds the server's stack depth).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTableFacts } from '../../src/pg/catalog/actual/table-facts-io.js';
 import { readTargetDatabase } from '../../src/pg/catalog/actual/read-io.js';
 import { openApplySession, readSequenceValues } from '../../src/pg/apply/apply-session.js';
+import { readSequencesSql } from '../../src/pg/apply/apply-sql.js';
 import { copyTables, exportSnapshot, type CopyTable } from '../../src/pg/copy/index.js';
 import { connect } from '../../src/pg/connect.js';
 import { parseConnString } from '../../src/pg/conninfo/parse.js';
@@ -130,4 +133,41 @@ describe('past the lock table (max_locks_per_transaction = 10)', () => {
     }
     expect(await sequences(tgt)).toEqual(ids.map((i) => `s${i}:${i * 11}:${i % 2 === 0}`));
   });
+});
+
+describe('a server with a large lock table (max_locks_per_transaction = 2000)', () => {
+  let c: Cluster;
+  let db = '';
+  const M = 8_000;
+
+  beforeAll(async () => {
+    c = await getCluster({ major: 15, settings: { max_locks_per_transaction: '2000' } });
+    db = await c.createDatabase('locks_big');
+    for (let from = 1; from <= M; from += 500) {
+      await c.query(Array.from({ length: Math.min(500, M - from + 1) }, (_, k) => `CREATE SEQUENCE s${from + k}; SELECT setval('s${from + k}', ${(from + k) * 3});`).join('\n'), [], db);
+    }
+  }, 120_000);
+  afterAll(async () => {
+    if (db) await c.dropDatabase(db);
+  });
+
+  it('reads 8,000 sequences in statements of bounded size (one UNION ALL of them all exceeds the stack depth)', async () => {
+    const source = parse(c.url({ database: db }));
+    const sequences = Array.from({ length: M }, (_, i) => ({ schema: 'public', name: `s${i + 1}` }));
+    // Not vacuous: the budget alone (4 x 2000) would put every sequence in one statement, which the server refuses.
+    expect(lockBudget(2000)).toBeGreaterThanOrEqual(M);
+    const client = await connect(source, { side: 'source', env: {} });
+    try {
+      await expect(client.query(readSequencesSql(sequences))).rejects.toMatchObject({ code: '54001' });
+    } finally {
+      await client.end();
+    }
+    const snapshot = await exportSnapshot(source, db);
+    try {
+      const values = await readSequenceValues(source, db, snapshot.snapshotId, sequences);
+      expect(values.map((v) => [v.sequence.name, v.lastValue])).toEqual(sequences.map((s, i) => [s.name, String((i + 1) * 3)]));
+    } finally {
+      await snapshot.release();
+    }
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 // The lock budget: chunks of a list whose locks stay within a few connections' share of the server's lock table.
 import { describe, expect, it, vi } from 'vitest';
-import { chunkByLocks, chunksForServer, LOCK_BUDGET_CONNECTIONS, lockBudget, MIN_MAX_LOCKS, releaseLocksSql } from '../../src/pg/lock-budget.js';
+import { chunkByLocks, chunksForServer, LOCK_BUDGET_CONNECTIONS, lockBudget, MAX_CHUNK_ITEMS, MIN_MAX_LOCKS, releaseLocksSql } from '../../src/pg/lock-budget.js';
 
 describe('lockBudget', () => {
   it('is a few connections worth of max_locks_per_transaction; a setting it cannot read counts as the default', () => {
@@ -21,6 +21,11 @@ describe('chunkByLocks', () => {
     expect(chunkByLocks([1, 9, 1], (n) => n, 4)).toEqual([[1], [9], [1]]);
     expect(chunkByLocks([0, 0, 0], (n) => n, 2)).toEqual([[0, 0], [0]]);
     expect(chunkByLocks([], () => 1, 5)).toEqual([]);
+  });
+
+  it('holds at most MAX_CHUNK_ITEMS items whatever the budget (a statement of bounded size)', () => {
+    const items = Array.from({ length: 2 * MAX_CHUNK_ITEMS + 5 }, (_, i) => i);
+    expect(chunkByLocks(items, () => 1, lockBudget(100_000)).map((c) => c.length)).toEqual([MAX_CHUNK_ITEMS, MAX_CHUNK_ITEMS, 5]);
   });
 });
 
