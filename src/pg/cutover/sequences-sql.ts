@@ -2,6 +2,7 @@
 // sequence relation (last_value, is_called), not from pg_sequences, whose last_value is NULL both before the first
 // nextval and when the role lacks the privilege (silently); reading the relation fails loudly instead.
 import type pg from 'pg';
+import { readSequencesSql } from '../apply/apply-sql.js';
 import { chunksForServer, readMaxLocks } from '../lock-budget.js';
 import { quoteQualified } from '../sql/quote.js';
 
@@ -41,10 +42,8 @@ export async function readSequenceValues(client: pg.Client, sequences: readonly 
   const out: SequenceValue[] = [];
   for (let start = 0; start < sequences.length; start += READ_CHUNK) {
     const chunk = sequences.slice(start, start + READ_CHUNK);
-    const sql = chunk
-      .map((s, i) => `SELECT ${i} AS i, last_value::text AS last_value, is_called FROM ${quoteQualified(s.schema, s.name)}`)
-      .join('\nUNION ALL ');
-    const res = await client.query<{ i: number; last_value: string; is_called: boolean }>(`${sql}\nORDER BY 1`);
+    // Autocommit: each statement's sequence locks go when it ends.
+    const res = await client.query<{ i: number; last_value: string; is_called: boolean }>(readSequencesSql(chunk));
     for (const row of res.rows) {
       const seq = chunk[row.i];
       if (seq !== undefined) out.push({ schema: seq.schema, name: seq.name, lastValue: row.last_value, isCalled: row.is_called });
