@@ -97,7 +97,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       let subscribed = false;
       try {
         slot = await createSlot(repl, db);
-        if (session !== null && db.dataSteps.length > 0) {
+        if (session !== null && (db.dataSteps.length > 0 || db.largeObjects !== null)) {
           const data = await runDataStage({
             plan, schedule, book, db, session, source: opts.source, target: opts.target, workers, env,
             ...(slot?.snapshotId == null ? {} : { snapshotId: slot.snapshotId }),

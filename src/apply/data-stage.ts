@@ -14,6 +14,7 @@ import type { AnalyzeItem } from './analyze-stage.js';
 import { ApplyCancelledError, ApplyStepError } from './errors.js';
 import { type CopyItem, type DatabaseSchedule, type Schedule, stepsFinishedAt } from './schedule.js';
 import { databaseThroughput, rowsCopied, rowsCopying, type RowsCopied } from './state-records.js';
+import { runLargeObjectsStage } from './large-objects-stage.js';
 import type { StepBook } from './step-book.js';
 
 export interface DataStageInput {
@@ -52,10 +53,11 @@ export async function runDataStage(input: DataStageInput): Promise<DataStageResu
   const { book, db, plan, schedule } = input;
   const key = db.database.key;
   const label = `the data copy of ${key}`;
-  if (db.dataSteps.length === 0) return { rows: 0, bytes: 0, copied: [] };
-  const first = db.dataSteps[0] as PlanStep;
+  const largeObjects = db.largeObjects;
+  if (db.dataSteps.length === 0 && largeObjects === null) return { rows: 0, bytes: 0, copied: [] };
+  const first = db.dataSteps[0] ?? (largeObjects?.step as PlanStep);
   for (const step of db.dataSteps) book.start(step);
-  await book.writer.update((state) => rowsCopying(state, db.dataSteps, book.now().toISOString()));
+  if (db.dataSteps.length > 0) await book.writer.update((state) => rowsCopying(state, db.dataSteps, book.now().toISOString()));
   book.checkCancel(label);
 
   // Copy results are named `schema.table`; the step that owns each is the one to blame and to credit.
@@ -70,10 +72,12 @@ export async function runDataStage(input: DataStageInput): Promise<DataStageResu
   const sequences = db.sequences.flatMap((s) => s.op.sequences.map((q) => ({ schema: q.schema, name: q.name })));
   let summary: CopySummary = { tables: 0, rows: 0, bytes: 0, seconds: 0, results: [] };
   let snapshotId: string;
+  // An unlink-only large object step (destroy) reads nothing: no snapshot.
+  const reads = db.copies.length > 0 || sequences.length > 0 || largeObjects?.op.copy === true;
   try {
-    const holder = input.snapshotId === undefined
-      ? await exportSnapshot(input.source, key)
-      : { snapshotId: input.snapshotId, release: async (): Promise<void> => undefined };
+    const holder = input.snapshotId !== undefined || !reads
+      ? { snapshotId: input.snapshotId ?? '', release: async (): Promise<void> => undefined }
+      : await exportSnapshot(input.source, key);
     snapshotId = holder.snapshotId;
     try {
       if (db.copies.length > 0) {
@@ -100,6 +104,18 @@ export async function runDataStage(input: DataStageInput): Promise<DataStageResu
         const values = await readSequenceValues(input.source, key, snapshotId, sequences, book.signal);
         book.checkCancel(label);
         await input.session.setSequences(values);
+      }
+      if (largeObjects !== null) {
+        book.checkCancel(label);
+        try {
+          await runLargeObjectsStage({
+            item: largeObjects, book, source: input.source, target: input.target, key, targetDatabase: db.database.target,
+            snapshotId: reads ? snapshotId : null, env: input.env,
+          });
+        } catch (e) {
+          if (e instanceof CopyCancelledError || book.signal?.aborted === true) throw e;
+          throw new ApplyStepError(largeObjects.step, e);
+        }
       }
     } finally {
       await holder.release();

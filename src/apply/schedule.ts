@@ -12,7 +12,8 @@
 // of its database (or of the whole apply when it names no database).
 import { parseAddress, type ResourceKind } from '../model/address.js';
 import type {
-  CreateSlotOperation, CreateSubscriptionOperation, DataCopyOperation, DropSlotOperation, Plan, PlanDatabase, PlanStep, SequenceValuesOperation, SqlOperation,
+  CreateSlotOperation, CreateSubscriptionOperation, DataCopyOperation, DropSlotOperation, LargeObjectsOperation, Plan, PlanDatabase, PlanStep, SequenceValuesOperation,
+  SqlOperation,
 } from '../plan/types.js';
 import { PgreplError } from '../util/errors.js';
 
@@ -57,6 +58,11 @@ export interface SequenceItem {
   readonly op: SequenceValuesOperation;
 }
 
+export interface LargeObjectsItem {
+  readonly step: PlanStep;
+  readonly op: LargeObjectsOperation;
+}
+
 export interface DatabaseSchedule {
   readonly index: number;
   readonly database: PlanDatabase;
@@ -74,6 +80,8 @@ export interface DatabaseSchedule {
   readonly subscription: readonly SubscriptionItem[];
   /** Rows steps PostgreSQL's table sync copies (`after.mode === 'native'`): recorded at the subscription stage. */
   readonly nativeRows: readonly PlanStep[];
+  /** The large objects, copied (or unlinked) in the data stage after the tables, in the same snapshot. */
+  readonly largeObjects: LargeObjectsItem | null;
 }
 
 export interface Schedule {
@@ -124,6 +132,7 @@ export function buildSchedule(plan: Plan): Schedule {
     copies: [] as CopyItem[], sequences: [] as SequenceItem[], dataSteps: [] as PlanStep[],
     detach: [] as { item: DetachItem; rank: number }[], publication: [] as SqlItem[], slot: null as SlotItem | null,
     creates: [] as SubscriptionItem[], subscriptionSql: [] as SqlItem[], nativeRows: [] as PlanStep[],
+    largeObjects: null as LargeObjectsItem | null,
   }));
   const finishAt = new Map<number, Checkpoint>();
   const later = (step: PlanStep, c: Checkpoint): void => {
@@ -193,6 +202,11 @@ export function buildSchedule(plan: Plan): Schedule {
           slot().creates.push({ step, op });
           later(step, { at: 'database', database: db(), phase: 'subscription' });
           break;
+        case 'large-objects':
+          if (slot().largeObjects !== null) throw new PgreplError(`plan step ${step.index} (${step.address}) copies large objects a second time for one database`);
+          slot().largeObjects = { step, op };
+          later(step, { at: 'database', database: db(), phase: 'data' });
+          break;
       }
     }
     if (isData) slot().dataSteps.push(step);
@@ -216,6 +230,7 @@ export function buildSchedule(plan: Plan): Schedule {
         sequences: s.sequences, dataSteps: s.dataSteps, postData: s.postData.sort(byOrder),
         detach: s.detach.sort((a, b) => a.rank - b.rank || a.item.step.index - b.item.step.index).map((d) => d.item),
         publication: s.publication, slot: s.slot, subscription: [...s.creates, ...s.subscriptionSql], nativeRows: s.nativeRows,
+        largeObjects: s.largeObjects,
       };
     }),
     finishAt,

@@ -4,9 +4,11 @@
 //   rows: `copying` before the database's copy starts, `copied` with the runtime once it committed;
 //   publication, subscription: attributes = step.after merged over what is recorded (cutover adds its own);
 //   slot: written by the engine when the slot is made (replication-stage.ts);
+//   largeobjects: `copying` with every oid before the first write, `copied` after the last batch (large-objects-stage.ts);
 //   schema objects: nothing (the next plan diffs the live schema);
 //   delete: the resource is forgotten, whatever its kind.
-import type { DatabaseAttributes, RowsRuntime } from '../plan/planner/types.js';
+import type { OidRange } from '../model/oid-ranges.js';
+import type { DatabaseAttributes, LargeObjectsRuntime, RowsRuntime } from '../plan/planner/types.js';
 import type { PlanStep } from '../plan/types.js';
 import { databaseAddress } from '../model/address.js';
 import { editResources, findResource, withResource, type ResourceDraft } from '../state/state-edits.js';
@@ -105,6 +107,23 @@ export function databaseThroughput(
   const existing = findResource(state, address)?.attributes;
   const base: { readonly [k: string]: JsonValue } = existing ?? ({ name: targetName, created: false } satisfies DatabaseAttributes);
   return put(state, address, 'database', { ...base, throughput: { bytes: throughput.bytes, seconds: throughput.seconds } }, at);
+}
+
+/** Every oid the large object copy may make, recorded before its first write: a kill is undone by the next apply. */
+export function largeObjectsCopying(state: StateDocument, step: PlanStep, oids: readonly OidRange[], at: string): StateDocument {
+  if (!isJsonObject(step.after)) return state;
+  const runtime: LargeObjectsRuntime = { status: 'copying', oids, snapshot: null, count: null, bytes: null, seconds: null, copied_at: null };
+  return put(state, step.address, 'largeobjects', { ...step.after, ...(runtime as unknown as JsonObject) }, at);
+}
+
+export function largeObjectsCopied(
+  state: StateDocument, step: PlanStep, copied: { readonly oids: readonly OidRange[]; readonly snapshot: string; readonly count: number; readonly bytes: number; readonly seconds: number }, at: string,
+): StateDocument {
+  if (!isJsonObject(step.after)) return state;
+  const runtime: LargeObjectsRuntime = {
+    status: 'copied', oids: copied.oids, snapshot: copied.snapshot, count: copied.count, bytes: copied.bytes, seconds: Math.round(copied.seconds * 1000) / 1000, copied_at: at,
+  };
+  return put(state, step.address, 'largeobjects', { ...step.after, ...(runtime as unknown as JsonObject) }, at);
 }
 
 /** Whether two states record the same resources (a write is skipped when nothing changed). */

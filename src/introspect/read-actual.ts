@@ -124,7 +124,7 @@ async function readDatabase(
   // Source and target are read at the same time; the target's transaction waits for the source's table keys
   // (its facts cover the tables the source also has) after reading its own schema. allSettled: both sessions are
   // closed before a failure reaches the caller.
-  const sourceRead = sourceExists ? readSourceDatabase(ci.source, db.key, { ...io, major: servers.source }) : Promise.resolve(null);
+  const sourceRead = sourceExists ? readSourceDatabase(ci.source, db.key, { ...io, major: servers.source, largeObjects: db.largeObjects }) : Promise.resolve(null);
   const keys = sourceRead.then((s) => new Set(Object.keys(s?.sizes ?? {})));
   keys.catch(() => undefined); // the source's failure is reported from sourceRead; this copy must not go unhandled
   const targetRead = targetExists ? readTargetDatabase(ci.target, db.targetDatabase, keys, { ...io, major: servers.target, superuser: servers.targetSuperuser }) : Promise.resolve(null);
@@ -141,11 +141,13 @@ async function readDatabase(
       targetDatabase: db.targetDatabase,
       source: source === null ? null : {
         model: source.model, sizes: source.sizes, largeObjects: source.largeObjects,
+        ...(source.largeObjectFacts === undefined ? {} : { largeObjectFacts: source.largeObjectFacts }),
         ...(Object.keys(source.unreadable).length === 0 ? {} : { unreadable: source.unreadable }),
         publications: source.publications,
       },
       target: target === null ? null : {
         model: target.model, lookup: jsonLookup(target.lookup), tables: target.facts.tables, subscriptions: target.subscriptions,
+        ...(target.largeObjects.length === 0 ? {} : { largeObjects: target.largeObjects }),
       },
     },
     diagnostics: target?.facts.unreadable ?? [],
@@ -179,7 +181,10 @@ async function readTargetOnly(
   for (const [name, keys] of tables) {
     if (!onTarget.has(name)) continue;
     const read = await readTargetDatabase(ci, name, keys, { ...io, major: target.major, superuser: target.superuser });
-    databases.push({ key: name, targetDatabase: name, source: null, target: { model: read.model, lookup: jsonLookup(read.lookup), tables: read.facts.tables, subscriptions: read.subscriptions } });
+    databases.push({ key: name, targetDatabase: name, source: null, target: {
+      model: read.model, lookup: jsonLookup(read.lookup), tables: read.facts.tables, subscriptions: read.subscriptions,
+      ...(read.largeObjects.length === 0 ? {} : { largeObjects: read.largeObjects }),
+    } });
   }
   const message = why instanceof Error ? why.message : String(why);
   const source: ServerActual = {

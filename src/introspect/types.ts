@@ -1,7 +1,8 @@
 // What `plan` knows about the live servers: one frozen, JSON-serialisable snapshot read from both (read-only), so the
 // planner (src/plan/planner/) is a pure function of (Spec, ActualState, StateDocument, options) and unit tests can
 // feed it JSON fixtures. src/introspect/read-actual.ts fills it; nothing here holds a password.
-import type { DatabaseInfo, SchemaModel } from '../model/schema.js';
+import type { OidRange } from '../model/oid-ranges.js';
+import type { DatabaseInfo, RoleInfo, SchemaModel } from '../model/schema.js';
 import type { TargetCatalogLookup } from '../schema/compat.js';
 import type { Diagnostic } from '../util/errors.js';
 
@@ -133,6 +134,19 @@ export interface TargetTableFacts {
   readonly hasRows: boolean;
 }
 
+/** The large objects of a database (pg_largeobject_metadata). */
+export interface LargeObjectFacts {
+  readonly count: number;
+  /** Their oids as canonical ranges (oid-ranges.ts). */
+  readonly ranges: readonly OidRange[];
+  /** pg_table_size of pg_largeobject: the plan's estimate. Volatile. */
+  readonly bytes: number;
+  /** Roles their owners and ACLs name and the roles those are members of, sorted (read on the source only). */
+  readonly roles: readonly RoleInfo[];
+  /** Those the connected role may not read, with up to 5 of their oids. */
+  readonly unreadable: { readonly count: number; readonly sample: readonly number[] };
+}
+
 export interface SourceDatabaseActual {
   /** The whole source database's schema (not cut to scope: the planner selects and cuts). */
   readonly model: SchemaModel;
@@ -140,6 +154,8 @@ export interface SourceDatabaseActual {
   readonly sizes: Readonly<Record<string, TableSize>>;
   /** pg_largeobject_metadata rows: the plan warns when large objects exist and the spec does not copy them. */
   readonly largeObjects: number;
+  /** Read when the spec copies the database's large objects (large_objects: true). Volatile but for the count. */
+  readonly largeObjectFacts?: LargeObjectFacts;
   /**
    * Tables (leaves included) the source role may not COPY out whole, by ObjectKey, with why: the planner refuses to
    * copy them (a COPY would fail with 42501, or row-level security would hide rows). Absent = none.
@@ -160,6 +176,8 @@ export interface TargetDatabaseActual {
   readonly tables: Readonly<Record<string, TargetTableFacts>>;
   /** Every subscription of this database, sorted by name. */
   readonly subscriptions: readonly SubscriptionFacts[];
+  /** The oids of its large objects as canonical ranges (absent: none). */
+  readonly largeObjects?: readonly OidRange[];
 }
 
 export interface DatabaseActual {

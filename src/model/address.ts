@@ -15,12 +15,13 @@
 //   rows                                   target.rows.<db>.<schema>.<table>    (copied rows of one table)
 //   publication, slot                      source.<kind>.<db>
 //   subscription                           target.subscription.<db>
+//   largeobjects                           target.largeobjects.<db>             (the large objects pgrepl copied)
 import type { ObjectKind } from './schema.js';
 import { AddressError } from './address-error.js';
 
 export type Side = 'source' | 'target';
 
-export type ResourceKind = 'role' | 'database' | ObjectKind | 'rows' | 'publication' | 'slot' | 'subscription';
+export type ResourceKind = 'role' | 'database' | ObjectKind | 'rows' | 'publication' | 'slot' | 'subscription' | 'largeobjects';
 
 export interface AddressParts {
   readonly side: Side;
@@ -43,6 +44,7 @@ const KIND_SHAPE: ReadonlyMap<ResourceKind, { readonly side: Side; readonly segm
   ['publication', { side: 'source', segments: 1 }],
   ['slot', { side: 'source', segments: 1 }],
   ['subscription', { side: 'target', segments: 1 }],
+  ['largeobjects', { side: 'target', segments: 1 }],
 ]);
 
 const BARE = /^[a-z_][a-z0-9_]*$/;
@@ -144,6 +146,9 @@ export const rowsAddress = (dbKey: string, schema: string, table: string): strin
 /** `source.publication.<db key>`, `source.slot.<db key>`, `target.subscription.<db key>` */
 export const replicationAddress = (kind: 'publication' | 'slot' | 'subscription', dbKey: string): string =>
   formatAddress({ side: kind === 'subscription' ? 'target' : 'source', kind, segments: [dbKey] });
+
+/** `target.largeobjects.<db key>`: the large objects pgrepl copied into the database. */
+export const largeObjectsAddress = (dbKey: string): string => formatAddress({ side: 'target', kind: 'largeobjects', segments: [dbKey] });
 
 /** `target.<kind>.<db key>[.<schema>].<name>`; `name` of a function is `f(identity arguments)`. */
 export function schemaObjectAddress(dbKey: string, kind: ObjectKind, schema: string | null, name: string): string {

@@ -3,6 +3,7 @@
 // action or operation type. Writing redacts every SQL text once more, whoever built the plan (CONTRACTS.md, Secrets).
 import { PgreplError } from '../util/errors.js';
 import type { Diagnostic } from '../util/errors.js';
+import { parseRanges } from '../model/oid-ranges.js';
 import { ACTION_INFO } from './action-info.js';
 import { redactSql } from './redact-sql.js';
 import { summarise } from './summarise.js';
@@ -116,6 +117,14 @@ const OPERATION_CHECKS: Readonly<Record<Operation['type'], (o: Obj, path: string
     if (o.filter !== null) str(o.filter, `${p}.filter`);
     arr(o.truncateFirst, `${p}.truncateFirst`).forEach((t, i) => tableName(t, `${p}.truncateFirst[${i}]`));
     if (o.group !== null) str(o.group, `${p}.group`);
+    const e = obj(o.estimate, `${p}.estimate`);
+    for (const k of ['rows', 'bytes'] as const) num(e[k], `${p}.estimate.${k}`);
+    if (e.seconds !== null) num(e.seconds, `${p}.estimate.seconds`);
+  },
+  'large-objects': (o, p) => {
+    if (parseRanges(o.unlink) === null) throw new PlanFormatError(`${p}.unlink must be a list of [first, last] oid ranges`);
+    bool(o.copy, `${p}.copy`);
+    oneOf(o.roles, ['copy', 'skip'], `${p}.roles`);
     const e = obj(o.estimate, `${p}.estimate`);
     for (const k of ['rows', 'bytes'] as const) num(e[k], `${p}.estimate.${k}`);
     if (e.seconds !== null) num(e.seconds, `${p}.estimate.seconds`);

@@ -4,6 +4,7 @@
 // Apply reads only `action` and `operations` (STYLE.md #2): `reason`, `before`/`after` and `sqlPreview` exist for
 // people and may change wording freely; the operations and the plan shape change only with `format_version`.
 import type { Side } from '../model/address.js';
+import type { OidRange } from '../model/oid-ranges.js';
 import type { DdlStatement } from '../pg/ddl/types.js';
 import type { Diagnostic } from '../util/errors.js';
 
@@ -140,7 +141,25 @@ export interface CreateSubscriptionOperation {
   readonly storesPassword: boolean;
 }
 
-export type Operation = SqlOperation | DataCopyOperation | SequenceValuesOperation | CreateSlotOperation | DropSlotOperation | CreateSubscriptionOperation;
+/**
+ * The database's large objects, in the data stage (inside the copy's snapshot, after the tables): first the target's
+ * large objects with oids in `unlink` are unlinked (pgrepl's own earlier copy on a resume or re-copy; with consent,
+ * objects in the way), then, with `copy`, every large object of the source is made on the target with the same oid
+ * (tables refer to them by oid), its data, and with `roles: copy` its owner and grants, and its comment. Batches
+ * commit one by one (owner and comment changes lock each object, lock-budget.ts); a kill leaves the resource
+ * `copying` and the next apply unlinks what it made and copies again. Without `copy`, only the unlink (destroy).
+ */
+export interface LargeObjectsOperation {
+  readonly type: 'large-objects';
+  readonly unlink: readonly OidRange[];
+  readonly copy: boolean;
+  readonly roles: 'copy' | 'skip';
+  /** rows = the number of large objects, bytes = the size of pg_largeobject on the source. */
+  readonly estimate: CopyEstimate;
+}
+
+export type Operation =
+  | SqlOperation | DataCopyOperation | SequenceValuesOperation | CreateSlotOperation | DropSlotOperation | CreateSubscriptionOperation | LargeObjectsOperation;
 
 export type OperationType = Operation['type'];
 

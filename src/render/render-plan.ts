@@ -19,7 +19,8 @@ import { planThroughJson } from '../plan/plan-json.js';
 import type { Action, Operation, Plan, PlanStep } from '../plan/types.js';
 import { formatDiagnostic } from '../util/errors.js';
 import { attributeDiff, type DiffMark } from './attribute-diff.js';
-import { formatEstimate } from './human-units.js';
+import { formatBytes, formatEstimate, formatSeconds } from './human-units.js';
+import { countOids } from '../model/oid-ranges.js';
 import { SEVERITY_LOOK } from './severity-look.js';
 
 export const NO_CHANGES = 'No changes. The target matches the spec.';
@@ -39,6 +40,13 @@ const OPERATION_LINES: { readonly [T in Operation['type']]: (op: Extract<Operati
     `copy: ${formatEstimate(op.estimate)}`,
     `  from ${quoteQualified(op.table.schema, op.table.name)} (${op.columns.map(quoteIdent).join(', ')})${op.filter === null ? '' : ` where ${op.filter}`}`,
     ...(op.truncateFirst.length === 0 ? [] : [`  emptied first: ${op.truncateFirst.map((t) => quoteQualified(t.schema, t.name)).join(', ')}`]),
+  ],
+  'large-objects': (op) => [
+    ...(op.copy
+      ? [`large objects: ${op.estimate.rows.toLocaleString('en-US')}, ${formatBytes(op.estimate.bytes)}, ${op.estimate.seconds === null ? 'time unknown (no copy rate measured yet)' : formatSeconds(op.estimate.seconds)}`,
+        `  same oids as on the source${op.roles === 'copy' ? ', owners and grants as on the source' : ', owned by the target role, no grants (roles: skip)'}`]
+      : []),
+    ...(op.unlink.length === 0 ? [] : [`${op.copy ? '  unlinked first' : 'unlinked'}: ${countOids(op.unlink).toLocaleString('en-US')} large object(s), oids ${op.unlink.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)).slice(0, 5).join(', ')}${op.unlink.length > 5 ? ', …' : ''}`]),
   ],
   'sequence-values': (op) => [`sequence values from the source: ${op.sequences.map((q) => quoteQualified(q.schema, q.name)).join(', ')}`],
   'create-slot': (op) => [`slot: ${op.slot} (${op.plugin}${op.exportSnapshot ? ', exports the snapshot the copy reads' : ''})`],

@@ -3,8 +3,6 @@
 // resolved; shrinking this list (deleting an entry) is all it takes once the feature lands. docs/spec.md lists
 // the same entries (a unit test keeps them in step).
 export const NOT_IMPLEMENTED = {
-  // Issue 4: plan/apply copies large objects when asked.
-  'large_objects: true': 'large objects are not copied yet',
   // Issues 4 and 5: column lists in the copy and in publications.
   columns: 'column lists are not supported yet: every column is copied',
   // Not planned in an issue yet: AND-ing a row filter and a time window on one table.

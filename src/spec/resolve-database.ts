@@ -111,7 +111,6 @@ export function resolveSettings(own: SettingsLayer, inherited: SettingsLayer | n
   const publishSet = new Set(pick('publish')?.value ?? PUBLISH_ORDER);
   const prunePick = pick('prune');
   const largePick = pick('large_objects');
-  if (largePick?.value === true) r.notImplemented(largePick.path, 'large_objects: true');
   const roles: RolesMode = pick('roles')?.value ?? 'copy';
 
   return {

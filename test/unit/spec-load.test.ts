@@ -164,7 +164,6 @@ describe('defaults', () => {
 
 describe('not implemented yet', () => {
   const cases: [keyof typeof NOT_IMPLEMENTED, Record<string, unknown>, string][] = [
-    ['large_objects: true', { databases: { a: { large_objects: true } } }, 'databases.a.large_objects'],
     ['columns', { databases: { a: { columns: [{ table: 't', columns: ['id'] }] } } }, 'databases.a.columns'],
   ];
 

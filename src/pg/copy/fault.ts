@@ -4,6 +4,8 @@
 //   kill-mid-copy:<rows>  the process SIGKILLs itself once a table's stream passed that many rows, while the COPY
 //                         is really in flight (kill -9 of apply in the middle of a large COPY).
 //   after-step:<N>        the apply engine SIGKILLs the process right after recording plan step N (src/apply).
+//   mid-large-objects:<N>       the large object copy fails once N objects committed (src/pg/large-objects).
+//   kill-mid-large-objects:<N>  the process SIGKILLs itself once N large objects committed.
 
 export const FAULT_ENV = 'PGREPL_FAULT';
 
@@ -42,4 +44,12 @@ export function killSelf(): never {
   process.kill(process.pid, 'SIGKILL');
   // SIGKILL to oneself is delivered before kill() returns on Linux; this only satisfies the type checker.
   throw new Error('SIGKILL was not delivered');
+}
+
+/** A `mid-large-objects:<N>` or `kill-mid-large-objects:<N>` fault, or undefined. */
+export function largeObjectsFault(env: NodeJS.ProcessEnv = process.env): { readonly objects: number; readonly kill: boolean } | undefined {
+  const fail = faultNumber(env, 'mid-large-objects');
+  if (fail !== undefined) return { objects: fail, kill: false };
+  const kill = faultNumber(env, 'kill-mid-large-objects');
+  return kill === undefined ? undefined : { objects: kill, kill: true };
 }

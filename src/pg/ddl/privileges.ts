@@ -1,7 +1,7 @@
 // What ALL means and what PUBLIC gets by default for each kind of object, by major (acldefault() in
 // src/backend/utils/adt/acl.c). Grants are computed against these defaults, as pg_dump does.
 
-export type AclKind = 'table' | 'sequence' | 'function' | 'type' | 'schema' | 'database' | 'column' | 'language';
+export type AclKind = 'table' | 'sequence' | 'function' | 'type' | 'schema' | 'database' | 'column' | 'language' | 'large object';
 
 /** Privileges that appeared after PostgreSQL 12, with the first major that has them. */
 export const PRIVILEGE_FIRST_MAJOR: Readonly<Record<string, number>> = { MAINTAIN: 17 };
@@ -17,10 +17,11 @@ const ALL: Readonly<Record<AclKind, readonly string[]>> = {
   database: ['CREATE', 'TEMPORARY', 'CONNECT'],
   column: ['SELECT', 'INSERT', 'UPDATE', 'REFERENCES'],
   language: ['USAGE'],
+  'large object': ['SELECT', 'UPDATE'],
 };
 
 const PUBLIC_DEFAULT: Readonly<Record<AclKind, readonly string[]>> = {
-  table: [], sequence: [], function: ['EXECUTE'], type: ['USAGE'], schema: [], database: ['TEMPORARY', 'CONNECT'], column: [], language: ['USAGE'],
+  table: [], sequence: [], function: ['EXECUTE'], type: ['USAGE'], schema: [], database: ['TEMPORARY', 'CONNECT'], column: [], language: ['USAGE'], 'large object': [],
 };
 
 export function privilegeExists(privilege: string, major: number): boolean {

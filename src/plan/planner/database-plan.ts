@@ -2,7 +2,7 @@
 // schema scope they need (computeSchemaScope), whether the target can take it (checkTargetCompatibility), the schema
 // diff against the target cut to the same scope (objects the spec does not manage are never touched), the target
 // database itself (created from template0 when missing), and the rows to copy (rows-steps.ts).
-import { databaseAddress } from '../../model/address.js';
+import { databaseAddress, largeObjectsAddress } from '../../model/address.js';
 import { objectKey } from '../../model/object-key.js';
 import type { ObjectKey, SchemaModel, TableObject } from '../../model/schema.js';
 import type { DatabaseActual, ServerActual, Throughput } from '../../introspect/types.js';
@@ -25,7 +25,8 @@ import { cutModel, emptyModel } from './cut-model.js';
 import { filterRuleProblems, withNotValid } from './fk-filter-rule.js';
 import { withReachableOwners } from './reachable-owners.js';
 import { planRowsSteps } from './rows-steps.js';
-import { databaseRecord } from './state-records.js';
+import { planLargeObjectsStep } from './large-objects-step.js';
+import { databaseRecord, largeObjectsRecord } from './state-records.js';
 import { prepareSync } from './sync-prepare.js';
 import { planSyncSteps } from './sync-steps.js';
 import type { DatabaseAttributes } from './types.js';
@@ -88,6 +89,7 @@ export interface DatabasePlanInput {
 export interface DatabasePlan {
   readonly steps: Omit<PlanStep, 'index'>[];
   readonly diagnostics: Diagnostic[];
+  /** The rows (and large objects) addresses the spec wants in this database: records of others are stale. */
   readonly desiredRows: ReadonlySet<string>;
 }
 
@@ -238,6 +240,14 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
     steps.push(...replication.steps);
   }
 
+  const largeObjects = planLargeObjectsStep({
+    db, facts: actual.source?.largeObjectFacts, target: actual.target === null ? null : actual.target.largeObjects ?? [],
+    record: largeObjectsRecord(input.state === null ? undefined : findResource(input.state, largeObjectsAddress(db.key))),
+    recopy: input.recopy, throughput: input.throughput, sourceRole: input.sourceRole,
+  });
+  diagnostics.push(...largeObjects.diagnostics);
+  if (largeObjects.step !== null) steps.push(largeObjects.step);
+
   if (actual.target !== null && steps.length > 0) {
     const others = actual.target.model.objects.filter((o) => !scope.scopeKeys.has(o.key));
     if (others.length > 0) {
@@ -247,5 +257,6 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
   }
   const lo = actual.source?.largeObjects ?? 0;
   if (lo > 0 && !db.largeObjects) warn(`database ${db.key} has ${lo} large object(s); they are not copied (large_objects is off)`);
-  return { steps, diagnostics, desiredRows: rows.desired };
+  const desiredRows = largeObjects.desired ? new Set([...rows.desired, largeObjectsAddress(db.key)]) : rows.desired;
+  return { steps, diagnostics, desiredRows };
 }

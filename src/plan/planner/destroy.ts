@@ -3,13 +3,14 @@
 // their records forgotten. Roles pgrepl created are kept and listed: other databases may own objects through them.
 // Every step that drops data is destructive (CONTRACTS.md, Consent).
 import { databaseAddress, parseAddress } from '../../model/address.js';
+import { countOids, intersectRanges } from '../../model/oid-ranges.js';
 import { objectKey } from '../../model/object-key.js';
 import { truncateTablesSql } from '../../pg/apply/rows-sql.js';
 import { dropDatabaseStatement } from '../../pg/ddl/create/create-database.js';
 import type { Diagnostic } from '../../util/errors.js';
 import { buildPlan } from '../build-plan.js';
 import type { Plan, PlanDatabase, PlanStep } from '../types.js';
-import { databaseKeyOf, databaseRecord, resources, rowsRecord } from './state-records.js';
+import { databaseKeyOf, databaseRecord, largeObjectsRecord, resources, rowsRecord } from './state-records.js';
 import { syncRecords } from './sync-records.js';
 import { destroySyncSteps } from './sync-steps.js';
 import type { PlanInput } from './types.js';
@@ -64,6 +65,24 @@ export function planDestroy(input: PlanInput): Plan {
         operations: first ? [{ type: 'sql', side: 'target', stage: 'teardown', order: 0, statements: [{ sql: truncate, transactional: true, phase: 'pre-data', object: `database:${key}`, destructive: true }] }] : [],
         sqlPreview: first ? [truncate] : [],
       });
+    });
+  }
+  // Large objects pgrepl made in a database it keeps are unlinked (only those: the state lists their oids).
+  for (const r of resources(state, 'largeobjects')) {
+    const rec = largeObjectsRecord(r);
+    const key = databaseKeyOf(r.address);
+    if (key === null) continue;
+    const name = rec?.target_database ?? databases.get(key)?.name ?? key;
+    const db = databases.get(key);
+    const dropped = db !== undefined && db.created && db.name === name;
+    const facts = actual.databases.find((d) => d.key === key || d.targetDatabase === name)?.target;
+    const unlink = rec === null || dropped || !existing.has(name) ? [] : intersectRanges(rec.oids, facts?.largeObjects ?? []);
+    if (unlink.length > 0 && !planDatabases.some((d) => d.key === key)) planDatabases.push({ key, target: name });
+    steps.push({
+      address: r.address, action: 'delete', destructive: unlink.length > 0, before: r.attributes, after: null,
+      reason: dropped ? `database ${name} is dropped with everything in it` : unlink.length > 0 ? `the ${countOids(unlink)} large object(s) pgrepl copied are unlinked` : 'the large objects pgrepl copied are already gone',
+      operations: unlink.length === 0 ? [] : [{ type: 'large-objects', unlink, copy: false, roles: 'skip', estimate: { rows: countOids(unlink), bytes: 0, seconds: null } }],
+      sqlPreview: [],
     });
   }
   for (const [key, db] of databases) {

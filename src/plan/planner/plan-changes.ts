@@ -35,7 +35,8 @@ export function planChanges(input: PlanInput): Plan {
     scopes.push(scope);
   }
 
-  const needed: RoleInfo[] = scopes.filter((s) => s.db.roles === 'copy').flatMap((s) => rolesUsed(s.desired));
+  const needed: RoleInfo[] = scopes.filter((s) => s.db.roles === 'copy')
+    .flatMap((s) => rolesUsed(s.desired, s.db.largeObjects ? s.actual.source?.largeObjectFacts?.roles ?? [] : []));
   const roles = planRoleSteps(needed, actual.target);
   diagnostics.push(...roles.warnings);
 
@@ -55,11 +56,13 @@ export function planChanges(input: PlanInput): Plan {
 
   // Records the spec no longer asks for are forgotten: their rows stay on the target (dropping data is destroy's job).
   const chosen = new Set(scopes.map((s) => s.db.key));
-  for (const r of resources(state, 'rows')) {
+  for (const r of [...resources(state, 'rows'), ...resources(state, 'largeobjects')]) {
     if (desiredRows.has(r.address)) continue;
     steps.push({
       address: r.address, action: 'delete', destructive: false, before: r.attributes, after: null, operations: [], sqlPreview: [],
-      reason: 'no longer selected by the spec: pgrepl forgets these rows and leaves them on the target (plan --destroy empties them)',
+      reason: r.kind === 'rows'
+        ? 'no longer selected by the spec: pgrepl forgets these rows and leaves them on the target (plan --destroy empties them)'
+        : 'large_objects is off or the database left the spec: pgrepl forgets the large objects it copied and leaves them on the target (plan --destroy unlinks them)',
     });
   }
   for (const r of resources(state, 'database')) {

@@ -7,8 +7,9 @@ function aclRoles(acl: readonly AclEntry[] | null | undefined, out: Set<string>)
   for (const e of acl ?? []) if (e.grantee !== '') out.add(e.grantee);
 }
 
-export function rolesUsed(model: SchemaModel): RoleInfo[] {
-  const names = new Set<string>();
+/** `extra`: roles named outside the model (the owners and grantees of copied large objects, with their memberships). */
+export function rolesUsed(model: SchemaModel, extra: readonly RoleInfo[] = []): RoleInfo[] {
+  const names = new Set<string>(extra.map((r) => r.name));
   for (const o of model.objects) {
     if (o.owner !== null) names.add(o.owner);
     aclRoles(o.acl, names);
@@ -25,7 +26,7 @@ export function rolesUsed(model: SchemaModel): RoleInfo[] {
   names.add(model.database.owner);
   aclRoles(model.database.acl, names);
   for (const s of model.database.settings) if (s.role !== null) names.add(s.role);
-  const byName = new Map(model.roles.map((r) => [r.name, r]));
+  const byName = new Map([...extra, ...model.roles].map((r) => [r.name, r]));
   const out = new Map<string, RoleInfo>();
   const visit = (name: string): void => {
     const r = byName.get(name);

@@ -3,7 +3,8 @@
 // check the fields they use and treat anything else as "no usable record".
 import { parseAddress } from '../../model/address.js';
 import type { StateDocument, StateResource } from '../../state/state-document.js';
-import type { DatabaseAttributes, RowsRecord, WindowRecord } from './types.js';
+import { parseRanges } from '../../model/oid-ranges.js';
+import type { DatabaseAttributes, LargeObjectsRecord, RowsRecord, WindowRecord } from './types.js';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -37,6 +38,19 @@ export function rowsRecord(r: StateResource | undefined): RowsRecord | null {
     rows: num(a.rows),
     bytes: num(a.bytes),
     seconds: num(a.seconds),
+    copied_at: str(a.copied_at),
+  };
+}
+
+export function largeObjectsRecord(r: StateResource | undefined): LargeObjectsRecord | null {
+  if (r === undefined || r.kind !== 'largeobjects') return null;
+  const a = r.attributes as Record<string, unknown>;
+  const status = a.status === 'copied' || a.status === 'copying' ? a.status : null;
+  const targetDatabase = str(a.target_database);
+  const oids = parseRanges(a.oids);
+  if (status === null || targetDatabase === null || oids === null) return null;
+  return {
+    target_database: targetDatabase, status, oids, snapshot: str(a.snapshot), count: num(a.count), bytes: num(a.bytes), seconds: num(a.seconds),
     copied_at: str(a.copied_at),
   };
 }

@@ -1,6 +1,7 @@
 // The planner's input and the attributes it gives the resources it plans (recorded in the state by the apply engine
 // as `attributes`, so the next plan can compare them). Pure data.
 import type { ActualState } from '../../introspect/types.js';
+import type { OidRange } from '../../model/oid-ranges.js';
 import type { Spec } from '../../spec/model.js';
 import type { StateDocument } from '../../state/state-document.js';
 import type { PlanBasis } from '../types.js';
@@ -105,6 +106,29 @@ export interface RowsRuntime {
 }
 
 export type RowsRecord = RowsAttributes & RowsRuntime;
+
+/** `target.largeobjects.<key>`: the source database's large objects, copied with their oids. */
+export interface LargeObjectsAttributes {
+  /** The target database they were copied into. */
+  readonly target_database: string;
+}
+
+/** What the engine adds when it records the large objects. */
+export interface LargeObjectsRuntime {
+  /** `copying` is written before the first object is made, `copied` after the last batch committed. */
+  readonly status: 'copying' | 'copied';
+  /** Every oid pgrepl made (or is making) on the target: a resume, a re-copy and destroy unlink these, no others. */
+  readonly oids: readonly OidRange[];
+  /** The snapshot they were read in (null while copying). */
+  readonly snapshot: string | null;
+  readonly count: number | null;
+  readonly bytes: number | null;
+  readonly seconds: number | null;
+  /** ISO 8601 UTC. */
+  readonly copied_at: string | null;
+}
+
+export type LargeObjectsRecord = LargeObjectsAttributes & LargeObjectsRuntime;
 
 /** Marks pgrepl writes on the publications and subscriptions it makes (CONTRACTS.md, names). */
 export function managedComment(lineage: string): string {

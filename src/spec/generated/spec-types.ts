@@ -60,7 +60,7 @@ export type RawPrune = boolean;
  */
 export type RawFilteredForeignKeys = 'refuse' | 'not_valid';
 /**
- * Copy large objects (`pg_largeobject`); logical replication never streams them. `false`: the plan warns when there are some (`true` is not implemented yet).
+ * Copy the database's large objects (`pg_largeobject`) once, in the copy's snapshot, with their oids, owners, grants and comments; logical replication never streams them, so later changes on the source are not carried. `false`: the plan warns when there are some.
  */
 export type RawLargeObjects = boolean;
 /**

@@ -2,7 +2,8 @@
 // opens its own session through connect() (pgrepl's session settings; source sessions READ ONLY), reads in one
 // READ ONLY transaction where it reads more than one statement, and always closes the session. Nothing here
 // writes: the only statements are catalog SELECTs, `SELECT 1 … LIMIT 1` probes and set_config(…, true).
-import type { PublicationFacts, ServerActual, SubscriptionFacts } from '../../../introspect/types.js';
+import type { LargeObjectFacts, PublicationFacts, ServerActual, SubscriptionFacts } from '../../../introspect/types.js';
+import type { OidRange } from '../../../model/oid-ranges.js';
 import type { SchemaModel } from '../../../model/schema.js';
 import type { TargetCatalogLookup } from '../../../schema/compat.js';
 import { PgreplError, asError } from '../../../util/errors.js';
@@ -17,6 +18,8 @@ import { lockBudget, MAX_LOCKS_COLUMN } from '../../lock-budget.js';
 import { parsePublications, parseSubscriptions, publicationsSql, readsSubscriptionOid, subscriptionsSql, type PublicationRow, type SubscriptionRow } from './replication-query.js';
 import { parseServerRow, SERVER_SQL, serverParams, type ServerRow } from './server-query.js';
 import { parseSizes, SIZES_SQL, type SizesRow, type SourceSizes } from './sizes-query.js';
+import { LARGE_OBJECTS_SQL, parseLargeObjects, type LargeObjectsRow } from './large-objects-query.js';
+import { parseRole, rolesSql, type RoleRow } from '../schema/roles-query.js';
 import type { ParsedTableFacts } from './table-facts-query.js';
 import { readTableFacts } from './table-facts-io.js';
 
@@ -52,6 +55,8 @@ export async function readServer(ci: ConnInfo, side: Side, opts: { now?: string;
 export interface SourceDatabaseRead extends SourceSizes {
   readonly model: SchemaModel;
   readonly publications: readonly PublicationFacts[];
+  /** Read when asked (DatabaseReadOptions.largeObjects). */
+  readonly largeObjectFacts?: LargeObjectFacts;
 }
 
 /** From the server's ServerActual (read first): the replication catalogs and what a role may read in them differ. */
@@ -60,6 +65,8 @@ export interface DatabaseReadOptions {
   /** Whether the connected role is a superuser (12/13 targets: who may read pg_subscription.oid). */
   readonly superuser?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** Source: also read the large objects' oids, roles and readability (the spec copies them). */
+  readonly largeObjects?: boolean;
 }
 
 const BEGIN_READ_ONLY = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
@@ -89,12 +96,26 @@ const SHAPE_SQL = `SELECT count(*)::int AS n, pg_catalog.pg_is_in_recovery() AS 
 
 type Queryable = { query: <R extends Record<string, unknown>>(sql: string) => Promise<{ rows: R[] }> };
 
-async function sizesAndPublications(client: Queryable, major: number): Promise<SourceSizes & { readonly publications: readonly PublicationFacts[] }> {
+/** With `major` (the source), the roles the objects name are resolved with their flags and memberships. */
+async function readLargeObjects(client: Queryable, major: number | null): Promise<LargeObjectFacts> {
+  const row = (await client.query<LargeObjectsRow & Record<string, unknown>>(LARGE_OBJECTS_SQL)).rows[0];
+  if (row === undefined) throw new Error('the large objects query returned no row');
+  const roles = major === null || (row.roles ?? []).length === 0
+    ? null
+    : (await client.query<RoleRow & Record<string, unknown>>(rolesSql(major * 10_000))).rows.map(parseRole);
+  return parseLargeObjects(row, roles);
+}
+
+type SizesAndPublications = SourceSizes & { readonly publications: readonly PublicationFacts[]; readonly largeObjectFacts?: LargeObjectFacts };
+
+async function sizesAndPublications(client: Queryable, opts: DatabaseReadOptions): Promise<SizesAndPublications> {
   const { rows } = await client.query<SizesRow & Record<string, unknown>>(SIZES_SQL);
   const row = rows[0];
   if (row === undefined) throw new Error('the sizes query returned no row');
-  const publications = await client.query<PublicationRow & Record<string, unknown>>(publicationsSql(major));
-  return { ...parseSizes(row), publications: parsePublications(publications.rows) };
+  const publications = await client.query<PublicationRow & Record<string, unknown>>(publicationsSql(opts.major));
+  const sizes = parseSizes(row);
+  const largeObjectFacts = opts.largeObjects === true ? await readLargeObjects(client, opts.major) : undefined;
+  return { ...sizes, publications: parsePublications(publications.rows), ...(largeObjectFacts === undefined ? {} : { largeObjectFacts }) };
 }
 
 /** The first session's snapshot for a second one, when the database is large enough to gain from it. */
@@ -117,13 +138,13 @@ export async function readSourceDatabase(ci: ConnInfo, database: string, opts: D
         const snapshot = await snapshotToShare(client);
         const beside = snapshot === null ? null : withClient(ci, session, (second) => inReadOnlyTransaction(second, async () => {
           await second.query(importSnapshotSql(snapshot));
-          return sizesAndPublications(second, opts.major);
+          return sizesAndPublications(second, opts);
         }));
         // Both settle before the first session's transaction ends: the second must not outlive the snapshot's source.
         const [model, rest] = await Promise.allSettled([introspectSchema(client, { inTransaction: true }), beside ?? Promise.resolve(null)]);
         if (model.status === 'rejected') throw model.reason;
         if (rest.status === 'rejected') throw rest.reason;
-        return { model: model.value, ...(rest.value ?? await sizesAndPublications(client, opts.major)) };
+        return { model: model.value, ...(rest.value ?? await sizesAndPublications(client, opts)) };
       }),
     );
   } catch (e) {
@@ -136,6 +157,8 @@ export interface TargetDatabaseRead {
   readonly lookup: TargetCatalogLookup;
   readonly facts: ParsedTableFacts;
   readonly subscriptions: readonly SubscriptionFacts[];
+  /** Oid ranges of the database's large objects. */
+  readonly largeObjects: readonly OidRange[];
 }
 
 /**
@@ -164,7 +187,8 @@ export async function readTargetDatabase(
           maxLocks = set.rows[0]?.max_locks;
         }
         const facts = await readTableFacts(client, candidates, maxLocks === undefined ? {} : { lockBudget: lockBudget(maxLocks) });
-        return { model, lookup, facts, subscriptions: parseSubscriptions(subscriptions.rows) };
+        const largeObjects = (await readLargeObjects(client, null)).ranges;
+        return { model, lookup, facts, subscriptions: parseSubscriptions(subscriptions.rows), largeObjects };
       }),
     );
   } catch (e) {

@@ -159,7 +159,7 @@ export function referencedRoles(model: Pick<SchemaModel, 'database' | 'objects' 
  * The referenced roles and, transitively, the roles they are members of: copying a role's memberships needs those
  * roles on the target too. Sorted by name.
  */
-function withGrantedRoles(all: readonly RoleInfo[], referenced: ReadonlySet<string>): readonly RoleInfo[] {
+export function withGrantedRoles(all: readonly RoleInfo[], referenced: ReadonlySet<string>): readonly RoleInfo[] {
   const byRoleName = new Map(all.map((r) => [r.name, r]));
   const wanted = new Set<string>();
   const pending = [...referenced];

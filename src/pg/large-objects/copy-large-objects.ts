@@ -1,0 +1,194 @@
+// Copies a database's large objects from the source (read in the copy's snapshot) to the target with the same oids,
+// after unlinking the target objects the plan names. Target writes go in batches that commit one by one: owner and
+// comment changes and unlinks lock each object until commit, so one transaction for all of them would run out of
+// the shared lock table (`out of shared memory`, seen with 3,000 objects at max_locks_per_transaction = 10). The
+// caller records every oid before the first write (beforeWrite), so a kill at any point is undone by the next apply.
+import type pg from 'pg';
+import { PgreplError } from '../../util/errors.js';
+import { countOids, firstOids, intersectRanges, parseRanges, subtractRanges, unionRanges, type OidRange } from '../../model/oid-ranges.js';
+import { parseAcl, type AclTuple } from '../catalog/schema/acl.js';
+import { RANGES_EXPRESSION } from '../catalog/actual/large-objects-query.js';
+import { connect } from '../connect.js';
+import type { ConnInfo } from '../conninfo/types.js';
+import { closeClient } from '../copy/close-client.js';
+import { importSnapshotSql } from '../copy/copy-sql.js';
+import { CopyCancelledError } from '../copy/copy-error.js';
+import { killSelf } from '../copy/fault.js';
+import { lockBudget, MAX_CHUNK_ITEMS, readMaxLocks } from '../lock-budget.js';
+import {
+  CLOSE_SQL, CREATE_SQL, metadataStatements, OIDS_IN_RANGES_SQL, PAGE_SQL, planBatches, READ_PIECES_SQL, UNLINK_SQL, WRITE_PIECES_SQL, type Batch, type SourceLargeObject,
+} from './lo-sql.js';
+
+/** Data per target transaction and largest piece read at once: memory stays flat whatever the objects' sizes. */
+export const BATCH_BYTES = 4 * 1024 * 1024;
+/** Objects read per page of the source's metadata. */
+export const PAGE_OBJECTS = 1_000;
+
+export interface LargeObjectCopyInput {
+  readonly source: ConnInfo;
+  readonly target: ConnInfo;
+  readonly sourceDatabase: string;
+  readonly targetDatabase: string;
+  /** The copy's snapshot; null without `copy`. */
+  readonly snapshotId: string | null;
+  /** Target oids unlinked first (those that exist). */
+  readonly unlink: readonly OidRange[];
+  readonly copy: boolean;
+  readonly roles: 'copy' | 'skip';
+  /** Called once, before the first write, with every oid this run may make or unlink. */
+  readonly beforeWrite: (oids: readonly OidRange[]) => Promise<void>;
+  readonly warn: (message: string) => void;
+  readonly signal?: AbortSignal;
+  /** Tests (PGREPL_FAULT): once this many objects committed, fail (`kill: false`) or SIGKILL the process. */
+  readonly fault?: { readonly objects: number; readonly kill: boolean };
+  /** Data per batch; default BATCH_BYTES (tests make it small). */
+  readonly batchBytes?: number;
+}
+
+export interface LargeObjectCopyResult {
+  /** The oids made on the target (the source's, in the snapshot). */
+  readonly oids: readonly OidRange[];
+  readonly count: number;
+  readonly bytes: number;
+  readonly unlinked: number;
+  readonly seconds: number;
+}
+
+interface PageRow {
+  readonly oid: string;
+  readonly owner: string;
+  readonly acl: readonly AclTuple[] | null;
+  readonly comment: string | null;
+  readonly fd: number;
+  readonly size: string;
+}
+
+async function ranges(client: pg.Client): Promise<OidRange[]> {
+  const v = (await client.query<{ r: unknown }>(`SELECT ${RANGES_EXPRESSION} AS r`)).rows[0]?.r;
+  const parsed = parseRanges(v);
+  if (parsed === null) throw new PgreplError(`unexpected large object ranges: ${JSON.stringify(v)}`);
+  return parsed;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function inTransaction(client: pg.Client, fn: () => Promise<void>): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await fn();
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+function checkCancel(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new CopyCancelledError(signal.reason);
+}
+
+export async function copyLargeObjects(input: LargeObjectCopyInput): Promise<LargeObjectCopyResult> {
+  const started = performance.now();
+  const target = await connect(input.target, { side: 'target', database: input.targetDatabase });
+  let source: pg.Client | null = null;
+  try {
+    const budget = Math.min(lockBudget(await readMaxLocks(target)), MAX_CHUNK_ITEMS);
+    let made: OidRange[] = [];
+    if (input.copy) {
+      if (input.snapshotId === null) throw new PgreplError('the large object copy needs the snapshot of the database copy');
+      source = await connect(input.source, { side: 'source', database: input.sourceDatabase });
+      await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await source.query(importSnapshotSql(input.snapshotId));
+      made = await ranges(source);
+      // An object the plan did not see in the way (made on the target since): refuse before writing anything.
+      const inTheWay = subtractRanges(intersectRanges(made, await ranges(target)), input.unlink);
+      if (inTheWay.length > 0) {
+        throw new PgreplError(
+          `target database ${input.targetDatabase} holds ${countOids(inTheWay)} large object(s) with the oids of source ones that the plan did not expect (${firstOids(inTheWay, 5).join(', ')}); nothing was changed`,
+          { hints: ['run plan again: it shows them, and replacing them needs consent'] },
+        );
+      }
+    }
+    await input.beforeWrite(unionRanges(made, input.unlink));
+
+    let unlinked = 0;
+    if (input.unlink.length > 0) {
+      const { rows } = await target.query<{ oid: string }>(OIDS_IN_RANGES_SQL, [JSON.stringify(input.unlink)]);
+      for (const chunk of chunks(rows.map((r) => r.oid), budget)) {
+        checkCancel(input.signal);
+        const r = await target.query<{ unlinked: string }>(UNLINK_SQL, [chunk]);
+        unlinked += Number(r.rows[0]?.unlinked ?? 0);
+      }
+    }
+
+    let count = 0;
+    let bytes = 0;
+    if (source !== null) {
+      const ctx = await metadataContext(source, target, input);
+      let after = -1;
+      for (;;) {
+        checkCancel(input.signal);
+        const rows = (await source.query<PageRow & Record<string, unknown>>(PAGE_SQL, [after, PAGE_OBJECTS])).rows;
+        if (rows.length === 0) break;
+        await source.query(CLOSE_SQL, [rows.map((r) => r.fd)]);
+        const page = rows.map(toObject);
+        after = (page[page.length - 1] as SourceLargeObject).oid;
+        for (const batch of planBatches(page, { bytes: input.batchBytes ?? BATCH_BYTES, objects: budget })) {
+          checkCancel(input.signal);
+          await writeBatch(source, target, batch, ctx);
+          count += batch.finish.length;
+          bytes += batch.bytes;
+          if (input.fault !== undefined && count >= input.fault.objects) {
+            if (input.fault.kill) killSelf();
+            throw new PgreplError(`injected fault after ${count} large objects`);
+          }
+        }
+      }
+    }
+    return { oids: made, count, bytes, unlinked, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    if (source !== null) {
+      await source.query('ROLLBACK').catch(() => undefined);
+      await closeClient(source);
+    }
+    await closeClient(target);
+  }
+}
+
+function toObject(r: PageRow): SourceLargeObject {
+  return { oid: Number(r.oid), owner: r.owner, acl: parseAcl(r.acl), comment: r.comment, size: Number(r.size) };
+}
+
+type Context = Parameters<typeof metadataStatements>[1];
+
+async function metadataContext(source: pg.Client, target: pg.Client, input: LargeObjectCopyInput): Promise<Context> {
+  const version = async (c: pg.Client): Promise<number> =>
+    Math.floor(Number((await c.query<{ v: string }>("SELECT pg_catalog.current_setting('server_version_num') AS v")).rows[0]?.v ?? 0) / 10_000);
+  const t = (await target.query<{ me: string; roles: string[] }>('SELECT current_user::text AS me, pg_catalog.array_agg(rolname::text) AS roles FROM pg_catalog.pg_roles')).rows[0];
+  const roles = new Set(t?.roles ?? []);
+  const warned = new Set<string>();
+  return {
+    roles: input.roles, targetUser: t?.me ?? '', hasRole: (r) => roles.has(r), sourceMajor: await version(source), targetMajor: await version(target),
+    warn: (m) => {
+      if (warned.has(m)) return;
+      warned.add(m);
+      input.warn(m);
+    },
+  };
+}
+
+async function writeBatch(source: pg.Client, target: pg.Client, batch: Batch, ctx: Context): Promise<void> {
+  const data = batch.pieces.length === 0
+    ? []
+    : (await source.query<{ data: Buffer }>(READ_PIECES_SQL, [batch.pieces.map((p) => p.oid), batch.pieces.map((p) => p.offset), batch.pieces.map((p) => p.length)])).rows.map((r) => r.data);
+  const meta = batch.finish.flatMap((lo) => metadataStatements(lo, ctx));
+  await inTransaction(target, async () => {
+    if (batch.create.length > 0) await target.query(CREATE_SQL, [batch.create]);
+    if (data.length > 0) await target.query(WRITE_PIECES_SQL, [batch.pieces.map((p) => p.oid), batch.pieces.map((p) => p.offset), data]);
+    if (meta.length > 0) await target.query(meta.map((s) => `${s};`).join('\n'));
+  });
+}
