@@ -1,0 +1,173 @@
+// large_objects: true end to end through the built CLI (15 -> 17): the large objects arrive with their oids, data,
+// owners, grants and comments (compared with SQL of this test: md5(lo_get(oid)) and the catalog row of each
+// object), the next plan is empty, a kill -9 in the middle of the large object copy is finished by a plain rerun,
+// a target object with a source oid that pgrepl did not make needs --allow-destroy, destroy unlinks only what
+// pgrepl made, turning the key off forgets them, and a source role that may not read them is refused up front.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCluster, type Cluster } from '../harness/index.js';
+import { ensureCli, expectSameRows, show, targetName, Workspace } from './e2e-helpers.js';
+
+const OWNER = `lo_owner_${Math.random().toString(36).slice(2, 8)}`;
+const READER = `lo_reader_${Math.random().toString(36).slice(2, 8)}`;
+
+// 600 small objects (more than one batch: at most 256 objects a batch with the default lock table), an empty one,
+// one of 9 MB (three 4 MB batches), one owned by another role with grants, one with a comment, and a table that
+// refers to them by oid.
+const SOURCE_SQL = `
+CREATE TABLE public.docs (id int PRIMARY KEY, body oid NOT NULL, title text);
+INSERT INTO public.docs SELECT g, lo_from_bytea(700000 + g, convert_to(repeat('page ' || g || ' ', 1 + g % 40), 'UTF8')), 'doc ' || g
+  FROM generate_series(1, 600) g;
+SELECT lo_create(710001);
+SELECT lo_from_bytea(710002, (SELECT string_agg(decode(md5(g::text), 'hex'), ''::bytea) FROM generate_series(1, 590000) g));
+SELECT lo_from_bytea(710003, 'owned elsewhere');
+ALTER LARGE OBJECT 710003 OWNER TO ${OWNER};
+GRANT SELECT ON LARGE OBJECT 710003 TO ${READER};
+GRANT SELECT, UPDATE ON LARGE OBJECT 700001 TO PUBLIC;
+COMMENT ON LARGE OBJECT 710001 IS 'it''s empty';
+`;
+
+/** Every large object as the catalog and its data say, in oid order (this test's SQL, not pgrepl's). */
+async function largeObjects(cluster: Cluster, database: string): Promise<string[]> {
+  const rows = await cluster.query<{ r: string }>(
+    `SELECT concat_ws('|', m.oid, pg_get_userbyid(m.lomowner), coalesce(m.lomacl::text, '-'), coalesce(obj_description(m.oid, 'pg_largeobject'), '-'),
+                      length(lo_get(m.oid)), md5(lo_get(m.oid))) AS r
+       FROM pg_largeobject_metadata m ORDER BY m.oid`, [], database);
+  return rows.map((r) => r.r);
+}
+
+describe('large_objects: true', () => {
+  let src: Cluster;
+  let tgt: Cluster;
+  let db: string;
+  let want: string[];
+  const cleanup: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    [src, tgt] = await Promise.all([getCluster({ major: 15 }), getCluster({ major: 17 }), ensureCli()]) as [Cluster, Cluster, void];
+    await src.query(`CREATE ROLE ${OWNER}; CREATE ROLE ${READER}`);
+    db = await src.createDatabase('e2e_lo');
+    await src.query(SOURCE_SQL, [], db);
+    want = await largeObjects(src, db);
+    expect(want).toHaveLength(603);
+  });
+
+  afterAll(async () => {
+    for (const f of cleanup) await f();
+    if (db) await src.dropDatabase(db);
+    await src.query(`DROP ROLE IF EXISTS ${OWNER}; DROP ROLE IF EXISTS ${READER}`);
+    await tgt.query(`DROP ROLE IF EXISTS ${OWNER}; DROP ROLE IF EXISTS ${READER}`);
+  });
+
+  function workspace(tdb: string, settings: Record<string, unknown> = {}): Workspace {
+    const ws = new Workspace({ source: src, target: tgt, databases: { [db]: { target_database: tdb, large_objects: true, ...settings } } });
+    cleanup.push(async () => {
+      await tgt.dropDatabase(tdb);
+      ws.remove();
+    });
+    return ws;
+  }
+
+  it('copies them with oids, data, owners, grants and comments; then nothing is left to do; off forgets them', async () => {
+    const tdb = targetName('e2e_lo');
+    const ws = workspace(tdb);
+    const plan = await ws.plan();
+    expect(plan.code, show(plan)).toBe(0);
+    expect(plan.stdout).toContain(`+ target.largeobjects.${db}`);
+    expect(plan.stdout).toMatch(/large objects: 603, /);
+    expect(plan.stdout).toContain(`+ target.role.${OWNER}`);
+    expect(plan.stdout).toContain(`+ target.role.${READER}`);
+
+    const r = await ws.applyOk();
+    expect(r.stdout).toMatch(/603 large object\(s\) copied/);
+    expect(await largeObjects(tgt, tdb)).toEqual(want);
+    await expectSameRows(src, db, tgt, tdb, ['public.docs']);
+    await ws.expectNoChanges();
+    const record = ws.state().resources.find((x) => x.address === `target.largeobjects.${db}`);
+    expect(record?.attributes).toMatchObject({ status: 'copied', count: 603, oids: [[700001, 700600], [710001, 710003]] });
+
+    // New objects on the source are not streamed or re-copied by a plain plan: the copy is a snapshot.
+    await src.query('SELECT lo_from_bytea(720001, $1::bytea)', [Buffer.from('later')], db);
+    try {
+      await ws.expectNoChanges();
+      // Off: the record is forgotten (a delete with nothing to run), the objects stay.
+      ws.setDatabases({ [db]: { target_database: tdb, large_objects: false } });
+      const off = await ws.plan();
+      expect(off.stdout, show(off)).toContain(`- target.largeobjects.${db}`);
+      expect(off.stdout).toContain('has 604 large object(s); they are not copied (large_objects is off)');
+      expect(off.stdout).not.toContain('# destructive');
+    } finally {
+      await src.query('SELECT lo_unlink(720001)', [], db);
+    }
+    await ws.applyOk();
+    expect(await largeObjects(tgt, tdb)).toEqual(want);
+    expect(ws.state().resources.some((x) => x.kind === 'largeobjects')).toBe(false);
+    await ws.expectNoChanges();
+  });
+
+  it('kill -9 in the middle of the large object copy: the rerun unlinks what it made and converges', async () => {
+    const tdb = targetName('e2e_lo_kill');
+    const ws = workspace(tdb);
+    const killed = await ws.apply(['--auto-approve'], { PGREPL_FAULT: 'kill-mid-large-objects:256' });
+    expect(killed.signal, show(killed)).toBe('SIGKILL');
+    const partial = await largeObjects(tgt, tdb);
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(want.length);
+    expect(ws.state().resources.find((x) => x.address === `target.largeobjects.${db}`)?.attributes).toMatchObject({ status: 'copying' });
+
+    const plan = await ws.plan();
+    expect(plan.stdout, show(plan)).toContain('was interrupted');
+    expect(plan.stdout).not.toContain('# destructive');
+    const rerun = await ws.applyOk();
+    expect(rerun.stdout).toMatch(/603 large object\(s\) copied .*, \d+ unlinked first/);
+    expect(await largeObjects(tgt, tdb)).toEqual(want);
+    await expectSameRows(src, db, tgt, tdb, ['public.docs']);
+    await ws.expectNoChanges();
+  });
+
+  it('a target object in the way needs --allow-destroy; destroy unlinks only what pgrepl made', async () => {
+    const tdb = targetName('e2e_lo_clash');
+    await tgt.query(`CREATE DATABASE ${tdb}`);
+    await tgt.query("SELECT lo_from_bytea(700005, 'someone else''s'), lo_from_bytea(730000, 'unrelated')", [], tdb);
+    const ws = workspace(tdb, { roles: 'skip' });
+    const plan = await ws.plan();
+    expect(plan.stdout, show(plan)).toContain(`-/+ target.largeobjects.${db}`);
+    expect(plan.stdout).toContain('# destructive');
+    expect(plan.stdout).toMatch(/1 large object\(s\) pgrepl did not copy with the oids of source ones \(700005\)/);
+
+    const refused = await ws.apply(['--auto-approve']);
+    expect(refused.code, show(refused)).toBe(1);
+    expect(refused.stderr).toContain('--allow-destroy');
+    expect(await largeObjects(tgt, tdb)).toHaveLength(2);
+
+    await ws.applyOk(['--allow-destroy']);
+    const got = await largeObjects(tgt, tdb);
+    const unrelated = got.find((l) => l.startsWith('730000|'));
+    expect(unrelated).toBeDefined();
+    // roles: skip: every object is the target role's and carries no grants; data and comments as on the source.
+    const strip = (l: string): string => { const [oid, , , comment, len, md5] = l.split('|'); return [oid, comment, len, md5].join('|'); };
+    expect(got.filter((l) => l !== unrelated).map(strip)).toEqual(want.map(strip));
+    expect(new Set(got.filter((l) => l !== unrelated).map((l) => l.split('|')[2]))).toEqual(new Set(['-']));
+    await ws.expectNoChanges();
+
+    const destroy = await ws.plan(['--destroy']);
+    expect(destroy.stdout, show(destroy)).toContain(`- target.largeobjects.${db}`);
+    expect(destroy.stdout).toMatch(/the 603 large object\(s\) pgrepl copied are unlinked/);
+    const applied = await ws.apply(['--destroy', '--auto-approve', '--allow-destroy']);
+    expect(applied.code, show(applied)).toBe(0);
+    expect(await largeObjects(tgt, tdb)).toEqual([unrelated]);
+  });
+
+  it('a source role that may not read every large object is refused with the GRANT that fixes it', async () => {
+    const tdb = targetName('e2e_lo_denied');
+    const ws = new Workspace({ source: src, target: tgt, sourceUser: src.roles.source.user, databases: { [db]: { target_database: tdb, large_objects: true, roles: 'skip' } } });
+    cleanup.push(async () => {
+      await tgt.dropDatabase(tdb);
+      ws.remove();
+    });
+    await src.query(`GRANT SELECT ON public.docs TO ${src.roles.source.user}`, [], db);
+    const plan = await ws.plan();
+    expect(plan.code, show(plan)).toBe(1);
+    expect(plan.stderr + plan.stdout).toMatch(new RegExp(`source role ${src.roles.source.user} may not read 60[23] of the 60[34] large objects`));
+    expect(plan.stderr + plan.stdout).toContain(`GRANT SELECT ON LARGE OBJECT 700002 TO ${src.roles.source.user};`);
+  });
+});
