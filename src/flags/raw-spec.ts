@@ -53,7 +53,8 @@ export function rawSpecFromScope(resolved: ResolvedScope, opts: RawSpecOptions):
     target: { url: literalValue(opts.targetUrl) },
   };
   if (opts.statePath !== undefined) raw['state'] = { path: literalValue(opts.statePath) };
-  raw['defaults'] = { sync: opts.sync };
+  // The old tool's pg_dump ran with --blobs: its users' large objects are copied too.
+  raw['defaults'] = { sync: opts.sync, large_objects: true };
 
   const settings = new Map(resolved.perDatabase.map((d) => [d.name, block(d)]));
   const databases: Record<string, Record<string, unknown>> = {};

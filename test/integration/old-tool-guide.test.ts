@@ -41,6 +41,9 @@ afterAll(async () => {
 describe('the guide\'s examples', () => {
   it('Full Database Replication: init --yes, then sync plans nothing; changes stream; status, verify, --emit-spec', async () => {
     const db = await seeded('guide_full');
+    // The old tool's pg_dump ran with --blobs: large objects come along with their oids.
+    await src.query("SELECT lo_from_bytea(0, convert_to('blob ' || g, 'UTF8')) FROM generate_series(1, 3) g", [], db);
+    const blobs = "SELECT coalesce(string_agg(oid || ':' || md5(lo_get(oid)), ',' ORDER BY oid), '') AS v FROM pg_largeobject_metadata";
     const d = dir();
     const S = src.url({ database: db });
     const T = tgt.url({ database: db });
@@ -49,6 +52,9 @@ describe('the guide\'s examples', () => {
     expect(init.stderr).toMatch(/State: \.pgrepl\/flags-[0-9a-f]{16}\.json/);
     expect(init.stdout).toContain('Apply complete!');
     for (const t of ['users', 'events', 'metrics', 'audit_logs', 'archive_table', 'transactions']) await expectSame(src, db, tgt, db, t);
+    const [want] = await src.query<{ v: string }>(blobs, [], db);
+    expect(want?.v.split(',')).toHaveLength(3);
+    expect(await tgt.query<{ v: string }>(blobs, [], db)).toEqual([want]);
 
     const sync = await d.ok(['sync', '--source', S, '--target', T]);
     expect(sync.stdout).toContain('No changes.');

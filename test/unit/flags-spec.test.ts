@@ -39,7 +39,7 @@ describe('rawSpecFromScope', () => {
       source: { url: 'postgres://app:s3cret@src:5432/postgres' },
       target: { url: 'postgres://app:t0p@dst:5432/postgres' },
       state: { path: '/tmp/x/.pgrepl/flags-abc.json' },
-      defaults: { sync: false },
+      defaults: { sync: false, large_objects: true },
       databases: {
         myapp: { exclude_tables: ['public.logs'] },
         analytics: {
@@ -50,7 +50,7 @@ describe('rawSpecFromScope', () => {
       },
     });
     const spec = resolveSpecObject(raw, { file: null, env: ENV });
-    expect(spec.databases.map((d) => [d.key, d.sync])).toEqual([['myapp', false], ['analytics', false]]);
+    expect(spec.databases.map((d) => [d.key, d.sync, d.largeObjects])).toEqual([['myapp', false, true], ['analytics', false, true]]);
     expect(spec.databases[1]?.tableFilters[0]?.where).toBe("status IN ('a') AND price::text ~ '^\\$'");
     expect(spec.state).toEqual({ backend: 'local', path: '/tmp/x/.pgrepl/flags-abc.json' });
   });
@@ -147,7 +147,7 @@ describe('rawSpecFromTomlText', () => {
       version: 1,
       source: { url: '${SOURCE_URL}' },
       target: { url: '${TARGET_URL}' },
-      defaults: { sync: true },
+      defaults: { sync: true, large_objects: true },
       exclude_databases: [],
       databases: {
         production: {
