@@ -35,7 +35,7 @@ function byStep(items: readonly SqlItem[]): SqlItem[][] {
 
 function needsSession(db: DatabaseSchedule): boolean {
   return db.teardown.length + db.preData.length + db.postData.length + db.copies.length + db.sequences.length +
-    db.subscription.length + db.nativeRows.length + (db.slot === null ? 0 : 1) > 0;
+    db.subscription.length + db.nativeRows.length + (db.slot === null ? 0 : 1) + (db.largeObjects === null ? 0 : 1) > 0;
 }
 
 export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {

@@ -104,6 +104,36 @@ describe('large_objects: true', () => {
     await ws.expectNoChanges();
   });
 
+  it('turned on later for a streamed database: only the large objects are copied, the stream goes on', async () => {
+    const tdb = targetName('e2e_lo_sync');
+    const ws = workspace(tdb, { sync: true, large_objects: false, roles: 'skip' });
+    try {
+      await ws.applyOk();
+      expect(await largeObjects(tgt, tdb)).toEqual([]);
+      ws.setDatabases({ [db]: { target_database: tdb, sync: true, large_objects: true, roles: 'skip' } });
+      const plan = await ws.plan(['--json']);
+      expect(plan.code, show(plan)).toBe(0);
+      const steps = (JSON.parse(plan.stdout) as { steps: Array<{ address: string; action: string }> }).steps;
+      expect(steps.map((s) => `${s.action} ${s.address}`)).toEqual([`create target.largeobjects.${db}`]);
+      await ws.applyOk();
+      const strip = (l: string): string => { const [oid, , , comment, len, md5] = l.split('|'); return [oid, comment, len, md5].join('|'); };
+      expect((await largeObjects(tgt, tdb)).map(strip)).toEqual(want.map(strip));
+      await ws.expectNoChanges();
+      // Rows still stream after the large object copy.
+      await src.query("UPDATE public.docs SET title = 'streamed' WHERE id = 1", [], db);
+      for (let i = 0; i < 100; i += 1) {
+        const [row] = await tgt.query<{ title: string }>('SELECT title FROM public.docs WHERE id = 1', [], tdb);
+        if (row?.title === 'streamed') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(await tgt.query('SELECT title FROM public.docs WHERE id = 1', [], tdb)).toEqual([{ title: 'streamed' }]);
+    } finally {
+      await src.query("UPDATE public.docs SET title = 'doc 1' WHERE id = 1", [], db);
+      const destroyed = await ws.apply(['--destroy', '--auto-approve', '--allow-destroy']);
+      expect(destroyed.code, show(destroyed)).toBe(0);
+    }
+  });
+
   it('kill -9 in the middle of the large object copy: the rerun unlinks what it made and converges', async () => {
     const tdb = targetName('e2e_lo_kill');
     const ws = workspace(tdb);
