@@ -237,6 +237,15 @@ describe('the planner with large objects', () => {
     expect(step(p)).toMatchObject({ action: 'delete', destructive: false, operations: [], reason: 'the large objects pgrepl copied are already gone' });
   });
 
+  it('plan --destroy after the spec renamed the target database: the copy in the old one is forgotten, never unlinked elsewhere', () => {
+    const actual = withLargeObjects(convergedActual(sourceModel(), false), facts([[16401, 16403]]), [[16401, 16403]]);
+    const state = withRecord(stateAfter(plan(specText(), actual, null), actual), { ...record('copied', [[16401, 16403]]), target_database: 'shop_old' });
+    const withOld = { ...actual, target: { ...actual.target, databases: [...actual.target.databases, { ...(actual.target.databases[0] as ActualState['target']['databases'][number]), name: 'shop_old' }] } };
+    const p = plan(specText(LO_SPEC), withOld, state, { destroy: true });
+    expect(step(p)).toMatchObject({ action: 'delete', destructive: false, operations: [] });
+    expect(step(p)?.reason).toBe('the spec names another target database now: pgrepl forgets the large objects it copied into shop_old and leaves them there');
+  });
+
   it('plan --destroy has no large object operation in a database pgrepl created (it is dropped)', () => {
     const first = plan(specText(), freshActual(), null);
     const actual = withLargeObjects(convergedActual(), facts([[16401, 16403]]), [[16401, 16403]]);

@@ -75,12 +75,18 @@ export function planDestroy(input: PlanInput): Plan {
     const name = rec?.target_database ?? databases.get(key)?.name ?? key;
     const db = databases.get(key);
     const dropped = db !== undefined && db.created && db.name === name;
-    const facts = actual.databases.find((d) => d.key === key || d.targetDatabase === name)?.target;
-    const unlink = rec === null || dropped || !existing.has(name) ? [] : intersectRanges(rec.oids, facts?.largeObjects ?? []);
-    if (unlink.length > 0 && !planDatabases.some((d) => d.key === key)) planDatabases.push({ key, target: name });
+    // The database the objects were copied into (the spec may name another one by now).
+    const facts = actual.databases.find((d) => d.targetDatabase === name)?.target;
+    const runsIn = planDatabases.find((d) => d.key === key);
+    const unlink = rec === null || dropped || !existing.has(name) || (runsIn !== undefined && runsIn.target !== name) ? [] : intersectRanges(rec.oids, facts?.largeObjects ?? []);
+    if (unlink.length > 0 && runsIn === undefined) planDatabases.push({ key, target: name });
     steps.push({
       address: r.address, action: 'delete', destructive: unlink.length > 0, before: r.attributes, after: null,
-      reason: dropped ? `database ${name} is dropped with everything in it` : unlink.length > 0 ? `the ${countOids(unlink)} large object(s) pgrepl copied are unlinked` : 'the large objects pgrepl copied are already gone',
+      reason: dropped ? `database ${name} is dropped with everything in it`
+        : unlink.length > 0 ? `the ${countOids(unlink)} large object(s) pgrepl copied are unlinked`
+          : existing.has(name) && (facts === undefined || (runsIn !== undefined && runsIn.target !== name))
+            ? `the spec names another target database now: pgrepl forgets the large objects it copied into ${name} and leaves them there`
+            : 'the large objects pgrepl copied are already gone',
       operations: unlink.length === 0 ? [] : [{ type: 'large-objects', unlink, copy: false, roles: 'skip', estimate: { rows: countOids(unlink), bytes: 0, seconds: null } }],
       sqlPreview: [],
     });
