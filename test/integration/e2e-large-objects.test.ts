@@ -134,6 +134,35 @@ describe('large_objects: true', () => {
     }
   });
 
+  it('a target role that may not make temporary tables gets them too (written through parameters)', async () => {
+    const tdb = targetName('e2e_lo_notemp');
+    const user = tgt.roles.target.user;
+    await tgt.query(`CREATE DATABASE ${tdb}`);
+    await tgt.query(`REVOKE TEMPORARY ON DATABASE ${tdb} FROM PUBLIC; GRANT CONNECT, CREATE ON DATABASE ${tdb} TO ${user}`);
+    await tgt.query(`GRANT CREATE ON SCHEMA public TO ${user}`, [], tdb);
+    const ws = new Workspace({ source: src, target: tgt, targetUser: user, databases: { [db]: { target_database: tdb, large_objects: true, roles: 'skip' } } });
+    cleanup.push(async () => {
+      await tgt.dropDatabase(tdb);
+      ws.remove();
+    });
+    const client = await tgt.connect({ database: tdb, user });
+    try {
+      await expect(client.query('CREATE TEMPORARY TABLE t (i int)')).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await client.end();
+    }
+    await ws.applyOk();
+    const strip = (l: string): string => { const [oid, , , comment, len, md5] = l.split('|'); return [oid, comment, len, md5].join('|'); };
+    const got = await largeObjects(tgt, tdb);
+    expect(got.map(strip)).toEqual(want.map(strip));
+    expect(new Set(got.map((l) => l.split('|')[1]))).toEqual(new Set([user]));
+    // Nothing left for the large objects or the rows. (The database's and schema public's ACLs stay planned: this
+    // role, not their owner, cannot change them, and PostgreSQL only warns that nothing was granted.)
+    const again = await ws.plan(['--json']);
+    const left = (JSON.parse(again.stdout) as { steps: Array<{ address: string }> }).steps.map((x) => x.address);
+    expect(left.filter((a) => !/^target\.(database|schema)\./.test(a))).toEqual([]);
+  });
+
   it('kill -9 in the middle of the large object copy: the rerun unlinks what it made and converges', async () => {
     const tdb = targetName('e2e_lo_kill');
     const ws = workspace(tdb);

@@ -15,9 +15,8 @@ import { importSnapshotSql } from '../copy/copy-sql.js';
 import { CopyCancelledError } from '../copy/copy-error.js';
 import { killSelf } from '../copy/fault.js';
 import { lockBudget, MAX_CHUNK_ITEMS, readMaxLocks } from '../lock-budget.js';
-import {
-  CLOSE_SQL, CREATE_SQL, metadataStatements, OIDS_IN_RANGES_SQL, PAGE_SQL, planBatches, READ_PIECES_SQL, UNLINK_SQL, WRITE_PIECES_SQL, type Batch, type SourceLargeObject,
-} from './lo-sql.js';
+import { prepareTarget, readBatch, writeBatch } from './batch-io.js';
+import { CLOSE_SQL, metadataStatements, OIDS_IN_RANGES_SQL, PAGE_SQL, planBatches, UNLINK_SQL, type Batch, type SourceLargeObject } from './lo-sql.js';
 
 /** Data per target transaction and largest piece read at once: memory stays flat whatever the objects' sizes. */
 export const BATCH_BYTES = 4 * 1024 * 1024;
@@ -76,17 +75,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-async function inTransaction(client: pg.Client, fn: () => Promise<void>): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    await fn();
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
-}
-
 function checkCancel(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new CopyCancelledError(signal.reason);
 }
@@ -129,6 +117,7 @@ export async function copyLargeObjects(input: LargeObjectCopyInput): Promise<Lar
     let bytes = 0;
     if (source !== null) {
       const ctx = await metadataContext(source, target, input);
+      const mode = await prepareTarget(target);
       let after = -1;
       for (;;) {
         checkCancel(input.signal);
@@ -137,9 +126,22 @@ export async function copyLargeObjects(input: LargeObjectCopyInput): Promise<Lar
         await source.query(CLOSE_SQL, [rows.map((r) => r.fd)]);
         const page = rows.map(toObject);
         after = (page[page.length - 1] as SourceLargeObject).oid;
-        for (const batch of planBatches(page, { bytes: input.batchBytes ?? BATCH_BYTES, objects: budget })) {
+        const batches = planBatches(page, { bytes: input.batchBytes ?? BATCH_BYTES, objects: budget });
+        // The source reads batch i + 1 while the target writes batch i: two batches in memory at most.
+        const read = (i: number): Promise<Buffer | null> | null => {
+          const batch = batches[i];
+          if (batch === undefined || source === null) return null;
+          const p = readBatch(source, batch);
+          p.catch(() => undefined); // awaited below; a failure while the target writes must not go unhandled
+          return p;
+        };
+        let next = read(0);
+        for (let i = 0; i < batches.length; i += 1) {
+          const batch = batches[i] as Batch;
+          const data = await next;
+          next = read(i + 1);
           checkCancel(input.signal);
-          await writeBatch(source, target, batch, ctx);
+          await writeBatch(target, mode, batch, data, batch.finish.flatMap((lo) => metadataStatements(lo, ctx)));
           count += batch.finish.length;
           bytes += batch.bytes;
           if (input.fault !== undefined && count >= input.fault.objects) {
@@ -147,6 +149,7 @@ export async function copyLargeObjects(input: LargeObjectCopyInput): Promise<Lar
             throw new PgreplError(`injected fault after ${count} large objects`);
           }
         }
+        await next;
       }
     }
     return { oids: made, count, bytes, unlinked, seconds: (performance.now() - started) / 1000 };
@@ -179,16 +182,4 @@ async function metadataContext(source: pg.Client, target: pg.Client, input: Larg
       input.warn(m);
     },
   };
-}
-
-async function writeBatch(source: pg.Client, target: pg.Client, batch: Batch, ctx: Context): Promise<void> {
-  const data = batch.pieces.length === 0
-    ? []
-    : (await source.query<{ data: Buffer }>(READ_PIECES_SQL, [batch.pieces.map((p) => p.oid), batch.pieces.map((p) => p.offset), batch.pieces.map((p) => p.length)])).rows.map((r) => r.data);
-  const meta = batch.finish.flatMap((lo) => metadataStatements(lo, ctx));
-  await inTransaction(target, async () => {
-    if (batch.create.length > 0) await target.query(CREATE_SQL, [batch.create]);
-    if (data.length > 0) await target.query(WRITE_PIECES_SQL, [batch.pieces.map((p) => p.oid), batch.pieces.map((p) => p.offset), data]);
-    if (meta.length > 0) await target.query(meta.map((s) => `${s};`).join('\n'));
-  });
 }

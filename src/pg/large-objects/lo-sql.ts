@@ -29,16 +29,33 @@ SELECT m.oid::int8 AS oid, pg_catalog.pg_get_userbyid(m.lomowner)::text AS owner
 /** Closes the page's descriptors ($1). */
 export const CLOSE_SQL = 'SELECT pg_catalog.count(pg_catalog.lo_close(d.fd)) AS closed FROM pg_catalog.unnest($1::int4[]) AS d(fd)';
 
-/** The pieces ($1 oids, $2 offsets, $3 lengths), in order. */
-export const READ_PIECES_SQL = `
-SELECT pg_catalog.lo_get(p.o, p.off, p.len) AS data
-  FROM ROWS FROM (pg_catalog.unnest($1::oid[]), pg_catalog.unnest($2::int8[]), pg_catalog.unnest($3::int4[])) WITH ORDINALITY AS p(o, off, len, n)
- ORDER BY p.n`;
+function intArray(values: readonly number[], type: 'oid' | 'int8' | 'int4'): string {
+  for (const v of values) if (!Number.isSafeInteger(v) || v < 0) throw new Error(`not a ${type}: ${String(v)}`);
+  return `'{${values.join(',')}}'::${type}[]`;
+}
+
+/**
+ * The pieces as binary COPY rows (oid, offset, data), in order: raw bytes end to end, where a query result would
+ * carry bytea as hex text (twice the bytes, decoded by node and encoded again for the target). COPY takes no
+ * parameters, so the integer arrays are written as literals (checked to be integers).
+ */
+export function readPiecesCopySql(pieces: readonly Piece[]): string {
+  const rows = `ROWS FROM (pg_catalog.unnest(${intArray(pieces.map((p) => p.oid), 'oid')}), pg_catalog.unnest(${intArray(pieces.map((p) => p.offset), 'int8')}), pg_catalog.unnest(${intArray(pieces.map((p) => p.length), 'int4')}))`;
+  return `COPY (SELECT p.o, p.off, pg_catalog.lo_get(p.o, p.off, p.len) FROM ${rows} WITH ORDINALITY AS p(o, off, len, n) ORDER BY p.n) TO STDOUT (FORMAT binary)`;
+}
+
+/**
+ * The target session's staging table: the source's COPY rows go into it unchanged, then lo_put reads them there.
+ * Temporary (no WAL, the session's own) and emptied at every commit.
+ */
+export const STAGE_TABLE_SQL = 'CREATE TEMPORARY TABLE pgrepl_lo_stage (o oid, off int8, data bytea) ON COMMIT DELETE ROWS';
+export const STAGE_COPY_SQL = 'COPY pg_temp.pgrepl_lo_stage (o, off, data) FROM STDIN (FORMAT binary)';
+export const WRITE_STAGED_SQL = 'SELECT pg_catalog.count(pg_catalog.lo_put(s.o, s.off, s.data)) AS written FROM pg_temp.pgrepl_lo_stage s';
 
 /** Makes the objects $1 with those very oids (lo_create fails on an oid in use). */
 export const CREATE_SQL = 'SELECT pg_catalog.count(pg_catalog.lo_create(u.o)) AS made FROM pg_catalog.unnest($1::oid[]) AS u(o)';
 
-/** Writes the pieces ($1 oids, $2 offsets, $3 data). */
+/** Writes the pieces ($1 oids, $2 offsets, $3 data): for a target role that may not make temporary tables. */
 export const WRITE_PIECES_SQL = `SELECT pg_catalog.count(pg_catalog.lo_put(p.o, p.off, p.data)) AS written
   FROM ROWS FROM (pg_catalog.unnest($1::oid[]), pg_catalog.unnest($2::int8[]), pg_catalog.unnest($3::bytea[])) AS p(o, off, data)`;
 
