@@ -10,6 +10,8 @@ import type { LargeObjectsItem } from './schedule.js';
 import { largeObjectsCopied, largeObjectsCopying } from './state-records.js';
 import type { StepBook } from './step-book.js';
 
+const PROGRESS_EVERY_MS = 10_000;
+
 export interface LargeObjectsStageInput {
   readonly item: LargeObjectsItem;
   readonly book: StepBook;
@@ -27,6 +29,8 @@ export async function runLargeObjectsStage(input: LargeObjectsStageInput): Promi
   const { step, op } = item;
   book.start(step);
   const fault = largeObjectsFault(input.env);
+  const total = op.estimate.rows;
+  let lastReport = performance.now();
   const result = await copyLargeObjects({
     source: input.source, target: input.target, sourceDatabase: key, targetDatabase: input.targetDatabase,
     snapshotId: op.copy ? input.snapshotId : null, unlink: op.unlink, copy: op.copy, roles: op.roles,
@@ -34,6 +38,12 @@ export async function runLargeObjectsStage(input: LargeObjectsStageInput): Promi
       if (op.copy) await book.writer.update((state) => largeObjectsCopying(state, step, oids, book.now().toISOString()));
     },
     warn: (text) => book.emit({ type: 'message', level: 'warning', text: `${key}: ${text}` }),
+    // A line every PROGRESS_EVERY_MS: gigabytes of large objects take minutes, and the table view does not show them.
+    onProgress: (done) => {
+      if (performance.now() - lastReport < PROGRESS_EVERY_MS) return;
+      lastReport = performance.now();
+      book.emit({ type: 'message', level: 'info', text: `${key}: large objects ${done.count.toLocaleString('en-US')} of ~${total.toLocaleString('en-US')} copied (${formatBytes(done.bytes)})` });
+    },
     ...(book.signal === undefined ? {} : { signal: book.signal }),
     ...(fault === undefined ? {} : { fault }),
   });

@@ -102,6 +102,18 @@ describe('large_objects: true', () => {
     expect(await largeObjects(tgt, tdb)).toEqual(want);
     expect(ws.state().resources.some((x) => x.kind === 'largeobjects')).toBe(false);
     await ws.expectNoChanges();
+
+    // On again (how docs/spec.md says to copy them again): the objects there are no longer pgrepl's, so replacing
+    // them needs consent; then they are pgrepl's again.
+    await tgt.query("SELECT lo_put(700002, 0, 'changed on the target'::bytea)", [], tdb);
+    ws.setDatabases({ [db]: { target_database: tdb, large_objects: true } });
+    const on = await ws.plan();
+    expect(on.stdout, show(on)).toContain(`-/+ target.largeobjects.${db}`);
+    expect(on.stdout).toContain('# destructive');
+    expect(on.stdout).toMatch(/holds 603 large object\(s\) pgrepl did not copy/);
+    await ws.applyOk(['--allow-destroy']);
+    expect(await largeObjects(tgt, tdb)).toEqual(want);
+    await ws.expectNoChanges();
   });
 
   it('turned on later for a streamed database: only the large objects are copied, the stream goes on', async () => {
@@ -113,8 +125,9 @@ describe('large_objects: true', () => {
       ws.setDatabases({ [db]: { target_database: tdb, sync: true, large_objects: true, roles: 'skip' } });
       const plan = await ws.plan(['--json']);
       expect(plan.code, show(plan)).toBe(0);
-      const steps = (JSON.parse(plan.stdout) as { steps: Array<{ address: string; action: string }> }).steps;
+      const steps = (JSON.parse(plan.stdout) as { steps: Array<{ address: string; action: string; reason: string }> }).steps;
       expect(steps.map((s) => `${s.action} ${s.address}`)).toEqual([`create target.largeobjects.${db}`]);
+      expect(steps[0]?.reason).toContain('copied once: logical replication does not carry large objects');
       await ws.applyOk();
       const strip = (l: string): string => { const [oid, , , comment, len, md5] = l.split('|'); return [oid, comment, len, md5].join('|'); };
       expect((await largeObjects(tgt, tdb)).map(strip)).toEqual(want.map(strip));

@@ -40,6 +40,8 @@ export interface LargeObjectCopyInput {
   readonly signal?: AbortSignal;
   /** Tests (PGREPL_FAULT): once this many objects committed, fail (`kill: false`) or SIGKILL the process. */
   readonly fault?: { readonly objects: number; readonly kill: boolean };
+  /** After each committed batch: objects and bytes copied so far. */
+  readonly onProgress?: (done: { readonly count: number; readonly bytes: number }) => void;
   /** Data per batch; default BATCH_BYTES (tests make it small). */
   readonly batchBytes?: number;
 }
@@ -144,6 +146,7 @@ export async function copyLargeObjects(input: LargeObjectCopyInput): Promise<Lar
           await writeBatch(target, mode, batch, data, batch.finish.flatMap((lo) => metadataStatements(lo, ctx)));
           count += batch.finish.length;
           bytes += batch.bytes;
+          input.onProgress?.({ count, bytes });
           if (input.fault !== undefined && count >= input.fault.objects) {
             if (input.fault.kill) killSelf();
             throw new PgreplError(`injected fault after ${count} large objects`);

@@ -87,6 +87,8 @@ export function planLargeObjectsStep(input: LargeObjectsPlanInput): LargeObjects
       ? `target database ${db.targetDatabase} is made again, so the large objects are copied again`
       : `${countOids(owned) - countOids(present)} of the ${countOids(owned)} large objects pgrepl copied are gone from the target: all are copied again`);
   }
+  // Logical replication carries rows only: say so where the rest of the database streams.
+  if (db.sync) reasons.push('copied once: logical replication does not carry large objects, so later changes on the source stay there');
   if (clash.length > 0) {
     action = 'replace';
     destructive = true;
