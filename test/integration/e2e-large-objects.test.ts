@@ -176,6 +176,25 @@ describe('large_objects: true', () => {
     expect(left.filter((a) => !/^target\.(database|schema)\./.test(a))).toEqual([]);
   });
 
+  it('a target role that may not give objects to their source owner keeps them and says how to allow it', async () => {
+    const tdb = targetName('e2e_lo_owner');
+    const user = tgt.roles.target.user;
+    // The roles exist on the target (an earlier test may have made them; afterAll drops them), tgt_user is in neither.
+    for (const role of [OWNER, READER]) await tgt.query(`DO $$ BEGIN CREATE ROLE ${role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    const ws = new Workspace({ source: src, target: tgt, targetUser: user, databases: { [db]: { target_database: tdb, large_objects: true } } });
+    cleanup.push(async () => {
+      await tgt.dropDatabase(tdb);
+      ws.remove();
+    });
+    const r = await ws.applyOk();
+    expect(r.stderr + r.stdout).toContain(`large objects owned by ${OWNER} are owned by ${user} on the target: ${user} may not give objects to ${OWNER} (GRANT ${OWNER} TO ${user} lets it)`);
+    const got = await largeObjects(tgt, tdb);
+    const strip = (l: string): string => { const [oid, , , comment, len, md5] = l.split('|'); return [oid, comment, len, md5].join('|'); };
+    expect(got.map(strip)).toEqual(want.map(strip));
+    // The grant to another role still holds, made by the owner the objects have on the target.
+    expect(got.find((l) => l.startsWith('710003|'))).toMatch(new RegExp(`^710003\\|${user}\\|\\{${user}=rw/${user},${READER}=r/${user}\\}\\|`));
+  });
+
   it('kill -9 in the middle of the large object copy: the rerun unlinks what it made and converges', async () => {
     const tdb = targetName('e2e_lo_kill');
     const ws = workspace(tdb);

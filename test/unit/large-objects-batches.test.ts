@@ -153,7 +153,7 @@ describe('planBatches', () => {
 describe('metadataStatements', () => {
   const warnings: string[] = [];
   const ctx = (extra: Partial<MetadataContext> = {}): MetadataContext => ({
-    roles: 'copy', targetUser: 'postgres', hasRole: (r) => ['alice', 'bob', 'postgres', 'Weird Role'].includes(r), sourceMajor: 15, targetMajor: 17,
+    roles: 'copy', targetUser: 'postgres', hasRole: (r) => ['alice', 'bob', 'postgres', 'Weird Role'].includes(r), canOwn: (r) => r !== 'bob', sourceMajor: 15, targetMajor: 17,
     warn: (m) => warnings.push(m), ...extra,
   });
   const entry = (grantee: string, privileges: string[], grantable: string[] = []): AclEntry => ({ grantee, grantor: 'alice', privileges, grantable });
@@ -183,6 +183,12 @@ describe('metadataStatements', () => {
       'GRANT SELECT ON LARGE OBJECT 16402 TO bob',
       'GRANT UPDATE ON LARGE OBJECT 16402 TO bob WITH GRANT OPTION',
     ]);
+  });
+
+  it('keeps the target user as owner and says how to allow it when that user may not give objects to the owner', () => {
+    const r = run(lo(16405, 5, { owner: 'bob', acl: null }));
+    expect(r.sql).toEqual([]);
+    expect(r.warnings).toEqual(['large objects owned by bob are owned by postgres on the target: postgres may not give objects to bob (GRANT bob TO postgres lets it)']);
   });
 
   it('quotes an owner name that needs it', () => {

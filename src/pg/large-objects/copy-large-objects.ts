@@ -174,11 +174,18 @@ type Context = Parameters<typeof metadataStatements>[1];
 async function metadataContext(source: pg.Client, target: pg.Client, input: LargeObjectCopyInput): Promise<Context> {
   const version = async (c: pg.Client): Promise<number> =>
     Math.floor(Number((await c.query<{ v: string }>("SELECT pg_catalog.current_setting('server_version_num') AS v")).rows[0]?.v ?? 0) / 10_000);
-  const t = (await target.query<{ me: string; roles: string[] }>('SELECT current_user::text AS me, pg_catalog.array_agg(rolname::text) AS roles FROM pg_catalog.pg_roles')).rows[0];
+  const targetMajor = await version(target);
+  // ALTER … OWNER TO r needs SET ROLE r (16+) or membership in r (before); a superuser may do anything.
+  const ownable = targetMajor >= 16 ? "pg_catalog.pg_has_role(r.oid, 'SET')" : "pg_catalog.pg_has_role(r.oid, 'MEMBER')";
+  const t = (await target.query<{ me: string; roles: string[]; ownable: string[] | null }>(
+    `SELECT current_user::text AS me, pg_catalog.array_agg(r.rolname::text) AS roles,
+            pg_catalog.array_agg(r.rolname::text) FILTER (WHERE ${ownable}) AS ownable FROM pg_catalog.pg_roles r`,
+  )).rows[0];
   const roles = new Set(t?.roles ?? []);
+  const owners = new Set(t?.ownable ?? []);
   const warned = new Set<string>();
   return {
-    roles: input.roles, targetUser: t?.me ?? '', hasRole: (r) => roles.has(r), sourceMajor: await version(source), targetMajor: await version(target),
+    roles: input.roles, targetUser: t?.me ?? '', hasRole: (r) => roles.has(r), canOwn: (r) => owners.has(r), sourceMajor: await version(source), targetMajor,
     warn: (m) => {
       if (warned.has(m)) return;
       warned.add(m);

@@ -145,6 +145,8 @@ export interface MetadataContext {
   readonly targetUser: string;
   /** Whether a role exists on the target. */
   readonly hasRole: (role: string) => boolean;
+  /** Whether the target user may make a role the owner (superuser, or SET ROLE to it: membership before 16). */
+  readonly canOwn: (role: string) => boolean;
   readonly sourceMajor: number;
   readonly targetMajor: number;
   readonly warn: (message: string) => void;
@@ -161,11 +163,13 @@ export function metadataStatements(lo: SourceLargeObject, ctx: MetadataContext):
   let owner = ctx.targetUser;
   if (ctx.roles === 'copy') {
     if (lo.owner !== ctx.targetUser) {
-      if (ctx.hasRole(lo.owner)) {
+      if (!ctx.hasRole(lo.owner)) {
+        ctx.warn(`large objects owned by ${lo.owner} are owned by ${ctx.targetUser} on the target (no role ${lo.owner} there)`);
+      } else if (!ctx.canOwn(lo.owner)) {
+        ctx.warn(`large objects owned by ${lo.owner} are owned by ${ctx.targetUser} on the target: ${ctx.targetUser} may not give objects to ${lo.owner} (GRANT ${quoteIdent(lo.owner)} TO ${quoteIdent(ctx.targetUser)} lets it)`);
+      } else {
         owner = lo.owner;
         out.push(`ALTER ${on} OWNER TO ${quoteIdent(owner)}`);
-      } else {
-        ctx.warn(`large objects owned by ${lo.owner} are owned by ${ctx.targetUser} on the target (no role ${lo.owner} there)`);
       }
     }
     out.push(...aclStatements(
