@@ -16,6 +16,7 @@ import { catchUpFn } from './catch-up.js';
 import { schemaDifferences } from './schema-differences.js';
 import { SessionPool } from './session-pool.js';
 import { tableJob } from './table-jobs.js';
+import { verifyLargeObjects } from './verify-large-objects.js';
 import { VERIFY_FORMAT_VERSION, type DatabaseReport, type TableReport, type VerifyReport } from './types.js';
 import { verifyTable, type TableJob, type VerifyPair } from './verify-table.js';
 
@@ -121,7 +122,8 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
       }
       if (slot !== null) tables = tables.map((t) => ({ ...t, notes: [...t.notes, `streaming: each chunk re-checked after the target applied past the source's position (slot ${slot})`] }));
     }
-    databases.push({ key: db.key, targetDatabase: db.targetDatabase, schemaDifferences: schema, tables });
+    const largeObjects = db.largeObjects && a.target !== null && input.tables === null ? await verifyLargeObjects({ source: input.source, target: input.target, env: input.env }, db, state) : undefined;
+    databases.push({ key: db.key, targetDatabase: db.targetDatabase, schemaDifferences: schema, tables, ...(largeObjects === undefined ? {} : { largeObjects }) });
   }
 
   const all = databases.flatMap((d) => d.tables);
@@ -139,8 +141,9 @@ export async function runVerify(input: VerifyInput): Promise<VerifyReport> {
   };
 }
 
-/** CONTRACTS.md: 1 when a table could not be checked, 2 when rows or schema differ, else 0. */
+/** CONTRACTS.md: 1 when a table (or the large objects) could not be checked, 2 when rows, large objects or schema differ, else 0. */
 export function verifyExitCode(report: VerifyReport): number {
-  if (report.summary.errors > 0) return 1;
-  return report.summary.different > 0 || report.summary.schemaDifferences > 0 ? 2 : 0;
+  const objects = report.databases.flatMap((d) => (d.largeObjects === undefined ? [] : [d.largeObjects.outcome]));
+  if (report.summary.errors > 0 || objects.includes('error')) return 1;
+  return report.summary.different > 0 || report.summary.schemaDifferences > 0 || objects.includes('different') ? 2 : 0;
 }

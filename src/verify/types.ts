@@ -47,6 +47,21 @@ export interface TableReport {
   readonly seconds: number;
 }
 
+/** The database's large objects (large_objects: true), each compared by size and a hash of its data. */
+export interface LargeObjectsReport {
+  readonly outcome: 'equal' | 'different' | 'error';
+  /** Objects on the source; the target's objects with a source oid or one pgrepl made. */
+  readonly count: { readonly source: number; readonly target: number };
+  /** Oids (each list capped; `counts` are whole): not on the target, different data, made by pgrepl but gone from the source. */
+  readonly missing: readonly number[];
+  readonly changed: readonly number[];
+  readonly extra: readonly number[];
+  readonly counts: { readonly missing: number; readonly changed: number; readonly extra: number };
+  readonly notes: readonly string[];
+  readonly error: string | null;
+  readonly seconds: number;
+}
+
 export interface DatabaseReport {
   /** The spec's database key. */
   readonly key: string;
@@ -54,6 +69,8 @@ export interface DatabaseReport {
   /** The schema model's diff between source and target, in scope: one line per difference (empty = equal). */
   readonly schemaDifferences: readonly string[];
   readonly tables: readonly TableReport[];
+  /** Absent when the spec does not copy the database's large objects (or --tables picks tables). */
+  readonly largeObjects?: LargeObjectsReport;
 }
 
 export interface VerifyReport {

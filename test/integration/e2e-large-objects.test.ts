@@ -213,6 +213,18 @@ describe('large_objects: true', () => {
     expect(await largeObjects(tgt, tdb)).toEqual(want);
     await expectSameRows(src, db, tgt, tdb, ['public.docs']);
     await ws.expectNoChanges();
+
+    // verify compares every object by size and data hash, and names the ones that differ.
+    const same = await ws.cli(['verify', '--spec', ws.specFile]);
+    expect(same.code, show(same)).toBe(0);
+    expect(same.stdout).toContain('large objects: 603 on the source, 603 on the target: equal');
+    await tgt.query("SELECT lo_put(710002, 4194300, 'xx'::bytea), lo_unlink(700011), lo_from_bytea(740000, 'not pgrepl''s')", [], tdb);
+    const differs = await ws.cli(['verify', '--spec', ws.specFile, '--json']);
+    expect(differs.code, show(differs)).toBe(2);
+    const report = JSON.parse(differs.stdout) as { databases: Array<{ largeObjects?: unknown }> };
+    expect(report.databases[0]?.largeObjects).toMatchObject({
+      outcome: 'different', count: { source: 603, target: 602 }, missing: [700011], changed: [710002], extra: [], counts: { missing: 1, changed: 1, extra: 0 },
+    });
   });
 
   it('a target object in the way needs --allow-destroy; destroy unlinks only what pgrepl made', async () => {

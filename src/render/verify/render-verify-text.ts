@@ -2,7 +2,7 @@
 // a line per differing table naming the keys ("sales.orders: 3 rows differ, keys 1041, 1042, 2977; 1 row missing on
 // target: 5001"), notes and errors, the schema differences, and one summary line. Rendered from the same
 // VerifyReport `--json` prints. Pure.
-import type { KeyValues, TableDifferences, TableReport, VerifyReport } from '../../verify/types.js';
+import type { KeyValues, LargeObjectsReport, TableDifferences, TableReport, VerifyReport } from '../../verify/types.js';
 
 const RESULT: Record<TableReport['outcome'], string> = {
   equal: 'equal',
@@ -48,6 +48,22 @@ function tableLine(t: TableReport): string | null {
   return null;
 }
 
+function oidList(oids: readonly number[], total: number): string {
+  return `${oids.join(', ')}${total > oids.length ? `, … (${total - oids.length} more)` : ''}`;
+}
+
+/** "large objects: 603 on the source, 603 on the target: equal (0.42 s)", or what differs. */
+export function largeObjectsLine(lo: LargeObjectsReport): string {
+  const head = `large objects: ${lo.count.source} on the source, ${lo.count.target} on the target`;
+  if (lo.outcome === 'error') return `large objects: ERROR: ${lo.error ?? 'could not be checked'}`;
+  if (lo.outcome === 'equal') return `${head}: equal (${lo.seconds.toFixed(2)} s)`;
+  const parts: string[] = [];
+  if (lo.counts.missing > 0) parts.push(`${lo.counts.missing} missing on target: ${oidList(lo.missing, lo.counts.missing)}`);
+  if (lo.counts.changed > 0) parts.push(`${lo.counts.changed} with other data: ${oidList(lo.changed, lo.counts.changed)}`);
+  if (lo.counts.extra > 0) parts.push(`${lo.counts.extra} made by pgrepl and gone from the source: ${oidList(lo.extra, lo.counts.extra)}`);
+  return `${head}: DIFFERENT: ${parts.join('; ')} (${lo.seconds.toFixed(2)} s)`;
+}
+
 export function renderVerifyText(report: VerifyReport): string {
   const out: string[] = [];
   for (const db of report.databases) {
@@ -70,6 +86,7 @@ export function renderVerifyText(report: VerifyReport): string {
       return line === null ? [] : [`  ${line}`, ...notes];
     });
     if (lines.length > 0) out.push('', ...lines);
+    if (db.largeObjects !== undefined) out.push('', `  ${largeObjectsLine(db.largeObjects)}`, ...db.largeObjects.notes.map((n) => `    note: ${n}`));
     if (db.schemaDifferences.length > 0) {
       out.push('', `  Schema differences (${db.schemaDifferences.length}):`, ...db.schemaDifferences.map((l) => `    ${l}`));
     }
@@ -80,6 +97,11 @@ export function renderVerifyText(report: VerifyReport): string {
   if (s.changedDuringCheck > 0) parts.push(`${s.changedDuringCheck} changed during check`);
   if (s.errors > 0) parts.push(`${plural(s.errors, 'error', 'errors')}`);
   parts.push(plural(s.schemaDifferences, 'schema difference', 'schema differences'));
+  const objects = report.databases.flatMap((d) => (d.largeObjects === undefined ? [] : [d.largeObjects.outcome]));
+  if (objects.length > 0) {
+    const bad = objects.filter((o) => o !== 'equal').length;
+    parts.push(bad === 0 ? 'large objects equal' : `large objects DIFFERENT or unchecked in ${plural(bad, 'database', 'databases')}`);
+  }
   const sampled = report.samplePercent === null ? '' : `, sampled ${report.samplePercent}% of chunks`;
   out.push(`Verify: ${parts.join(', ')}${sampled} (${report.seconds.toFixed(2)} s).`);
   return out.join('\n') + '\n';
