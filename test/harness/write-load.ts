@@ -11,6 +11,7 @@ import {
   ACCOUNT_KEY_UPDATE_BASE, MEASUREMENTS_RANGE, SYNC_FIXTURE_SCHEMA, SYNC_FIXTURE_TABLE_NAMES, type SyncFixtureTable,
 } from './sync-fixture.js';
 import { ident } from './sql.js';
+import { mulberry32 as prng } from './prng.js';
 
 export type WriteOp = 'insert' | 'update' | 'delete' | 'keyUpdate' | 'filterMove' | 'partitionMove';
 
@@ -83,18 +84,6 @@ interface Action {
 }
 
 const t = (name: SyncFixtureTable): string => `${ident(SYNC_FIXTURE_SCHEMA)}.${ident(name)}`;
-
-/** mulberry32: small, fast, good enough to pick operations; the same seed gives the same sequence. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (w: Writer, lo: number, hi: number): number => lo + Math.floor(w.random() * (hi - lo + 1));
 /** An id in [lo, hi] of this connection's residue class (may not exist: the statement then changes nothing). */

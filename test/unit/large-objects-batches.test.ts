@@ -5,18 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AclEntry } from '../../src/model/schema.js';
 import { metadataStatements, planBatches, type Batch, type BatchLimits, type MetadataContext, type SourceLargeObject } from '../../src/pg/large-objects/lo-sql.js';
-
-/** A small deterministic generator (mulberry32), so a failure repeats. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../harness/prng.js';
 
 const lo = (oid: number, size: number, extra: Partial<SourceLargeObject> = {}): SourceLargeObject =>
   ({ oid, owner: 'app', acl: null, comment: null, size, ...extra });

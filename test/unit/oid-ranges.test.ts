@@ -5,20 +5,9 @@ import { describe, expect, it } from 'vitest';
 import {
   countOids, firstOids, intersectRanges, normaliseRanges, parseRanges, rangesOf, subtractRanges, unionRanges, type OidRange,
 } from '../../src/model/oid-ranges.js';
+import { mulberry32 } from '../harness/prng.js';
 
 const MAX_OID = 4_294_967_295;
-
-/** A small deterministic generator (mulberry32), so a failure repeats. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const toSet = (ranges: readonly OidRange[]): Set<number> => {
   const s = new Set<number>();

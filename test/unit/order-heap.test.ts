@@ -6,6 +6,7 @@ import type { ObjectKey } from '../../src/model/schema.js';
 import { ddlNode, type DdlNode } from '../../src/pg/ddl/node.js';
 import { compareNodes, orderNodes } from '../../src/pg/ddl/order-nodes.js';
 import { topologicalOrder } from '../../src/schema/diff/order.js';
+import { mulberry32 } from '../harness/prng.js';
 
 function referenceTopological(keys: readonly ObjectKey[], depsOf: (key: ObjectKey) => readonly ObjectKey[]): ObjectKey[] {
   const remaining = new Set(keys);
@@ -37,21 +38,10 @@ function referencePhase(nodes: readonly DdlNode[]): string[] {
   return out;
 }
 
-/** A small deterministic generator (mulberry32), so a failure repeats. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('topologicalOrder', () => {
   it('matches the reference on random graphs with cycles, self-dependencies, duplicates and outside keys', () => {
     for (let seed = 1; seed <= 300; seed += 1) {
-      const r = random(seed);
+      const r = mulberry32(seed);
       const n = 1 + Math.floor(r() * 40);
       const keys = Array.from({ length: n }, (_, i) => `table:s.t${String(Math.floor(r() * n * 1.2))}_${String(i % 3)}`) as ObjectKey[];
       const deps = new Map<ObjectKey, ObjectKey[]>();
@@ -70,7 +60,7 @@ describe('topologicalOrder', () => {
 describe('orderNodes', () => {
   it('matches the reference on random acyclic phases with ties of rank and object', () => {
     for (let seed = 1; seed <= 300; seed += 1) {
-      const r = random(seed);
+      const r = mulberry32(seed);
       const n = 1 + Math.floor(r() * 60);
       const nodes: DdlNode[] = [];
       for (let i = 0; i < n; i += 1) {
