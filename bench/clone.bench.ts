@@ -40,7 +40,7 @@ const METHOD_KEYS = (process.env['PGREPL_BENCH_METHODS'] ?? 'fd,fc,psql,pgcopydb
 const PROFILE = process.env['PGREPL_BENCH_PROFILE'] !== '0';
 const LOG_DIR = process.env['PGREPL_BENCH_LOG_DIR'];
 
-for (const d of DATASET_NAMES) if (!(d in DATASETS)) throw new Error(`PGREPL_BENCH_DATASETS: unknown dataset ${d} (pgbench, multi, small, wide)`);
+for (const d of DATASET_NAMES) if (!(d in DATASETS)) throw new Error(`PGREPL_BENCH_DATASETS: unknown dataset ${d} (pgbench, multi, small, wide, blobs)`);
 for (const k of METHOD_KEYS) if (!METHODS.some((m) => m.key === k)) throw new Error(`PGREPL_BENCH_METHODS: unknown method ${k} (${METHODS.map((m) => m.key).join(', ')})`);
 
 /** What must be equal on both sides after a clone: rows per table, and indexes and constraints per table. */
@@ -54,7 +54,10 @@ async function fingerprint(cluster: Cluster, database: string): Promise<string[]
                   (SELECT string_agg(contype::text, '' ORDER BY contype) FROM pg_constraint k WHERE k.conrelid = c.oid)) AS n
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`, [], database);
-  return [...counts.map((r) => `${r.t}: ${r.n} rows`), ...objects.map((r) => `${r.t}: ${r.n}`)].sort();
+  // Large objects by oid and data (every whole-database dump carries them; pgrepl with large_objects: true).
+  const [blobs] = await cluster.query<{ f: string }>(`SELECT 'large objects: ' || count(*) || ' ' ||
+      coalesce(md5(string_agg(m.oid || ':' || md5(lo_get(m.oid)), ',' ORDER BY m.oid)), '-') AS f FROM pg_largeobject_metadata m`, [], database);
+  return [...counts.map((r) => `${r.t}: ${r.n} rows`), ...objects.map((r) => `${r.t}: ${r.n}`), blobs?.f ?? 'large objects: ?'].sort();
 }
 
 /** Above this many relation files a target database waits for the dataset's end to be dropped (see deferredDrops). */

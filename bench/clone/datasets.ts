@@ -4,7 +4,7 @@
 import type { Cluster } from '../../test/harness/index.js';
 import { sh } from '../lib/proc.js';
 
-export type DatasetName = 'pgbench' | 'multi' | 'small' | 'wide';
+export type DatasetName = 'pgbench' | 'multi' | 'small' | 'wide' | 'blobs';
 
 export interface Dataset {
   readonly name: DatasetName;
@@ -20,6 +20,9 @@ const SMALL_TABLES = Number(process.env['PGREPL_BENCH_SMALL_TABLES'] ?? '1000');
 const SMALL_ROWS = 10;
 // ~4 KB per row (a TOASTed ~3 KB text that does not compress, ~0.7 KB of jsonb): ~400 MB at scale 50.
 const WIDE_ROWS_PER_SCALE = 2_000;
+// Large objects: 400 of 8 kB and 0.4 of 5 MB per scale unit (scale 50: 20,000 + 20, ~260 MB of incompressible data).
+const BLOBS_SMALL_PER_SCALE = 400;
+const BLOBS_BIG_PER_SCALE = 0.4;
 
 /** Tables are filled two at a time, one connection each, so building does not take longer than the bench. */
 async function inPairs(items: readonly string[], run: (sql: string) => Promise<unknown>): Promise<void> {
@@ -90,4 +93,20 @@ const wide: Dataset = {
   },
 };
 
-export const DATASETS: Readonly<Record<DatasetName, Dataset>> = { pgbench, multi, small, wide };
+const blobs: Dataset = {
+  name: 'blobs',
+  describe: (scale) => `${String(BLOBS_SMALL_PER_SCALE * scale)} large objects of 8 kB and ${String(Math.ceil(BLOBS_BIG_PER_SCALE * scale))} of 5 MB (md5 bytes), referred to by a table`,
+  build: async (source, database, scale) => {
+    const small = BLOBS_SMALL_PER_SCALE * scale;
+    const big = Math.ceil(BLOBS_BIG_PER_SCALE * scale);
+    await source.query('CREATE TABLE public.files (id int PRIMARY KEY, content oid NOT NULL)', [], database);
+    const fill = (from: number, to: number, pieces: number): string => `INSERT INTO public.files
+      SELECT g, lo_from_bytea(0, (SELECT string_agg(decode(md5((g * 1000003 + k)::text), 'hex'), ''::bytea) FROM generate_series(1, ${String(pieces)}) k))
+      FROM generate_series(${String(from)}, ${String(to)}) g`;
+    const half = Math.floor(small / 2);
+    await inPairs([fill(1, half, 512), fill(half + 1, small, 512)], (sql) => source.query(sql, [], database));
+    await source.query(fill(small + 1, small + big, 327_680), [], database);
+  },
+};
+
+export const DATASETS: Readonly<Record<DatasetName, Dataset>> = { pgbench, multi, small, wide, blobs };

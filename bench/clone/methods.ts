@@ -133,7 +133,8 @@ function writeSpec(ctx: CloneCtx): { specPath: string; statePath: string } {
     'source: { url: "${SOURCE_URL}" }',
     'target: { url: "${TARGET_URL}" }',
     `state: { path: ${JSON.stringify(statePath)} }`,
-    'defaults: { sync: false, roles: skip }',
+    // Every peer's whole-database dump carries the large objects, so pgrepl copies them too.
+    'defaults: { sync: false, roles: skip, large_objects: true }',
     'databases:',
     `  ${JSON.stringify(ctx.sourceDb)}:`,
     `    target_database: ${JSON.stringify(ctx.targetDb)}`,

@@ -122,6 +122,8 @@ export function datasetTargets(results: DatasetResults): TargetLine[] {
       return [ratioLine('pg_dump -Fc | pg_restore', byKey('fc'), 2)];
     case 'wide':
       return [ratioLine('(no target in the issue; for the record) the fastest peer', fastest, 1)];
+    case 'blobs':
+      return [ratioLine('(large objects; no target in the issue; for the record) the fastest peer', fastest, 1)];
   }
 }
 
