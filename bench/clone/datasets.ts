@@ -101,7 +101,7 @@ const blobs: Dataset = {
     const big = Math.ceil(BLOBS_BIG_PER_SCALE * scale);
     await source.query('CREATE TABLE public.files (id int PRIMARY KEY, content oid NOT NULL)', [], database);
     const fill = (from: number, to: number, pieces: number): string => `INSERT INTO public.files
-      SELECT g, lo_from_bytea(0, (SELECT string_agg(decode(md5((g * 1000003 + k)::text), 'hex'), ''::bytea) FROM generate_series(1, ${String(pieces)}) k))
+      SELECT g, lo_from_bytea(0, (SELECT string_agg(decode(md5((g::int8 * 1000003 + k)::text), 'hex'), ''::bytea) FROM generate_series(1, ${String(pieces)}) k))
       FROM generate_series(${String(from)}, ${String(to)}) g`;
     const half = Math.floor(small / 2);
     await inPairs([fill(1, half, 512), fill(half + 1, small, 512)], (sql) => source.query(sql, [], database));
