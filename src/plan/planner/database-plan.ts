@@ -126,6 +126,15 @@ function unreadableTables(scope: DatabaseScope, role: string): Diagnostic[] {
   return out;
 }
 
+/**
+ * Privileges the target role cannot change (it does not own the objects): GRANT would only warn that nothing was
+ * granted, so the diff leaves them (src/schema/diff/keep-acls.ts) and the plan says so, with the fix.
+ */
+function keptAclsWarning(key: string, kept: readonly string[], user: string): string {
+  const shown = kept.slice(0, 10).join(', ') + (kept.length > 10 ? `, … (${kept.length - 10} more)` : '');
+  return `database ${key}: privileges differ from the source on ${shown}, but ${user} does not own ${kept.length === 1 ? 'it' : 'them'} and cannot change them (PostgreSQL would only warn that nothing was granted): left as they are; connect as the owner, or GRANT <owner> TO ${quoteIdent(user)};`;
+}
+
 /** Owner, encoding and locale of a database pgrepl creates: the source's where the target allows them. */
 function createDatabase(scope: DatabaseScope, target: ServerActual, warn: (m: string) => void): { op: SqlOperation; owner: string } {
   const info = scope.source.database;
@@ -194,6 +203,8 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
         roles: db.roles, targetRole: target.user, existingRoles: [...target.roles, ...input.plannedRoles], targetDatabase: db.targetDatabase,
         targetIsSuperuser: target.superuser,
       },
+      administering: { user: target.user, superuser: target.superuser, memberOf: target.memberOf },
+      onKeptAcls: (kept) => warn(keptAclsWarning(db.key, kept, target.user)),
     });
     for (const c of changes) if (c.kind === 'table') tableActions.set(c.key, c.action);
     schemaSteps = planFromSchemaChanges(db.key, changes);

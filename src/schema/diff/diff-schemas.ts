@@ -13,6 +13,7 @@ import { ChangeBuilder } from './change-builder.js';
 import type { DiffContext } from './diff-context.js';
 import { diffDatabase } from './diff-database.js';
 import { diffObject } from './diff-object.js';
+import { keepUnadministrableAcls } from './keep-acls.js';
 import { mapRolesForTarget } from './map-roles.js';
 import { remakeCallers } from './remake-users.js';
 import { qualifiedIndexNames } from './diff-relation-parts.js';
@@ -71,8 +72,11 @@ function looksRenamed(a: SchemaObjectAny, b: SchemaObjectAny): boolean {
 export function diffSchemas(desiredModel: SchemaModel, actualModel: SchemaModel, opts: DiffOptions): SchemaChange[] {
   const skip = opts.create?.roles === 'skip';
   const mapping = { ...(opts.create?.targetRole === undefined ? {} : { targetRole: opts.create.targetRole }), existingRoles: opts.create?.existingRoles ?? [] };
-  const desired = skip ? normaliseModel(mapRolesForTarget(normaliseModel(desiredModel), mapping)) : normaliseModel(desiredModel);
+  const mapped = skip ? normaliseModel(mapRolesForTarget(normaliseModel(desiredModel), mapping)) : normaliseModel(desiredModel);
   const actual = normaliseModel(actualModel);
+  const keptAcls = opts.administering === undefined ? null : keepUnadministrableAcls(mapped, actual, opts.administering);
+  if (keptAcls !== null && keptAcls.kept.length > 0) opts.onKeptAcls?.(keptAcls.kept);
+  const desired = keptAcls?.model ?? mapped;
   const want = new Map(desired.objects.map((o) => [o.key, o]));
   const have = new Map(actual.objects.map((o) => [o.key, o]));
   const ctx: DiffContext = { desiredMajor: majorOf(desired), actualMajor: majorOf(actual), targetMajor: opts.targetMajor, desired: want, actual: have };

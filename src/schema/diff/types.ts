@@ -20,6 +20,7 @@
 import type { ObjectKey, ObjectKind, SchemaModel, SchemaObjectAny } from '../../model/schema.js';
 import type { CreateDdlOptions } from '../../pg/ddl/build-create-ddl.js';
 import type { DdlStatement } from '../../pg/ddl/types.js';
+import type { AdministeringRole } from './keep-acls.js';
 
 /** Terraform's closed set: create `+`, update `~`, replace `-/+`, delete `-`. */
 export type ChangeAction = 'create' | 'update' | 'replace' | 'delete';
@@ -57,6 +58,12 @@ export interface DiffOptions {
    * writes it (owners -> targetRole, nothing for roles missing from existingRoles), see map-roles.ts.
    */
   readonly create?: Omit<CreateDdlOptions, 'targetMajor'>;
+  /**
+   * The role that will run the statements: privileges of existing objects it cannot administer are not diffed
+   * (keep-acls.ts), and `onKeptAcls` hears which. Absent: every difference is diffed.
+   */
+  readonly administering?: AdministeringRole;
+  readonly onKeptAcls?: (kept: readonly string[]) => void;
   /** Default: src/pg/ddl's buildCreateDdl. Tests swap it to see which objects the diff asks to create. */
   readonly createDdl?: CreateDdlBuilder;
 }
