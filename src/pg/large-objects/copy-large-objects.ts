@@ -5,9 +5,9 @@
 // caller records every oid before the first write (beforeWrite), so a kill at any point is undone by the next apply.
 import type pg from 'pg';
 import { PgreplError } from '../../util/errors.js';
-import { countOids, firstOids, intersectRanges, parseRanges, subtractRanges, unionRanges, type OidRange } from '../../model/oid-ranges.js';
+import { countOids, firstOids, intersectRanges, subtractRanges, unionRanges, type OidRange } from '../../model/oid-ranges.js';
 import { parseAcl, type AclTuple } from '../catalog/schema/acl.js';
-import { RANGES_EXPRESSION } from '../catalog/actual/large-objects-query.js';
+import { readLargeObjectRanges } from '../catalog/actual/large-objects-query.js';
 import { connect } from '../connect.js';
 import type { ConnInfo } from '../conninfo/types.js';
 import { closeClient } from '../copy/close-client.js';
@@ -64,13 +64,6 @@ interface PageRow {
   readonly size: string;
 }
 
-async function ranges(client: pg.Client): Promise<OidRange[]> {
-  const v = (await client.query<{ r: unknown }>(`SELECT ${RANGES_EXPRESSION} AS r`)).rows[0]?.r;
-  const parsed = parseRanges(v);
-  if (parsed === null) throw new PgreplError(`unexpected large object ranges: ${JSON.stringify(v)}`);
-  return parsed;
-}
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -93,9 +86,9 @@ export async function copyLargeObjects(input: LargeObjectCopyInput): Promise<Lar
       source = await connect(input.source, { side: 'source', database: input.sourceDatabase });
       await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await source.query(importSnapshotSql(input.snapshotId));
-      made = await ranges(source);
+      made = await readLargeObjectRanges(source);
       // An object the plan did not see in the way (made on the target since): refuse before writing anything.
-      const inTheWay = subtractRanges(intersectRanges(made, await ranges(target)), input.unlink);
+      const inTheWay = subtractRanges(intersectRanges(made, await readLargeObjectRanges(target)), input.unlink);
       if (inTheWay.length > 0) {
         throw new PgreplError(
           `target database ${input.targetDatabase} holds ${countOids(inTheWay)} large object(s) with the oids of source ones that the plan did not expect (${firstOids(inTheWay, 5).join(', ')}); nothing was changed`,

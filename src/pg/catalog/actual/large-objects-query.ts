@@ -4,7 +4,7 @@
 // roles their owners and ACLs name (roles: copy creates them), and those the connected role may not read (lo_open
 // would fail with 42501 halfway through a copy), with a few oids for the GRANT hint.
 import type { LargeObjectFacts } from '../../../introspect/types.js';
-import { parseRanges } from '../../../model/oid-ranges.js';
+import { parseRanges, type OidRange } from '../../../model/oid-ranges.js';
 import type { RoleInfo } from '../../../model/schema.js';
 import { withGrantedRoles } from '../schema/assemble.js';
 
@@ -55,4 +55,12 @@ export function parseLargeObjects(row: LargeObjectsRow, allRoles: readonly RoleI
     roles: allRoles === null ? [] : withGrantedRoles(allRoles, new Set(row.roles ?? [])),
     unreadable: { count: Number(row.unreadable), sample: (row.unreadable_sample ?? []).map(Number) },
   };
+}
+
+/** Every large object oid of the database the session is in, as canonical ranges (one statement). */
+export async function readLargeObjectRanges(client: { query<R extends Record<string, unknown>>(sql: string): Promise<{ rows: R[] }> }): Promise<OidRange[]> {
+  const v = (await client.query<{ r: unknown }>(`SELECT ${RANGES_EXPRESSION} AS r`)).rows[0]?.r;
+  const ranges = parseRanges(v);
+  if (ranges === null) throw new Error(`unexpected large object ranges: ${JSON.stringify(v)}`);
+  return ranges;
 }

@@ -18,7 +18,7 @@ import { lockBudget, MAX_LOCKS_COLUMN } from '../../lock-budget.js';
 import { parsePublications, parseSubscriptions, publicationsSql, readsSubscriptionOid, subscriptionsSql, type PublicationRow, type SubscriptionRow } from './replication-query.js';
 import { parseServerRow, SERVER_SQL, serverParams, type ServerRow } from './server-query.js';
 import { parseSizes, SIZES_SQL, type SizesRow, type SourceSizes } from './sizes-query.js';
-import { LARGE_OBJECTS_SQL, parseLargeObjects, type LargeObjectsRow } from './large-objects-query.js';
+import { LARGE_OBJECTS_SQL, parseLargeObjects, readLargeObjectRanges, type LargeObjectsRow } from './large-objects-query.js';
 import { parseRole, rolesSql, type RoleRow } from '../schema/roles-query.js';
 import type { ParsedTableFacts } from './table-facts-query.js';
 import { readTableFacts } from './table-facts-io.js';
@@ -96,15 +96,14 @@ const SHAPE_SQL = `SELECT count(*)::int AS n, pg_catalog.pg_is_in_recovery() AS 
 
 type Queryable = { query: <R extends Record<string, unknown>>(sql: string) => Promise<{ rows: R[] }> };
 
-/** With `major` (the source), the roles the objects name are resolved with their flags and memberships. */
-async function readLargeObjects(client: Queryable, major: number | null): Promise<LargeObjectFacts> {
+/** The source's large objects, with the roles they name resolved (flags and memberships) for roles: copy. */
+async function readLargeObjects(client: Queryable, major: number): Promise<LargeObjectFacts> {
   const row = (await client.query<LargeObjectsRow & Record<string, unknown>>(LARGE_OBJECTS_SQL)).rows[0];
   if (row === undefined) throw new Error('the large objects query returned no row');
-  const roles = major === null || (row.roles ?? []).length === 0
-    ? null
-    : (await client.query<RoleRow & Record<string, unknown>>(rolesSql(major * 10_000))).rows.map(parseRole);
+  const roles = (row.roles ?? []).length === 0 ? null : (await client.query<RoleRow & Record<string, unknown>>(rolesSql(major * 10_000))).rows.map(parseRole);
   return parseLargeObjects(row, roles);
 }
+
 
 type SizesAndPublications = SourceSizes & { readonly publications: readonly PublicationFacts[]; readonly largeObjectFacts?: LargeObjectFacts };
 
@@ -187,7 +186,7 @@ export async function readTargetDatabase(
           maxLocks = set.rows[0]?.max_locks;
         }
         const facts = await readTableFacts(client, candidates, maxLocks === undefined ? {} : { lockBudget: lockBudget(maxLocks) });
-        const largeObjects = (await readLargeObjects(client, null)).ranges;
+        const largeObjects = await readLargeObjectRanges(client);
         return { model, lookup, facts, subscriptions: parseSubscriptions(subscriptions.rows), largeObjects };
       }),
     );
