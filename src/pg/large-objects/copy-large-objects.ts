@@ -14,7 +14,7 @@ import { closeClient } from '../copy/close-client.js';
 import { importSnapshotSql } from '../copy/copy-sql.js';
 import { CopyCancelledError } from '../copy/copy-error.js';
 import { killSelf } from '../copy/fault.js';
-import { lockBudget, MAX_CHUNK_ITEMS, readMaxLocks } from '../lock-budget.js';
+import { chunkByLocks, lockBudget, MAX_CHUNK_ITEMS, readMaxLocks } from '../lock-budget.js';
 import { prepareTarget, readBatch, writeBatch } from './batch-io.js';
 import { CLOSE_SQL, metadataStatements, OIDS_IN_RANGES_SQL, PAGE_SQL, planBatches, UNLINK_SQL, type Batch, type SourceLargeObject } from './lo-sql.js';
 
@@ -64,12 +64,6 @@ interface PageRow {
   readonly size: string;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 function checkCancel(signal: AbortSignal | undefined): void {
   if (signal?.aborted === true) throw new CopyCancelledError(signal.reason);
 }
@@ -101,7 +95,8 @@ export async function copyLargeObjects(input: LargeObjectCopyInput): Promise<Lar
     let unlinked = 0;
     if (input.unlink.length > 0) {
       const { rows } = await target.query<{ oid: string }>(OIDS_IN_RANGES_SQL, [JSON.stringify(input.unlink)]);
-      for (const chunk of chunks(rows.map((r) => r.oid), budget)) {
+      // Each unlink locks its object until commit: one statement (autocommit) per budget's worth.
+      for (const chunk of chunkByLocks(rows.map((r) => r.oid), () => 1, budget)) {
         checkCancel(input.signal);
         const r = await target.query<{ unlinked: string }>(UNLINK_SQL, [chunk]);
         unlinked += Number(r.rows[0]?.unlinked ?? 0);
