@@ -1,5 +1,6 @@
 // The data stage of one database: mark the rows `copying` (pgrepl owns them before any row lands), export one
-// snapshot, copy every table in it, set the sequences from values read in the same snapshot, release the snapshot,
+// snapshot, copy every table in it, set the sequences from values read in the same snapshot, copy the large objects
+// in it too (large-objects-stage.ts, which keeps its own state records), release the snapshot,
 // then record the rows `copied` with their runtime and the database's measured throughput in one state write.
 import { exportSnapshot } from '../pg/copy/export-snapshot.js';
 import { copyTables } from '../pg/copy/copy-tables.js';

@@ -1,7 +1,8 @@
 // One database's part of the plan: which tables the spec selects (src/spec selectTables over the source model), the
 // schema scope they need (computeSchemaScope), whether the target can take it (checkTargetCompatibility), the schema
 // diff against the target cut to the same scope (objects the spec does not manage are never touched), the target
-// database itself (created from template0 when missing), and the rows to copy (rows-steps.ts).
+// database itself (created from template0 when missing), the rows to copy (rows-steps.ts) and, with large_objects:
+// true, the large objects (large-objects-step.ts).
 import { databaseAddress, largeObjectsAddress } from '../../model/address.js';
 import { objectKey } from '../../model/object-key.js';
 import type { ObjectKey, SchemaModel, TableObject } from '../../model/schema.js';
