@@ -6,7 +6,8 @@ import { copyInSql, copyOutSql, importSnapshotSql, truncateSql } from '../../src
 import { formatForTypes, type WalkedType } from '../../src/pg/copy/choose-format.js';
 import { BATCH_BELOW_BYTES, BATCH_MAX_BYTES, BATCH_MAX_TABLES, planUnits } from '../../src/pg/copy/copy-tables.js';
 import { midCopyFaultRows } from '../../src/pg/copy/fault.js';
-import { BinaryRowCounter, RowCounterStream } from '../../src/pg/copy/row-counter.js';
+import { CopyDataFrames } from '../../src/pg/copy/copy-frames.js';
+import { RowCounterStream } from '../../src/pg/copy/row-counter.js';
 import type { CopyTable } from '../../src/pg/copy/types.js';
 
 const table = (over: Partial<CopyTable> = {}): CopyTable => ({
@@ -90,57 +91,105 @@ describe('PGREPL_FAULT', () => {
   });
 });
 
-/** COPY binary data as PostgreSQL writes it: signature, flags, extension, tuples, trailer. */
+/** One protocol CopyData message. */
+const message = (body: Buffer): Buffer => {
+  const header = Buffer.alloc(5);
+  header[0] = 0x64;
+  header.writeUInt32BE(body.length + 4, 1);
+  return Buffer.concat([header, body]);
+};
+
+/**
+ * COPY binary data framed as PostgreSQL sends it in copy-out: one CopyData message per row, the file header
+ * (signature, flags, extension) in the first row's message, the trailer in a message of its own.
+ */
 function binaryCopy(rows: readonly (readonly (Buffer | null)[])[], extension = Buffer.alloc(0)): Buffer {
-  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')];
   const int = (v: number, size: 2 | 4): Buffer => {
     const b = Buffer.alloc(size);
     if (size === 2) b.writeInt16BE(v);
     else b.writeInt32BE(v);
     return b;
   };
-  parts.push(int(0, 4), int(extension.length, 4), extension);
-  for (const row of rows) {
-    parts.push(int(row.length, 2));
-    for (const field of row) parts.push(field === null ? int(-1, 4) : Buffer.concat([int(field.length, 4), field]));
-  }
-  parts.push(int(-1, 2));
-  return Buffer.concat(parts);
+  const header = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), int(0, 4), int(extension.length, 4), extension]);
+  const tuples = rows.map((row) => Buffer.concat([int(row.length, 2), ...row.map((f) => (f === null ? int(-1, 4) : Buffer.concat([int(f.length, 4), f])))]));
+  if (tuples.length === 0) return message(Buffer.concat([header, int(-1, 2)]));
+  return Buffer.concat([message(Buffer.concat([header, tuples[0] as Buffer])), ...tuples.slice(1).map(message), message(int(-1, 2))]);
 }
+
+const chunked = (data: Buffer, size: number): Buffer[] => Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, i * size + size));
+
+async function countThrough(format: 'text' | 'binary', chunks: readonly Buffer[]): Promise<{ counter: RowCounterStream; out: Buffer }> {
+  const passed: Buffer[] = [];
+  const counter = new RowCounterStream({ format });
+  await pipeline(Readable.from(chunks), counter, new Writable({
+    write(chunk: Buffer, _e, cb) {
+      passed.push(chunk);
+      cb();
+    },
+  }));
+  return { counter, out: Buffer.concat(passed) };
+}
+
+describe('CopyData frames', () => {
+  const bodies = [Buffer.alloc(0), Buffer.from('a'), Buffer.alloc(70_000, 7), Buffer.from('1\tx\n')];
+  const data = Buffer.concat(bodies.map(message));
+  it('counts messages and body bytes whatever the chunk boundaries, and knows when it is between two messages', () => {
+    for (const size of [1, 2, 3, 4, 5, 6, 17, 4096, data.length]) {
+      const frames = new CopyDataFrames();
+      let boundaries = 0;
+      for (const chunk of chunked(data, size)) {
+        frames.feed(chunk);
+        if (frames.atBoundary) boundaries += 1;
+      }
+      expect(frames.messages, `chunk size ${size}`).toBe(4);
+      expect(frames.bodyBytes).toBe(70_000 + 1 + 4);
+      expect(frames.atBoundary).toBe(true);
+      if (size === 1) expect(boundaries).toBe(4);
+    }
+  });
+  it('is not at a boundary inside a header or a body', () => {
+    const frames = new CopyDataFrames();
+    frames.feed(data.subarray(0, 7)); // the empty message, then two bytes of the next header
+    expect(frames.messages).toBe(1);
+    expect(frames.atBoundary).toBe(false);
+    frames.feed(data.subarray(7, 11)); // the rest of the header and the body 'a'
+    expect(frames.atBoundary).toBe(true);
+    frames.feed(data.subarray(11, 20));
+    expect(frames.atBoundary).toBe(false);
+  });
+  it('refuses bytes that are not CopyData messages', () => {
+    expect(() => new CopyDataFrames().feed(Buffer.from([0x43, 0, 0, 0, 8, 0x43, 0x4f, 0x50, 0]))).toThrow(/not a CopyData message \(type byte 0x43/);
+    expect(() => new CopyDataFrames().feed(Buffer.from([0x64, 0, 0, 0, 3]))).toThrow(/length 3/);
+  });
+});
 
 describe('row counter', () => {
   const rows = Array.from({ length: 7 }, (_, i) => [Buffer.from(`value ${i}`), null, Buffer.alloc(0), Buffer.alloc(300 * i, 1)]);
   const data = binaryCopy(rows, Buffer.from('ext'));
-  it('counts binary rows whatever the chunk boundaries', () => {
+  it('counts binary rows (messages less the trailer) and passes the messages through unchanged', async () => {
     for (const size of [1, 2, 3, 5, 17, 1000, data.length]) {
-      const counter = new BinaryRowCounter();
-      for (let i = 0; i < data.length; i += size) counter.feed(data.subarray(i, i + size));
+      const { counter, out } = await countThrough('binary', chunked(data, size));
       expect(counter.rows, `chunk size ${size}`).toBe(7);
+      expect(out.equals(data)).toBe(true);
+      expect(counter.bytes).toBe(data.length - 5 * 8); // 7 rows (the first with the header) and the trailer
     }
+    expect((await countThrough('binary', [binaryCopy([])])).counter.rows).toBe(0);
   });
-  it('counts partial binary data up to the last complete row', () => {
-    const counter = new BinaryRowCounter();
-    const cut = data.length - 2 - (4 + 300 * 6) + 10; // inside the last row's last field
-    counter.feed(data.subarray(0, cut));
-    expect(counter.rows).toBe(6);
+  it('counts binary rows of partial data without counting a row it cannot be sure of', () => {
+    const frames = new CopyDataFrames();
+    frames.feed(data.subarray(0, data.length - 7 - 10)); // inside the last row's message
+    expect(Math.max(0, frames.messages - 1)).toBe(6);
   });
-  it('counts text rows by newline bytes and passes data through unchanged', async () => {
-    const chunks: Buffer[] = [];
-    const stream = new RowCounterStream({ format: 'text' });
-    await pipeline(Readable.from([Buffer.from('1\ta\\nb\n2\t'), Buffer.from('\\N\n3\tc\n')]), stream, new Writable({
-      write(chunk: Buffer, _e, cb) {
-        chunks.push(chunk);
-        cb();
-      },
-    }));
-    expect(stream.rows).toBe(3);
-    expect(stream.bytes).toBe(Buffer.concat(chunks).length);
-    expect(Buffer.concat(chunks).toString()).toBe('1\ta\\nb\n2\t\\N\n3\tc\n');
+  it('counts text rows as messages, newlines escaped inside values or not', async () => {
+    const text = Buffer.concat(['1\ta\\nb\n', '2\t\\N\n', '3\tc\n'].map((line) => message(Buffer.from(line))));
+    const { counter, out } = await countThrough('text', chunked(text, 4));
+    expect(counter.rows).toBe(3);
+    expect(counter.bytes).toBe(text.length - 15);
+    expect(out.equals(text)).toBe(true);
   });
-  it('fails the stream once the fault row count passed', async () => {
+  it('fails the stream once the fault row count surely passed', async () => {
     const stream = new RowCounterStream({ format: 'binary', fault: { rows: 3, error: () => new Error('boom') } });
-    const source = Readable.from(Array.from({ length: Math.ceil(data.length / 64) }, (_, i) => data.subarray(i * 64, i * 64 + 64)));
-    await expect(pipeline(source, stream, new Writable({ write: (_c, _e, cb) => cb() }))).rejects.toThrow('boom');
+    await expect(pipeline(Readable.from(chunked(data, 64)), stream, new Writable({ write: (_c, _e, cb) => cb() }))).rejects.toThrow('boom');
     expect(stream.rows).toBeGreaterThanOrEqual(3);
     expect(stream.rows).toBeLessThan(7);
   });

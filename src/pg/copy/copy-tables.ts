@@ -11,7 +11,6 @@
 // already read cannot change what was copied.
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import { PgreplError, asError } from '../../util/errors.js';
 import { connect } from '../connect.js';
 import { quoteQualified } from '../sql/quote.js';
@@ -21,6 +20,7 @@ import { chooseFormats, type FormatChoice } from './choose-format.js';
 import { releaseLocksSql } from '../lock-budget.js';
 import { closeClient, killClient } from './close-client.js';
 import { CopyCancelledError, CopyError, rowCountMismatch } from './copy-error.js';
+import { framedCopyInStream } from './copy-in-stream.js';
 import { copyOutStream } from './copy-out-stream.js';
 import { copyInSql, copyOutSql, importSnapshotSql, tableAddress, truncateSql } from './copy-sql.js';
 import { InjectedFaultError, killMidCopyFaultRows, killSelf, midCopyFaultRows } from './fault.js';
@@ -260,7 +260,7 @@ export async function copyTables(opts: CopyTablesOptions): Promise<CopySummary> 
         : killRows !== undefined ? { fault: { rows: killRows, error: killSelf } } : {}),
     });
     const out = w.source.query(copyOutStream(copyOutSql(t, format)));
-    const into = w.target.query(copyStreams.from(copyInSql(t, format, freeze)));
+    const into = w.target.query(framedCopyInStream(copyInSql(t, format, freeze)));
     // The side whose error is the cause names the failure: when one side fails, the pipeline cancels the other,
     // whose error (the target's "COPY from stdin failed", 57014) is only a consequence.
     const errors: { side: 'source' | 'target' | 'local'; error: unknown }[] = [];
