@@ -12,6 +12,7 @@ import { checkPooler, checkReachable, checkVersion, checkVersionOrder } from './
 import { checkSlots, checkWalLevel, checkWalSenders } from './checks/source-server.js';
 import {
   checkCreateOnDatabase,
+  checkLargeObjects,
   checkOwnership,
   checkReplicationRole,
   checkRowSecurity,
@@ -60,7 +61,7 @@ export function runChecks(input: ValidateInput): CheckResult[] {
     out.push(...checkTableNames(scope));
     out.push(checkCreateOnDatabase(source, scope));
     out.push(...checkOwnership(source, scope), ...checkSelect(source, scope), ...checkSchemaUsage(source, scope));
-    out.push(...checkSequences(source, scope), ...checkRowSecurity(source, scope));
+    out.push(...checkSequences(source, scope), ...checkRowSecurity(source, scope), checkLargeObjects(source, scope));
     out.push(...checkReplicaIdentity(scope), ...checkUnlogged(scope));
     out.push(...checkRowFilters(scope, source.versionNum, input.filterProbes));
     out.push(checkEncoding(source, target, d.spec), checkLocale(source, target, d.spec));

@@ -41,6 +41,11 @@ function strip(line: string): string {
   return [oid, comment, len, md5].join('|');
 }
 
+/** `pgrepl validate --json`: one check result per line. */
+function jsonLines(stdout: string): { id: string; status: string; message: string; fix?: string[] }[] {
+  return stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { id: string; status: string; message: string; fix?: string[] });
+}
+
 describe('large_objects: true', () => {
   let src: Cluster;
   let tgt: Cluster;
@@ -273,5 +278,25 @@ describe('large_objects: true', () => {
     expect(plan.code, show(plan)).toBe(1);
     expect(plan.stderr + plan.stdout).toMatch(new RegExp(`source role ${src.roles.source.user} may not read 60[23] of the 60[34] large objects`));
     expect(plan.stderr + plan.stdout).toContain(`GRANT SELECT ON LARGE OBJECT 700002 TO ${src.roles.source.user};`);
+    // validate finds the same before any plan, with the same GRANT.
+    const validate = await ws.cli(['validate', '--spec', ws.specFile, '--json']);
+    expect(validate.code, show(validate)).toBe(1);
+    const checks = jsonLines(validate.stdout);
+    const lo = checks.find((c) => c.id === 'source.role.large_objects');
+    expect(lo, validate.stdout).toMatchObject({ status: 'fail' });
+    expect(lo?.message).toMatch(new RegExp(`role ${src.roles.source.user} may not read 60[23] of the 60[34] large objects \\(e\\.g\\. oid 700002, `));
+    expect(lo?.fix).toContain(`GRANT SELECT ON LARGE OBJECT 700002 TO ${src.roles.source.user};`);
+    // Readable once granted: a superuser's grant on every object the role may not read yet.
+    await src.query(`DO $$ DECLARE o oid; BEGIN FOR o IN SELECT oid FROM pg_largeobject_metadata LOOP
+      EXECUTE format('GRANT SELECT ON LARGE OBJECT %s TO ${src.roles.source.user}', o); END LOOP; END $$`, [], db);
+    try {
+      const again = await ws.cli(['validate', '--spec', ws.specFile, '--json']);
+      const after = jsonLines(again.stdout).find((c) => c.id === 'source.role.large_objects');
+      expect(after, again.stdout).toMatchObject({ status: 'ok' });
+      expect(after?.message).toMatch(new RegExp(`^role ${src.roles.source.user} may read all 60[34] large objects$`));
+    } finally {
+      await src.query(`DO $$ DECLARE o oid; BEGIN FOR o IN SELECT oid FROM pg_largeobject_metadata LOOP
+        EXECUTE format('REVOKE SELECT ON LARGE OBJECT %s FROM ${src.roles.source.user}', o); END LOOP; END $$`, [], db);
+    }
   });
 });

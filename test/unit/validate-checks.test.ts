@@ -16,6 +16,7 @@ import {
   checkSchemaUsage,
   checkSelect,
   checkSequences,
+  checkLargeObjects,
 } from '../../src/validate/checks/source-role.js';
 import { checkDatabaseNames, checkIncludeExclude, checkTableNames } from '../../src/validate/checks/spec-names.js';
 import { checkCreatedb, checkSubscriptionRight, checkWorkers } from '../../src/validate/checks/target-role.js';
@@ -136,6 +137,27 @@ describe('source role', () => {
     expect(r[0]?.fix).toEqual(['ALTER ROLE app BYPASSRLS;', '-- or ALTER TABLE public.secret OWNER TO app;']);
     expect(r[1]?.fix?.[1]).toMatch(/NO FORCE ROW LEVEL SECURITY/);
     expect(checkRowSecurity(serverFacts({}, { ...nonSuper, bypassrls: true }), scope).map((x) => x.status)).toEqual(['ok']);
+  });
+
+  it('large objects: every one readable when the spec copies them, with a GRANT per unreadable one; a warning when it does not', () => {
+    const los = (count: number, unreadable: number, unreadableSample: number[]) => catalog(rels, { largeObjects: { count, unreadable, unreadableSample } });
+    const on = db({ large_objects: true });
+    const r = checkLargeObjects(facts, scopeDatabase(on, los(12, 7, [16390, 16391, 16400, 16401, 16402])));
+    expect(r).toMatchObject({ id: 'source.role.large_objects', status: 'fail', subject: 'shop' });
+    expect(r.message).toBe('role app may not read 7 of the 12 large objects (e.g. oid 16390, 16391, 16400, 16401, 16402): the copy would fail');
+    expect(r.fix).toEqual([
+      'GRANT SELECT ON LARGE OBJECT 16390 TO app;', 'GRANT SELECT ON LARGE OBJECT 16391 TO app;', 'GRANT SELECT ON LARGE OBJECT 16400 TO app;',
+      'GRANT SELECT ON LARGE OBJECT 16401 TO app;', 'GRANT SELECT ON LARGE OBJECT 16402 TO app;',
+      '-- and the same for the other 2, one GRANT per large object', '-- or connect to the source as their owner or a superuser',
+    ]);
+    expect(checkLargeObjects(facts, scopeDatabase(on, los(1, 1, [16390]))).fix).toEqual([
+      'GRANT SELECT ON LARGE OBJECT 16390 TO app;', '-- or connect to the source as their owner or a superuser',
+    ]);
+    expect(checkLargeObjects(facts, scopeDatabase(on, los(12, 0, [])))).toMatchObject({ status: 'ok', message: 'role app may read all 12 large objects' });
+    expect(checkLargeObjects(facts, scopeDatabase(on, los(0, 0, []))).status).toBe('ok');
+    const off = checkLargeObjects(facts, scopeDatabase(db(), los(3, 3, [16390])));
+    expect(off).toMatchObject({ status: 'warn', message: 'database shop has 3 large objects; they are not copied (large_objects is off)' });
+    expect(checkLargeObjects(facts, scopeDatabase(db(), los(0, 0, []))).status).toBe('ok');
   });
 });
 

@@ -1,10 +1,11 @@
 // What the source role must be allowed to do: replicate (REPLICATION, superuser or rds_replication), publish
 // (CREATE on the database, ownership of every published table), and read everything it copies (SELECT on tables,
-// SELECT/USAGE on their sequences, USAGE on schemas, and past row-level security). Failures are per object and
+// SELECT/USAGE on their sequences, USAGE on schemas, past row-level security, and the large objects when the spec
+// copies them). Failures are per object and
 // name the role, the missing right and the statement that grants it; successes are one line per database.
 import type { RoleFacts, ServerFacts } from '../../pg/catalog/validate/types.js';
 import type { DatabaseSpec } from '../../spec/model.js';
-import { fail, ok, skip, type CheckResult } from '../result.js';
+import { fail, ok, skip, warn, type CheckResult } from '../result.js';
 import type { DatabaseScope } from '../scope.js';
 import { databaseSubject, quoteIdent, quoteQualified } from '../subjects.js';
 
@@ -176,5 +177,37 @@ export function checkRowSecurity(facts: ServerFacts, scope: DatabaseScope): Chec
         'the copy would get only the rows its policies allow (or fail)',
       { subject: t.subject, fix, details: { role: role.name, privilege: 'BYPASSRLS', force: t.rel.forceRowSecurity } },
     );
+  });
+}
+
+/**
+ * `large_objects: true`: the role must read every large object (SELECT on it, ownership through membership, superuser,
+ * or lo_compat_privileges), or the copy fails half-way with 42501; plan refuses the same with the same GRANTs.
+ * Off: large objects that exist are not copied, which the plan also warns about.
+ */
+export function checkLargeObjects(facts: ServerFacts, scope: DatabaseScope): CheckResult {
+  const id = 'source.role.large_objects';
+  const role = facts.role;
+  const subject = databaseSubject(scope.db.key);
+  const lo = scope.catalog.largeObjects;
+  if (lo.count === 0) return ok(id, `database ${scope.db.key} has no large objects`, { subject });
+  if (!scope.db.largeObjects) {
+    return warn(id, `database ${scope.db.key} has ${plural(lo.count, 'large object')}; they are not copied (large_objects is off)`, {
+      subject,
+      fix: [`large_objects: true   # under databases.${scope.db.key} (or defaults) in the spec, to copy them`],
+      details: { count: lo.count },
+    });
+  }
+  if (lo.unreadable === 0) return ok(id, `role ${role.name} may read ${every(lo.count, 'large object')}`, { subject });
+  const r = quoteIdent(role.name);
+  return fail(id, `role ${role.name} may not read ${lo.unreadable} of the ${plural(lo.count, 'large object')} ` +
+    `(e.g. oid ${lo.unreadableSample.join(', ')}): the copy would fail`, {
+    subject,
+    fix: [
+      ...lo.unreadableSample.map((oid) => `GRANT SELECT ON LARGE OBJECT ${oid} TO ${r};`),
+      ...(lo.unreadable > lo.unreadableSample.length ? [`-- and the same for the other ${lo.unreadable - lo.unreadableSample.length}, one GRANT per large object`] : []),
+      '-- or connect to the source as their owner or a superuser',
+    ],
+    details: { role: role.name, privilege: 'SELECT', unreadable: lo.unreadable, count: lo.count },
   });
 }

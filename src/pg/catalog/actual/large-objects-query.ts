@@ -19,7 +19,7 @@ export interface LargeObjectsRow {
 
 // A role reads a large object when it is a superuser, when lo_compat_privileges is on, or when SELECT is granted to it
 // (directly, through a role it inherits, or to PUBLIC); a NULL ACL is the owner's default (SELECT and UPDATE).
-const READABLE = `(me.rolsuper OR pg_catalog.current_setting('lo_compat_privileges')::boolean
+export const LARGE_OBJECT_READABLE = `(me.rolsuper OR pg_catalog.current_setting('lo_compat_privileges')::boolean
    OR CASE WHEN m.lomacl IS NULL THEN pg_catalog.pg_has_role(m.lomowner, 'USAGE')
            ELSE EXISTS (SELECT 1 FROM pg_catalog.aclexplode(m.lomacl) a
                          WHERE a.privilege_type = 'SELECT' AND (a.grantee = 0 OR pg_catalog.pg_has_role(a.grantee, 'USAGE'))) END)`;
@@ -39,9 +39,9 @@ SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata)::tex
           FROM (SELECT m.lomowner AS r FROM pg_catalog.pg_largeobject_metadata m
                 UNION SELECT a.grantee FROM pg_catalog.pg_largeobject_metadata m, pg_catalog.aclexplode(m.lomacl) a WHERE a.grantee <> 0
                 UNION SELECT a.grantor FROM pg_catalog.pg_largeobject_metadata m, pg_catalog.aclexplode(m.lomacl) a) x) AS roles,
-       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata m WHERE NOT ${READABLE})::text AS unreadable,
+       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata m WHERE NOT ${LARGE_OBJECT_READABLE})::text AS unreadable,
        (SELECT pg_catalog.array_agg(u.oid::text ORDER BY u.oid)
-          FROM (SELECT m.oid FROM pg_catalog.pg_largeobject_metadata m WHERE NOT ${READABLE} ORDER BY m.oid LIMIT 5) u) AS unreadable_sample
+          FROM (SELECT m.oid FROM pg_catalog.pg_largeobject_metadata m WHERE NOT ${LARGE_OBJECT_READABLE} ORDER BY m.oid LIMIT 5) u) AS unreadable_sample
   FROM (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) me`;
 
 /** `allRoles`: every role of the server (roles-query.ts), to resolve the names; null leaves the roles out. */

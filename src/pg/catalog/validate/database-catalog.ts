@@ -1,13 +1,15 @@
 // One source database's catalog for `pgrepl validate`: relations with ownership, privileges, RLS and replica
 // identity; columns with whether their type has an equality (what REPLICA IDENTITY FULL needs); identity
-// indexes; sequences and the tables that use them; extensions; publications. Seven queries per database, never
-// one per table (STYLE.md #6). Every query reads all user schemas; scoping happens later, in pure code.
+// indexes; sequences and the tables that use them; extensions; publications; large objects. Eight queries per
+// database, never one per table (STYLE.md #6). Every query reads all user schemas; scoping happens later, in pure code.
 import type { ClientBase } from 'pg';
+import { LARGE_OBJECT_READABLE } from '../actual/large-objects-query.js';
 import type {
   ColumnFacts,
   DatabaseCatalog,
   ExtensionFacts,
   IndexFacts,
+  LargeObjectsFacts,
   Persistence,
   PublicationFacts,
   RelationFacts,
@@ -221,6 +223,20 @@ function replicaIdentity(r: string): ReplicaIdentity {
 }
 
 /** The oids of types that have an equality the apply worker can find (the type cache's rules, simplified). */
+export interface LargeObjectsRow {
+  count: string;
+  unreadable: string;
+  unreadable_sample: readonly string[] | null;
+}
+
+/** How many large objects there are and which the connected role may not read (the plan's rule, large-objects-query.ts). */
+export const LARGE_OBJECTS_SQL = `
+SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata)::text AS count,
+       (SELECT pg_catalog.count(*) FROM pg_catalog.pg_largeobject_metadata m WHERE NOT ${LARGE_OBJECT_READABLE})::text AS unreadable,
+       (SELECT pg_catalog.array_agg(u.oid::text ORDER BY u.oid)
+          FROM (SELECT m.oid FROM pg_catalog.pg_largeobject_metadata m WHERE NOT ${LARGE_OBJECT_READABLE} ORDER BY m.oid LIMIT 5) u) AS unreadable_sample
+  FROM (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user) me`;
+
 export function typesWithEquality(rows: readonly TypeRow[]): Set<string> {
   const byOid = new Map(rows.map((r) => [r.oid, r]));
   const memo = new Map<string, boolean>();
@@ -253,6 +269,7 @@ export function parseCatalog(
     sequences: readonly SequenceRow[];
     extensions: readonly ExtensionRow[];
     publications: readonly PublicationRow[];
+    largeObjects?: LargeObjectsRow;
   },
 ): DatabaseCatalog {
   const withEq = typesWithEquality(rows.types);
@@ -310,7 +327,10 @@ export function parseCatalog(
   }));
   const extensions: ExtensionFacts[] = rows.extensions.map((e) => ({ name: e.extname, version: e.extversion, schema: e.schema }));
   const publications: PublicationFacts[] = rows.publications.map((p) => ({ name: p.pubname, owner: p.owner }));
-  return { database, relations, sequences, extensions, publications };
+  const lo = rows.largeObjects;
+  const largeObjects: LargeObjectsFacts = lo === undefined ? { count: 0, unreadable: 0, unreadableSample: [] }
+    : { count: Number(lo.count), unreadable: Number(lo.unreadable), unreadableSample: (lo.unreadable_sample ?? []).map(Number) };
+  return { database, relations, sequences, extensions, publications, largeObjects };
 }
 
 /** Reads the catalog of the database `client` is connected to, inside one read-only snapshot. */
@@ -324,7 +344,8 @@ export async function readDatabaseCatalog(client: ClientBase, database: string):
     const sequences = (await client.query<SequenceRow>(SEQUENCES_SQL)).rows;
     const extensions = (await client.query<ExtensionRow>(EXTENSIONS_SQL)).rows;
     const publications = (await client.query<PublicationRow>(PUBLICATIONS_SQL)).rows;
-    return parseCatalog(database, { relations, columns, types, indexes, sequences, extensions, publications });
+    const largeObjects = (await client.query<LargeObjectsRow>(LARGE_OBJECTS_SQL)).rows[0];
+    return parseCatalog(database, { relations, columns, types, indexes, sequences, extensions, publications, ...(largeObjects ? { largeObjects } : {}) });
   } finally {
     await client.query('ROLLBACK');
   }

@@ -198,12 +198,21 @@ export interface PublicationFacts {
 }
 
 /** One source database's catalog, read in a few queries. */
+/** The database's large objects, and those the connected role may not read (lo_open would fail with 42501). */
+export interface LargeObjectsFacts {
+  readonly count: number;
+  readonly unreadable: number;
+  /** The first few unreadable oids, ascending, for the GRANT statements. */
+  readonly unreadableSample: readonly number[];
+}
+
 export interface DatabaseCatalog {
   readonly database: string;
   readonly relations: readonly RelationFacts[];
   readonly sequences: readonly SequenceFacts[];
   readonly extensions: readonly ExtensionFacts[];
   readonly publications: readonly PublicationFacts[];
+  readonly largeObjects: LargeObjectsFacts;
 }
 
 export type CatalogProbe =
