@@ -108,6 +108,14 @@ describe('planLargeObjectsStep', () => {
     expect(opOf(gone.step)?.unlink).toEqual([]);
   });
 
+  it('--replace of the large objects unlinks those pgrepl copied and copies them again (destructive when on the target)', () => {
+    const rec = record('copied', [[16401, 16403]]);
+    const r = planLargeObjectsStep(input({ record: rec, target: [[16401, 16403]], replace: true }));
+    expect(r.step).toMatchObject({ action: 'replace', destructive: true, reason: '--replace: the large objects copied earlier are unlinked and copied again' });
+    expect(opOf(r.step)?.unlink).toEqual([[16401, 16403]]);
+    expect(planLargeObjectsStep(input({ record: rec, target: [[16401, 16403]] })).step).toBeNull();
+  });
+
   it('copies again when some recorded objects are gone from the target, unlinking the rest', () => {
     const r = planLargeObjectsStep(input({ record: record('copied', [[16401, 16403]]), target: [[16401, 16401], [16403, 16403]] }));
     expect(r.step).toMatchObject({ action: 'replace', destructive: false });

@@ -504,6 +504,14 @@ describe('a lost or missing slot, an interrupted copy', () => {
     expect(step(p, SLOT)?.reason).toContain('wal_status = lost');
   });
 
+  it('--replace of a streamed table re-synchronises its database from a new slot (destructive), and says why', () => {
+    const s = synced(ALL);
+    const p = plan(s.spec, s.actual, s.state, { replace: [ADDR.orders] });
+    expectResync(p, 'replace');
+    expect(step(p, SUB)?.reason).toContain(`--replace ${ADDR.orders}: a streamed table cannot be copied apart from its stream, so database shop is synchronised again`);
+    expect(plan(s.spec, s.actual, s.state).steps).toEqual([]);
+  });
+
   it('re-synchronises the database when the slot is missing and the subscription is there (destructive)', () => {
     const s = synced(ALL);
     const p = plan(s.spec, withReplication(s.actual, { slots: [] }), s.state);

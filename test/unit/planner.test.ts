@@ -266,3 +266,44 @@ describe('plan --destroy', () => {
     expect(p.steps.find((s) => s.address === ADDR.db)).toMatchObject({ action: 'delete', destructive: false, operations: [] });
   });
 });
+
+describe('--replace', () => {
+  const spec = specText('shop: { sync: false }');
+  const first = plan(spec, freshActual(), null);
+  const actual = convergedActual();
+  const state = stateAfter(first, actual);
+
+  it('copies one table\'s rows again, destructively where they are, with what must be emptied with it; without it nothing', () => {
+    expect(plan(spec, actual, state).steps).toEqual([]);
+    const p = plan(spec, actual, state, { replace: [ADDR.lines] });
+    expect(errors(p)).toEqual([]);
+    // Sequence values are set again after any copy of the database.
+    expect(p.steps.map((s) => `${s.action} ${s.address} ${s.destructive}`)).toEqual([`replace ${ADDR.lines} true`, `update ${ADDR.seq} false`]);
+    expect(p.steps[0]?.reason).toBe('--replace: the rows copied earlier are discarded and copied again');
+    expect(copies(p, ADDR.lines)).toHaveLength(1);
+    // A referenced table takes its referencing tables along: one TRUNCATE of the closure, never CASCADE.
+    const parent = plan(spec, actual, state, { replace: [ADDR.orders] });
+    expect(parent.steps.map((s) => `${s.action} ${s.address}`)).toEqual([`replace ${ADDR.lines}`, `replace ${ADDR.orders}`, `update ${ADDR.seq}`]);
+  });
+
+  it('takes the address in any form that parses to it', () => {
+    const p = plan(spec, actual, state, { replace: ['target.rows["shop"]["sales"]["order_lines"]'] });
+    expect(p.steps.map((s) => `${s.action} ${s.address}`)).toEqual([`replace ${ADDR.lines}`, `update ${ADDR.seq}`]);
+  });
+
+  it('refuses what is not copied data, or not in the plan, with the closest addresses', () => {
+    const p = plan(spec, actual, state, { replace: ['target.rows.shop.sales.order_line', 'target.table.shop.sales.orders', 'target.rows.shop.Sales.orders', 'target.largeobjects.shop'] });
+    expect(errors(p)).toEqual([
+      '--replace target.rows.shop.sales.order_line: the spec copies no such data',
+      '--replace target.table.shop.sales.orders: only copied data can be copied again (target.rows.<database>.<schema>.<table> or target.largeobjects.<database>), not target.table',
+      expect.stringMatching(/^--replace target\.rows\.shop\.Sales\.orders: not a resource address/),
+      '--replace target.largeobjects.shop: the spec copies no such data',
+    ]);
+    expect(p.diagnostics.find((d) => d.message.includes('order_line:'))?.hints?.[0]).toBe(`did you mean ${ADDR.lines}?`);
+  });
+
+  it('sets a sequence value again', () => {
+    const p = plan(spec, actual, state, { replace: [ADDR.seq] });
+    expect(p.steps.map((s) => `${s.action} ${s.address} ${s.reason}`)).toEqual([`update ${ADDR.seq} --replace: the sequence value is taken again from the source`]);
+  });
+});

@@ -16,6 +16,7 @@ export const applyCommand: CommandModule<object, ApplyArgs> = {
       .option('auto-approve', { type: 'boolean', alias: 'yes', description: 'Do not ask; never implies consent to destroy' })
       .option('allow-destroy', { type: 'boolean', alias: 'drop-existing', description: 'Consent to steps that drop or rewrite target data' })
       .option('destroy', { type: 'boolean', description: 'Remove what the state records (databases, tables, rows pgrepl made)' })
+      .option('replace', { type: 'string', array: true, description: 'Copy this data again: a target.rows… or target.largeobjects… address from the plan (repeatable)' })
       .option('refresh-windows', { type: 'boolean', description: 'Re-anchor every time window (last: …) at the source\'s now()' })
       .option('slot-timeout', { type: 'string', description: 'How long making a slot may wait for open source transactions (30s, 5m)', default: '5m' })
       .option('lock-timeout', { type: 'string', description: 'How long to wait for a state lock held by another run (30s, 5m)', default: DEFAULT_LOCK_TIMEOUT })

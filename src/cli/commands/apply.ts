@@ -34,6 +34,7 @@ export interface ApplyArgs {
   'allow-destroy'?: boolean;
   destroy?: boolean;
   'refresh-windows'?: boolean;
+  replace?: string[];
   'lock-timeout'?: string;
   'slot-timeout'?: string;
   workers?: number;
@@ -72,6 +73,8 @@ function checkArgs(args: ApplyArgs): void {
   const problems: string[] = [];
   if (args.planfile !== undefined && args.destroy === true) problems.push('--destroy shapes the plan: make it with `pgrepl plan --destroy --out FILE`, or apply --destroy without a plan file');
   if (args.planfile !== undefined && args['refresh-windows'] === true) problems.push('--refresh-windows shapes the plan: make it with `pgrepl plan --refresh-windows --out FILE`, or apply --refresh-windows without a plan file');
+  if (args.planfile !== undefined && (args.replace ?? []).length > 0) problems.push('--replace shapes the plan: make it with `pgrepl plan --replace ADDRESS --out FILE`, or apply --replace without a plan file');
+  if (args.destroy === true && (args.replace ?? []).length > 0) problems.push('--replace copies data again; --destroy removes it: use one or the other');
   if (args.workers !== undefined && (!Number.isInteger(args.workers) || args.workers < 1 || args.workers > 64)) problems.push(`--workers must be a whole number from 1 to 64, not ${String(args.workers)}`);
   if (problems.length > 0) throw new InputError('invalid apply options', problems.map((message) => ({ severity: 'error', message })));
 }
@@ -233,7 +236,7 @@ export async function runApply(args: ApplyArgs, io: ApplyIo, prepared?: SpecCont
         env: io.env, sampleThroughput: args['auto-approve'] !== true && args.destroy !== true, destroy: args.destroy === true, fingerprint: false,
       });
       const { makePlan } = await planMaker;
-      plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true, recopy: args.recopy === true }, io.env);
+      plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true, recopy: args.recopy === true, replace: args.replace ?? [] }, io.env);
       io.out(renderPlanText(plan, { color: io.color }));
       const errors = planErrors(plan);
       if (errors > 0) {

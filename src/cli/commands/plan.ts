@@ -6,6 +6,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { planToJson } from '../../plan/plan-json.js';
 import { renderPlanJson } from '../../render/render-plan-json.js';
 import { renderPlanText } from '../../render/render-plan.js';
+import { InputError } from '../../util/errors.js';
 import { chalk } from '../output.js';
 import { processIo, type CommandIo } from '../command-io.js';
 import { checkPlanDdl, renderDdlCheck } from '../plan-check-ddl.js';
@@ -22,6 +23,7 @@ export interface PlanArgs {
   'detailed-exitcode'?: boolean;
   destroy?: boolean;
   'refresh-windows'?: boolean;
+  replace?: string[];
   'check-ddl'?: boolean;
 }
 
@@ -34,11 +36,14 @@ export async function savePlan(file: string, json: string): Promise<void> {
 
 /** The handler's body, for tests: prints through `io` and returns the exit code. */
 export async function runPlan(args: PlanArgs, io: CommandIo): Promise<number> {
+  if (args.destroy === true && (args.replace ?? []).length > 0) {
+    throw new InputError('invalid plan options', [{ severity: 'error', message: '--replace copies data again; --destroy removes it: use one or the other' }]);
+  }
   const ctx = await loadSpecContext(args.spec, io.env);
   const planMaker = loadPlanMaker(); // loads while the servers are read
   const live = await readLive(ctx, { env: io.env, sampleThroughput: args.destroy !== true, destroy: args.destroy === true });
   const { makePlan } = await planMaker;
-  const plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true }, io.env);
+  const plan = makePlan(ctx, live, { destroy: args.destroy === true, refreshWindows: args['refresh-windows'] === true, replace: args.replace ?? [] }, io.env);
   // With --json stdout holds the JSON alone; everything else goes to stderr.
   const note = args.json === true ? io.err : io.out;
   io.out(args.json === true ? renderPlanJson(plan) : renderPlanText(plan, { color: io.color }));

@@ -4,6 +4,7 @@
 // database itself (created from template0 when missing), the rows to copy (rows-steps.ts) and, with large_objects:
 // true, the large objects (large-objects-step.ts).
 import { databaseAddress, largeObjectsAddress } from '../../model/address.js';
+import { rowsAddressesOf } from './replace.js';
 import { objectKey } from '../../model/object-key.js';
 import type { ObjectKey, SchemaModel, TableObject } from '../../model/schema.js';
 import type { DatabaseActual, ServerActual, Throughput } from '../../introspect/types.js';
@@ -80,6 +81,8 @@ export interface DatabasePlanInput {
   readonly refreshWindows: boolean;
   /** PlanOptions.recopy. */
   readonly recopy: boolean;
+  /** PlanOptions.replace, canonical addresses (of every database; each picks its own). */
+  readonly replace: ReadonlySet<string>;
   readonly throughput: Throughput | null;
   readonly source: ServerActual;
   readonly lineage: string;
@@ -235,13 +238,14 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
     ? prepareSync({
       db, desiredTables: desired.objects.filter((o): o is TableObject => o.kind === 'table'), rowsTables: scope.rowsTables, actual, source: input.source, target,
       state: input.state, lineage: input.lineage, targetIdentity: input.targetIdentity, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows, recopy: input.recopy,
+      replace: rowsAddressesOf(db.key, input.replace),
     })
     : null;
   if (sync !== null) diagnostics.push(...sync.diagnostics);
   const rows = planRowsSteps({
     db, desired, rowsTables: scope.rowsTables, schemaOnly: scope.schemaOnly, sizes: actual.source?.sizes ?? {},
     target: actual.target === null ? null : { tables: actual.target.tables, model: actual.target.model },
-    tableActions, state: input.state, databaseOwned: attributes.created, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows, recopy: input.recopy,
+    tableActions, state: input.state, databaseOwned: attributes.created, sourceNow: input.sourceNow, refreshWindows: input.refreshWindows, recopy: input.recopy, replace: input.replace,
     throughput: input.throughput, sync: sync?.rows ?? null,
   });
   diagnostics.push(...rows.diagnostics);
@@ -255,7 +259,7 @@ export function planDatabase(input: DatabasePlanInput): DatabasePlan {
   const largeObjects = planLargeObjectsStep({
     db, facts: actual.source?.largeObjectFacts, target: actual.target === null ? null : actual.target.largeObjects ?? [],
     record: largeObjectsRecord(input.state === null ? undefined : findResource(input.state, largeObjectsAddress(db.key))),
-    recopy: input.recopy, throughput: input.throughput, sourceRole: input.sourceRole,
+    recopy: input.recopy, replace: input.replace.has(largeObjectsAddress(db.key)), throughput: input.throughput, sourceRole: input.sourceRole,
   });
   diagnostics.push(...largeObjects.diagnostics);
   if (largeObjects.step !== null) steps.push(largeObjects.step);

@@ -21,6 +21,8 @@ export interface LargeObjectsPlanInput {
   readonly record: LargeObjectsRecord | null;
   /** PlanOptions.recopy. */
   readonly recopy: boolean;
+  /** PlanOptions.replace names this database's large objects. */
+  readonly replace?: boolean;
   readonly throughput: Throughput | null;
   /** The role pgrepl reads the source as (for GRANT hints). */
   readonly sourceRole: string;
@@ -63,7 +65,7 @@ export function planLargeObjectsStep(input: LargeObjectsPlanInput): LargeObjects
   const onTarget = input.target ?? [];
   const present = intersectRanges(owned, onTarget);
   const complete = countOids(present) === countOids(owned);
-  if (record?.status === 'copied' && sameDatabase && input.target !== null && complete && !input.recopy) return { step: null, diagnostics, desired: true };
+  if (record?.status === 'copied' && sameDatabase && input.target !== null && complete && !input.recopy && input.replace !== true) return { step: null, diagnostics, desired: true };
   if (record === null && facts.count === 0) return { step: null, diagnostics, desired: false };
 
   const clash = subtractRanges(intersectRanges(facts.ranges, onTarget), owned);
@@ -77,10 +79,12 @@ export function planLargeObjectsStep(input: LargeObjectsPlanInput): LargeObjects
     reasons.push(`the copy of the large objects of ${db.key} was interrupted: those pgrepl made are unlinked and all ${facts.count} copied again`);
   } else if (!sameDatabase) {
     reasons.push(`the target database changed: ${record.target_database} -> ${db.targetDatabase}`);
-  } else if (input.recopy) {
+  } else if (input.recopy || input.replace === true) {
     action = 'replace';
     destructive = countOids(present) > 0;
-    reasons.push('--no-resume: the large objects copied earlier are unlinked and copied again from the start');
+    reasons.push(input.recopy
+      ? '--no-resume: the large objects copied earlier are unlinked and copied again from the start'
+      : '--replace: the large objects copied earlier are unlinked and copied again');
   } else {
     action = 'replace';
     reasons.push(input.target === null

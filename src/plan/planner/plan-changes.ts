@@ -17,6 +17,7 @@ import { databaseKeyOf, databaseRecord, resources } from './state-records.js';
 import { syncRecords } from './sync-records.js';
 import { destroySyncSteps } from './sync-steps.js';
 import { throughputOf } from './throughput.js';
+import { canonicalAddresses, unknownReplacements } from './replace.js';
 import type { PlanInput } from './types.js';
 
 export function planChanges(input: PlanInput): Plan {
@@ -43,9 +44,10 @@ export function planChanges(input: PlanInput): Plan {
   const throughput = throughputOf(state, actual.sampledThroughput);
   const steps: Omit<PlanStep, 'index'>[] = [...roles.steps];
   const desiredRows = new Set<string>();
+  const replaceSet = canonicalAddresses(input.options.replace ?? []);
   for (const scope of scopes) {
     const planned = planDatabase({
-      scope, target: actual.target, state, plannedRoles: roles.created, sourceRole: actual.source.user, sourceNow: actual.source.now, refreshWindows: input.options.refreshWindows, recopy: input.options.recopy === true, throughput,
+      scope, target: actual.target, state, plannedRoles: roles.created, sourceRole: actual.source.user, sourceNow: actual.source.now, refreshWindows: input.options.refreshWindows, recopy: input.options.recopy === true, replace: replaceSet, throughput,
       source: actual.source, lineage: input.lineage, targetIdentity: input.targetIdentity,
       conninfo: input.subscriptionConninfo ?? { preview: 'host=source', hasPassword: false },
     });
@@ -53,6 +55,8 @@ export function planChanges(input: PlanInput): Plan {
     diagnostics.push(...planned.diagnostics);
     for (const a of planned.desiredRows) desiredRows.add(a);
   }
+
+  diagnostics.push(...unknownReplacements(replaceSet, desiredRows));
 
   // Records the spec no longer asks for are forgotten: their rows stay on the target (dropping data is destroy's job).
   const chosen = new Set(scopes.map((s) => s.db.key));

@@ -39,6 +39,8 @@ export interface RowsPlanInput {
   readonly refreshWindows: boolean;
   /** PlanOptions.recopy: every copied table is copied again. */
   readonly recopy: boolean;
+  /** PlanOptions.replace (canonical addresses): these tables' rows are copied again. */
+  readonly replace: ReadonlySet<string>;
   readonly throughput: Throughput | null;
   /** Continuous sync of this database (sync-steps.ts decides the mode); null for a one-off copy. */
   readonly sync: RowsSync | null;
@@ -141,8 +143,10 @@ export function planRowsSteps(input: RowsPlanInput): RowsPlan {
     const sync = input.sync;
     // Rows copied without this slot's snapshot (a one-off copy, another slot) cannot meet its stream.
     const offStream = sync !== null && (record?.slot ?? null) !== sync.slot;
-    if (input.recopy && sync === null && record !== null && record.status === 'copied' && exists) {
-      planned.set(key, { table, leaves, filter, record, action: 'replace', destructive: hasRows, reasons: ['--no-resume: the rows copied earlier are discarded and copied again from the start'], truncate: hasRows });
+    const replaced = input.replace.has(address);
+    if ((input.recopy || replaced) && sync === null && record !== null && record.status === 'copied' && exists) {
+      const reason = input.recopy ? '--no-resume: the rows copied earlier are discarded and copied again from the start' : `--replace: the rows copied earlier are discarded and copied again${filter.filter === null ? '' : ` (where ${filter.filter})`}`;
+      planned.set(key, { table, leaves, filter, record, action: 'replace', destructive: hasRows, reasons: [reason], truncate: hasRows });
       continue;
     }
     if (record !== null && record.status === 'copied' && same && exists && copiedOid === record.target_oid && !offStream && sync?.mode !== 'fresh') {
@@ -384,12 +388,15 @@ function sequenceSteps(input: RowsPlanInput, copying: boolean): Omit<PlanStep, '
     const address = rowsAddress(input.db.key, s.schema as string, s.name);
     const record = rowsRecord(recorded(address));
     const fresh = record === null || record.status !== 'copied' || record.target_database !== input.db.targetDatabase;
-    if (!fresh && !copying) continue;
+    const replaced = input.replace.has(address);
+    if (!fresh && !copying && !replaced) continue;
     const after: RowsAttributes = { kind: 'sequence', target_database: input.db.targetDatabase, where: null, window: null, filter: null, table_created: false };
     out.push({
       address,
       action: record === null ? 'create' : 'update',
-      reason: fresh ? `value of sequence ${quoteQualified(s.schema as string, s.name)} not set yet` : 'tables of this database are copied, so the sequence value is taken again from the same snapshot',
+      reason: fresh ? `value of sequence ${quoteQualified(s.schema as string, s.name)} not set yet`
+        : copying ? 'tables of this database are copied, so the sequence value is taken again from the same snapshot'
+        : '--replace: the sequence value is taken again from the source',
       destructive: false,
       before: record === null ? null : recordAttributes(record),
       after,

@@ -66,6 +66,8 @@ export interface SyncPrepareInput {
   readonly refreshWindows: boolean;
   /** PlanOptions.recopy: synchronise afresh even when subscription and slot are sound. */
   readonly recopy?: boolean;
+  /** PlanOptions.replace: this database's `target.rows` addresses asked for (streamed: the database starts afresh). */
+  readonly replace?: readonly string[];
 }
 
 export function replicationNames(db: DatabaseSpec, lineage: string, targetIdentity: string): ReplicationNames {
@@ -205,6 +207,9 @@ export function prepareSync(input: SyncPrepareInput): SyncPrepared {
     destructive = true;
   } else if (input.recopy === true) {
     freshReason = `--no-resume: database ${db.key} is synchronised again from the start, from a new slot`;
+    destructive = true;
+  } else if (input.replace !== undefined && input.replace.length > 0) {
+    freshReason = `--replace ${input.replace.join(', ')}: a streamed table cannot be copied apart from its stream, so database ${db.key} is synchronised again from the start, from a new slot`;
     destructive = true;
   }
   const fresh = freshReason !== null;

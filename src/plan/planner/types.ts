@@ -16,6 +16,13 @@ export interface PlanOptions {
    * streamed database from a new slot). Destructive where the target holds rows.
    */
   readonly recopy?: boolean;
+  /**
+   * `plan/apply --replace <address>`: copy these copied-data resources again (`target.rows…` of a table,
+   * `target.largeobjects…`): the rows or large objects copied earlier are discarded first. A `target.rows` address of
+   * a streamed database synchronises that database again from a new slot (its tables cannot be copied apart from the
+   * stream). Destructive where the target holds them.
+   */
+  readonly replace?: readonly string[];
 }
 
 export interface PlanInput {
