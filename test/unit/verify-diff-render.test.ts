@@ -2,9 +2,9 @@
 // report (per-table table, key lines, schema differences, summary).
 import { describe, expect, it } from 'vitest';
 import { DifferenceCollector, KEY_LIST_CAP, compareKeys, diffRowHashes } from '../../src/verify/diff-row-hashes.js';
-import { describeDifferences, renderVerifyText } from '../../src/render/verify/render-verify-text.js';
+import { copyAgainCommand, describeDifferences, renderVerifyText } from '../../src/render/verify/render-verify-text.js';
 import { verifyExitCode } from '../../src/verify/run-verify.js';
-import type { TableReport, VerifyReport } from '../../src/verify/types.js';
+import type { DatabaseReport, TableReport, VerifyReport } from '../../src/verify/types.js';
 
 const rh = (k: string, h: string): { key: string[]; hash: string } => ({ key: [k], hash: h });
 
@@ -85,12 +85,28 @@ describe('renderVerifyText', () => {
       '  public.log: rows differ (source 20, target 21 rows)',
       '    note: no key: whole-table count and hash, no drill-down',
       '',
+      "  To copy the data that differs again: pgrepl apply --replace 'target.rows.shop.sales.orders' --replace 'target.rows.shop.public.log' --allow-destroy",
+      '',
       '  Schema differences (1):',
       '    table:public.gone missing on the target',
       '',
       'Verify: 3 tables checked, 1 equal, 2 different, 1 schema difference (1.25 s).',
       '',
     ].join('\n'));
+  });
+});
+
+describe('copyAgainCommand', () => {
+  it('names each differing table\'s rows and the large objects, quoted for a shell, and nothing when all is equal', () => {
+    const db = report([
+      table({ table: '"Sales"."Order Lines"', outcome: 'different' }),
+      table({ table: 'public."it\'s"', outcome: 'different' }),
+      table({ table: 'public.items' }),
+    ]).databases[0] as DatabaseReport;
+    expect(copyAgainCommand({ ...db, key: 'my-app' })).toBe(
+      `pgrepl apply --replace 'target.rows["my-app"]["Sales"]["Order Lines"]' --replace 'target.rows["my-app"].public["it'\\''s"]' --allow-destroy`,
+    );
+    expect(copyAgainCommand(report([table({})]).databases[0] as DatabaseReport)).toBeNull();
   });
 });
 

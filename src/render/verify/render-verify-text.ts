@@ -2,7 +2,9 @@
 // a line per differing table naming the keys ("sales.orders: 3 rows differ, keys 1041, 1042, 2977; 1 row missing on
 // target: 5001"), notes and errors, the schema differences, and one summary line. Rendered from the same
 // VerifyReport `--json` prints. Pure.
-import type { KeyValues, LargeObjectsReport, TableDifferences, TableReport, VerifyReport } from '../../verify/types.js';
+import { largeObjectsAddress, rowsAddress } from '../../model/address.js';
+import { splitQualifiedName } from '../../plan/planner/qualified-name.js';
+import type { DatabaseReport, KeyValues, LargeObjectsReport, TableDifferences, TableReport, VerifyReport } from '../../verify/types.js';
 
 const RESULT: Record<TableReport['outcome'], string> = {
   equal: 'equal',
@@ -64,6 +66,20 @@ export function largeObjectsLine(lo: LargeObjectsReport): string {
   return `${head}: DIFFERENT: ${parts.join('; ')} (${lo.seconds.toFixed(2)} s)`;
 }
 
+/** A shell word: single-quoted (addresses hold brackets and double quotes). */
+const shellWord = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
+
+/** `pgrepl apply --replace …` for the data of this database that differs, or null when nothing does. */
+export function copyAgainCommand(db: DatabaseReport): string | null {
+  const addresses = db.tables.filter((t) => t.outcome === 'different').flatMap((t) => {
+    const name = splitQualifiedName(t.table);
+    return name === null ? [] : [rowsAddress(db.key, name.schema, name.name)];
+  });
+  if (db.largeObjects?.outcome === 'different') addresses.push(largeObjectsAddress(db.key));
+  if (addresses.length === 0) return null;
+  return `pgrepl apply ${addresses.map((a) => `--replace ${shellWord(a)}`).join(' ')} --allow-destroy`;
+}
+
 export function renderVerifyText(report: VerifyReport): string {
   const out: string[] = [];
   for (const db of report.databases) {
@@ -87,6 +103,8 @@ export function renderVerifyText(report: VerifyReport): string {
     });
     if (lines.length > 0) out.push('', ...lines);
     if (db.largeObjects !== undefined) out.push('', `  ${largeObjectsLine(db.largeObjects)}`, ...db.largeObjects.notes.map((n) => `    note: ${n}`));
+    const again = copyAgainCommand(db);
+    if (again !== null) out.push('', `  To copy the data that differs again: ${again}`);
     if (db.schemaDifferences.length > 0) {
       out.push('', `  Schema differences (${db.schemaDifferences.length}):`, ...db.schemaDifferences.map((l) => `    ${l}`));
     }
