@@ -121,7 +121,7 @@ export interface ServerActual {
 
 /** Sizes from the catalogs (never counted): for estimates and largest-first ordering only. */
 export interface TableSize {
-  /** pg_table_size of the table (for a partitioned table: of all its leaves). */
+  /** The main forks of the table and its TOAST table (for a partitioned table: of all its leaves): what the copy reads. */
   readonly bytes: number;
   /** reltuples (summed over leaves), -1 or 0 when never analysed. */
   readonly rowEstimate: number;
