@@ -1,6 +1,8 @@
-// The lean COPY TO parser (src/pg/copy/copy-out-stream.ts) on a real server (15 -> 15): rows of every length, so
-// message headers fall across socket chunks; NoticeResponse messages between rows; an error raised mid-stream is
-// handed back to pg and named; the session stays usable after each. Source and target compared by SQL of the test.
+// The lean COPY TO parser (src/pg/copy/copy-out-stream.ts) and the framed COPY FROM (copy-in-stream.ts) on a real
+// server (15 -> 15): rows of every length, so message headers fall across socket chunks; NoticeResponse messages
+// between rows; an error raised mid-stream is handed back to pg and named; the session stays usable after each; the
+// same over TLS on both sides (TLS records cut the stream into chunks of at most 16 kB). Source and target compared
+// by SQL of the test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyTables, CopyError, exportSnapshot, type CopyTable } from '../../src/pg/copy/index.js';
 import { parseConnString } from '../../src/pg/conninfo/parse.js';
@@ -40,13 +42,14 @@ describe('COPY TO parsing (15 -> 15)', () => {
     return row;
   };
 
-  async function copy(filter: string | null, format: 'binary' | 'text'): Promise<void> {
-    await target.query('DROP TABLE IF EXISTS rows_of_all_sizes; CREATE TABLE rows_of_all_sizes (id integer PRIMARY KEY, v text)', [], targetDb);
-    const snapshot = await exportSnapshot(parse(source.url({ database: sourceDb })), sourceDb);
+  async function copy(filter: string | null, format: 'binary' | 'text', over: { source: Cluster; target: Cluster; params?: Record<string, string> } = { source, target }): Promise<void> {
+    const params = over.params ?? {};
+    await over.target.query('DROP TABLE IF EXISTS rows_of_all_sizes; CREATE TABLE rows_of_all_sizes (id integer PRIMARY KEY, v text)', [], targetDb);
+    const snapshot = await exportSnapshot(parse(over.source.url({ database: sourceDb, params })), sourceDb);
     const table: CopyTable = { schema: 'public', table: 'rows_of_all_sizes', columns: ['id', 'v'], filter, truncateFirst: false, estimatedBytes: 1 };
     try {
       await copyTables({
-        source: parse(source.url({ database: sourceDb })), target: parse(target.url({ database: targetDb })), sourceDatabase: sourceDb,
+        source: parse(over.source.url({ database: sourceDb, params })), target: parse(over.target.url({ database: targetDb, params })), sourceDatabase: sourceDb,
         targetDatabase: targetDb, snapshotId: snapshot.snapshotId, workers: 1, format, tables: [table],
       });
     } finally {
@@ -67,4 +70,36 @@ describe('COPY TO parsing (15 -> 15)', () => {
       expect((await fingerprint(target, targetDb)).n).toBe(0);
     });
   }
+
+  describe('over TLS', () => {
+    let tls: Cluster;
+    beforeAll(async () => {
+      // tlsOnly: the server refuses plain TCP, so a copy that works went over TLS.
+      tls = await getCluster({ major: 15, auth: 'scram', tls: true, tlsOnly: true });
+      // The same names as above, on this cluster: copy() and fingerprint() take them as they are.
+      await tls.query(`CREATE DATABASE ${sourceDb}`);
+      await tls.query(`CREATE DATABASE ${targetDb}`);
+      await tls.query(`
+        CREATE TABLE rows_of_all_sizes (id integer PRIMARY KEY, v text);
+        INSERT INTO rows_of_all_sizes SELECT g, repeat(md5(g::text), g % 97) FROM generate_series(1, 30000) g;
+        CREATE FUNCTION failing(id integer) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
+          BEGIN IF id = 25000 THEN RAISE EXCEPTION 'refused at row %', id; END IF; RETURN true; END $$;`, [], sourceDb);
+    });
+    afterAll(async () => {
+      await tls.query(`DROP DATABASE IF EXISTS ${sourceDb}`);
+      await tls.query(`DROP DATABASE IF EXISTS ${targetDb}`);
+    });
+
+    for (const format of ['binary', 'text'] as const) {
+      it(`copies every row exactly, and names an error raised mid-stream (${format}, sslmode=require on both sides)`, async () => {
+        const over = { source: tls, target: tls, params: { sslmode: 'require' } };
+        await copy(null, format, over);
+        expect(await fingerprint(tls, targetDb)).toEqual(await fingerprint(tls, sourceDb));
+        const error = await copy('failing(id)', format, over).then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(CopyError);
+        expect((error as CopyError).message).toMatch(/refused at row 25000/);
+        expect((await fingerprint(tls, targetDb)).n).toBe(0);
+      });
+    }
+  });
 });
