@@ -4,7 +4,6 @@
 // database itself (created from template0 when missing), the rows to copy (rows-steps.ts) and, with large_objects:
 // true, the large objects (large-objects-step.ts).
 import { databaseAddress, largeObjectsAddress } from '../../model/address.js';
-import { rowsAddressesOf } from './replace.js';
 import { objectKey } from '../../model/object-key.js';
 import type { ObjectKey, SchemaModel, TableObject } from '../../model/schema.js';
 import type { DatabaseActual, ServerActual, Throughput } from '../../introspect/types.js';
@@ -26,6 +25,7 @@ import { catalogTables } from './catalog-tables.js';
 import { cutModel, emptyModel } from './cut-model.js';
 import { filterRuleProblems, withNotValid } from './fk-filter-rule.js';
 import { withReachableOwners } from './reachable-owners.js';
+import { rowsAddressesOf } from './replace.js';
 import { planRowsSteps } from './rows-steps.js';
 import { planLargeObjectsStep } from './large-objects-step.js';
 import { databaseRecord, largeObjectsRecord } from './state-records.js';

@@ -23,14 +23,12 @@ export function unknownReplacements(requested: ReadonlySet<string>, desired: Rea
   const out: Diagnostic[] = [];
   for (const address of requested) {
     if (desired.has(address)) continue;
-    let kind: string | null = null;
     try {
       const parts = parseAddress(address);
-      kind = `${parts.side}.${parts.kind}`;
       if (parts.side !== 'target' || !REPLACEABLE.has(parts.kind)) {
         out.push({
           severity: 'error',
-          message: `--replace ${address}: only copied data can be copied again (target.rows.<database>.<schema>.<table> or target.largeobjects.<database>), not ${kind}`,
+          message: `--replace ${address}: only copied data can be copied again (target.rows.<database>.<schema>.<table> or target.largeobjects.<database>), not ${parts.side}.${parts.kind}`,
         });
         continue;
       }
